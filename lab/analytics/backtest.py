@@ -1,0 +1,13 @@
+"""backtest: reference implementation (placeholder; being written)."""
+
+
+class PairParams:
+    pass
+
+
+def backtest_pairs(y, x, params=None):
+    raise NotImplementedError("backtest_pairs")
+
+
+def sweep(y, x, grid, metric="sharpe", params=None):
+    raise NotImplementedError("sweep")

@@ -1,0 +1,81 @@
+"""The ``arblab`` command: ``serve`` (the lab app), ``server`` (the gRPC analytics server),
+``bench`` (side-by-side backend benchmarks) and ``report`` (headless report export).
+
+Arguments are declared here, in one place; each command's implementation is imported only when
+that command runs, so ``arblab --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+_COMMANDS = {
+    "serve": "components.serve",
+    "server": "lab.rpc.server",
+    "bench": "lab.bench.cli",
+    "report": "lab.report.cli",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arblab", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the lab app (Panel) on the bundled dataset")
+    serve.add_argument("--port", type=int, default=5006, help="HTTP port (default 5006)")
+    serve.add_argument("--address", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--show", action="store_true", help="open a browser tab")
+    serve.add_argument(
+        "--num-threads", type=int, default=4, help="Panel worker threads for long work (default 4)"
+    )
+    grpc = serve.add_mutually_exclusive_group()
+    grpc.add_argument(
+        "--grpc-address", metavar="HOST:PORT", help="use this analytics server instead of embedding one"
+    )
+    grpc.add_argument("--no-grpc", action="store_true", help="do not start the embedded analytics server")
+
+    server = sub.add_parser("server", help="run the gRPC analytics server")
+    server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    server.add_argument("--port", type=int, default=50051, help="port (default 50051; 0 picks a free one)")
+    server.add_argument("--token-env", metavar="VAR", help="environment variable holding the bearer token")
+    server.add_argument("--tls-cert", metavar="FILE", help="PEM certificate chain for TLS")
+    server.add_argument("--tls-key", metavar="FILE", help="PEM private key for TLS")
+    server.add_argument("--workers", type=int, default=4, help="worker threads (default 4)")
+    server.add_argument("--cache-mb", type=float, default=512.0, help="dataset cache cap in MiB (default 512)")
+    server.add_argument("--log-level", default="INFO", help="logging level (DEBUG logs one line per request)")
+
+    bench = sub.add_parser("bench", help="benchmark the backends side by side")
+    bench.add_argument("--suite", choices=("core", "full", "ui"), default="core")
+    bench.add_argument(
+        "--backends", default=None, help="comma-separated backends (default: the suite's own list)"
+    )
+    bench.add_argument("--sizes", default=None, help="comma-separated size multipliers, e.g. 1,4,16")
+    bench.add_argument("--repeats", type=int, default=None, help="timed runs per row")
+    bench.add_argument("--json", metavar="PATH", help="write the results as JSON")
+    bench.add_argument("--csv", metavar="PATH", help="write the results as CSV")
+    bench.add_argument("--grpc-address", metavar="HOST:PORT", help="benchmark this server instead of an embedded one")
+
+    report = sub.add_parser("report", help="export a self-contained HTML report")
+    report.add_argument("--pair", metavar="Y:X", help="symbols of the pair, e.g. KO:PEP")
+    report.add_argument("--start", metavar="DATE")
+    report.add_argument("--end", metavar="DATE")
+    report.add_argument("--lookback", type=int)
+    report.add_argument("--entry-z", type=float)
+    report.add_argument("--exit-z", type=float)
+    report.add_argument("--cost-bps", type=float)
+    report.add_argument("--backend", default="native")
+    report.add_argument("-o", "--output", required=True, metavar="PATH")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(_COMMANDS[args.command])
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
