@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np  # noqa: F401  (loads the BLAS library, so the limit below reaches it)
 from threadpoolctl import threadpool_info, threadpool_limits
 
 ENV_VAR = "ARBLAB_BLAS_THREADS"
@@ -43,4 +44,6 @@ def configure_blas_threads(n: int | None = None) -> int:
 def blas_threads() -> int:
     """Current number of BLAS threads (the maximum over loaded BLAS libraries)."""
     info = [d["num_threads"] for d in threadpool_info() if d.get("user_api") == "blas"]
-    return max(info) if info else 1
+    if not info:
+        raise RuntimeError("no BLAS library is loaded; cannot report its threads")
+    return max(info)

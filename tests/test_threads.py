@@ -1,0 +1,42 @@
+"""BLAS threads are set deliberately (lab.threads)."""
+
+import subprocess
+import sys
+
+import pytest
+
+import lab
+from lab.threads import blas_threads, configure_blas_threads
+
+
+def _threads_in_subprocess(env_value: str | None) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ)
+    env.pop("ARBLAB_BLAS_THREADS", None)
+    if env_value is not None:
+        env["ARBLAB_BLAS_THREADS"] = env_value
+    code = "import lab; from lab.threads import blas_threads; print(blas_threads())"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+def test_import_pins_blas_to_one_thread():
+    assert lab.__version__
+    out = _threads_in_subprocess(None)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1"
+
+
+def test_environment_overrides_the_default():
+    out = _threads_in_subprocess("2")
+    assert out.stdout.strip() == "2"
+
+
+def test_bad_values_are_rejected():
+    out = _threads_in_subprocess("many")
+    assert out.returncode != 0
+    assert "ARBLAB_BLAS_THREADS must be a positive integer, got 'many'" in out.stderr
+    with pytest.raises(ValueError, match="BLAS threads must be >= 1"):
+        configure_blas_threads(0)
+    configure_blas_threads(1)
+    assert blas_threads() == 1
