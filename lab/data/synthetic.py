@@ -111,17 +111,20 @@ def simulate_regimes(
     means = np.asarray(means, dtype=float)
     stds = np.asarray(stds, dtype=float)
     transmat = np.asarray(transmat, dtype=float)
-    k = means.shape[0]
+    k = means.shape[0] if means.ndim == 1 else -1
     if int(n) != n or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
-    if means.ndim != 1 or stds.shape != (k,) or transmat.shape != (k, k):
+    if k < 1 or stds.shape != (k,) or transmat.shape != (k, k):
         raise ValueError(
             f"means and stds must have shape (K,) and transmat (K, K); got {means.shape}, "
             f"{stds.shape}, {transmat.shape}"
         )
+    if not np.all(np.isfinite(means)):
+        raise ValueError("means must be finite")
     if np.any(stds <= 0) or not np.all(np.isfinite(stds)):
         raise ValueError("stds must be positive and finite")
-    if np.any(transmat < 0) or not np.allclose(transmat.sum(axis=1), 1.0, atol=1e-10):
+    rows_ok = np.allclose(transmat.sum(axis=1), 1.0, atol=1e-10)
+    if not np.all(np.isfinite(transmat)) or np.any(transmat < 0) or not rows_ok:
         raise ValueError("transmat must be non-negative with rows summing to 1")
     rng = np.random.default_rng(seed)
     # stationary distribution: left eigenvector of transmat for eigenvalue 1

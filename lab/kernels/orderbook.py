@@ -1,0 +1,583 @@
+"""numba kernels for L2 order books: sorted-array book, sequence-checked replay, metrics and the
+order-flow simulator.
+
+Book layout: each side is a pair of arrays ``(keys, qtys)`` sorted by ascending key with the
+best level LAST, where ``key = price`` for bids and ``key = -price`` for asks. Most activity is
+at the top of the book, so inserting or deleting a level shifts only the few entries behind it.
+The semantics (sequence checks, snapshots, qty 0 deletes, crossing checks, metrics formulas and
+their summation order) are those of :mod:`lab.analytics.orderbook`.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+SNAPSHOT, LIMIT, CANCEL, TRADE = 0, 1, 2, 3
+BID, ASK = 1, -1
+
+# status codes returned by the kernels (the Python wrappers raise the matching exceptions)
+OK, GAP, CROSSED_UPDATE, CROSSED_SNAPSHOT, DUPLICATE = 0, 1, 2, 3, 4
+
+
+@numba.njit(cache=True)
+def _find(keys, n, key):
+    """Leftmost index ``i`` in ``keys[:n]`` with ``keys[i] >= key`` (binary search)."""
+    lo = 0
+    hi = n
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@numba.njit(cache=True)
+def _grow(a, n):
+    out = np.empty(max(2 * a.shape[0], 16), dtype=a.dtype)
+    out[:n] = a[:n]
+    return out
+
+
+@numba.njit(cache=True)
+def get_qty(keys, qtys, n, key):
+    """Quantity at ``key`` (0 if the level is absent)."""
+    i = _find(keys, n, key)
+    if i < n and keys[i] == key:
+        return qtys[i]
+    return 0.0
+
+
+@numba.njit(cache=True)
+def set_level(keys, qtys, n, key, qty):
+    """Set level ``key`` to ``qty`` (0 deletes). Returns ``(new n, existed)``.
+
+    The caller guarantees capacity for one more level.
+    """
+    i = _find(keys, n, key)
+    found = i < n and keys[i] == key
+    if found:
+        if qty == 0.0:
+            for j in range(i, n - 1):
+                keys[j] = keys[j + 1]
+                qtys[j] = qtys[j + 1]
+            return n - 1, True
+        qtys[i] = qty
+        return n, True
+    if qty == 0.0:
+        return n, False
+    for j in range(n, i, -1):
+        keys[j] = keys[j - 1]
+        qtys[j] = qtys[j - 1]
+    keys[i] = key
+    qtys[i] = qty
+    return n + 1, False
+
+
+@numba.njit(cache=True)
+def top_metrics(bk, bq, nb, ak, aq, na, depth, out):
+    """Fill ``out`` with best bid, best ask, mid, spread_bps, microprice, imbalance."""
+    bb = bk[nb - 1] if nb > 0 else np.nan
+    ba = -ak[na - 1] if na > 0 else np.nan
+    b1 = bq[nb - 1] if nb > 0 else 0.0
+    a1 = aq[na - 1] if na > 0 else 0.0
+    sb = 0.0
+    for k in range(1, min(depth, nb) + 1):
+        sb += bq[nb - k]
+    sa = 0.0
+    for k in range(1, min(depth, na) + 1):
+        sa += aq[na - k]
+    mid = 0.5 * (bb + ba)
+    out[0] = bb
+    out[1] = ba
+    out[2] = mid
+    out[3] = (ba - bb) / mid * 1e4
+    top = b1 + a1
+    out[4] = (bb * a1 + ba * b1) / top if top > 0.0 else np.nan
+    tot = sb + sa
+    out[5] = (sb - sa) / tot if tot > 0.0 else np.nan
+
+
+@numba.njit(cache=True)
+def _walk(prices, qtys, size):
+    remaining = size
+    notional = 0.0
+    for i in range(prices.shape[0]):
+        if remaining <= 0.0:
+            break
+        q = qtys[i]
+        take = q if q < remaining else remaining
+        notional += take * prices[i]
+        remaining -= take
+    filled = size - remaining
+    vwap = notional / filled if filled > 0.0 else np.nan
+    return vwap, filled
+
+
+@numba.njit(cache=True)
+def book_metrics(bp, bq, ap, aq, depth, order_size, depth_bps):
+    """Metrics of a best-first book; returns the :class:`LOBMetrics` float fields in order:
+    best_bid, best_ask, mid, spread, spread_bps, microprice, imbalance, bid_qty_within_bps,
+    ask_qty_within_bps, buy_vwap, sell_vwap, buy_cost_bps, sell_cost_bps, buy_filled,
+    sell_filled."""
+    nb = bp.shape[0]
+    na = ap.shape[0]
+    bb = bp[0] if nb > 0 else np.nan
+    ba = ap[0] if na > 0 else np.nan
+    b1 = bq[0] if nb > 0 else 0.0
+    a1 = aq[0] if na > 0 else 0.0
+    sb = 0.0
+    for k in range(min(depth, nb)):
+        sb += bq[k]
+    sa = 0.0
+    for k in range(min(depth, na)):
+        sa += aq[k]
+    mid = 0.5 * (bb + ba)
+    top = b1 + a1
+    tot = sb + sa
+    lo = mid * (1.0 - depth_bps * 1e-4)
+    hi = mid * (1.0 + depth_bps * 1e-4)
+    bid_near = 0.0
+    for k in range(nb):
+        if bp[k] < lo:
+            break
+        bid_near += bq[k]
+    ask_near = 0.0
+    for k in range(na):
+        if ap[k] > hi:
+            break
+        ask_near += aq[k]
+    if np.isnan(mid):
+        bid_near = np.nan
+        ask_near = np.nan
+    buy_vwap, buy_filled = _walk(ap, aq, order_size)
+    sell_vwap, sell_filled = _walk(bp, bq, order_size)
+    out = np.empty(15)
+    out[0] = bb
+    out[1] = ba
+    out[2] = mid
+    out[3] = ba - bb
+    out[4] = (ba - bb) / mid * 1e4
+    out[5] = (bb * a1 + ba * b1) / top if top > 0.0 else np.nan
+    out[6] = (sb - sa) / tot if tot > 0.0 else np.nan
+    out[7] = bid_near
+    out[8] = ask_near
+    out[9] = buy_vwap
+    out[10] = sell_vwap
+    out[11] = (buy_vwap / mid - 1.0) * 1e4
+    out[12] = (1.0 - sell_vwap / mid) * 1e4
+    out[13] = buy_filled
+    out[14] = sell_filled
+    return out
+
+
+@numba.njit(cache=True)
+def replay(seq, kind, side, price, qty, depth, rows, raise_on_gap):
+    """Replay an event stream (validated arrays) and record top metrics after ``rows``.
+
+    Returns ``(status, err_row, err_x, err_y, rec_seq, rec_synced, rec, gaps, counts, bk, bq,
+    nb, ak, aq, na)``. ``status`` is OK or the first error (GAP when ``raise_on_gap``,
+    CROSSED_UPDATE, CROSSED_SNAPSHOT, DUPLICATE) at row ``err_row`` with details ``err_x``,
+    ``err_y`` (expected/got seq, price/best opposite, best bid/ask, or duplicated price).
+    ``counts`` = (applied, snapshots, skipped). The book arrays describe the final book.
+    """
+    n = seq.shape[0]
+    cap = 64
+    bk = np.empty(cap)
+    bq = np.empty(cap)
+    ak = np.empty(cap)
+    aq = np.empty(cap)
+    nb = 0
+    na = 0
+    m = rows.shape[0]
+    rec_seq = np.empty(m, dtype=np.int64)
+    rec_synced = np.zeros(m, dtype=np.bool_)
+    rec = np.full((m, 6), np.nan)
+    gaps = np.empty((16, 3), dtype=np.int64)
+    n_gaps = 0
+    counts = np.zeros(3, dtype=np.int64)
+    cur = -1
+    synced = False
+    snap_end = -1
+    r = 0
+    next_row = rows[0]
+    status = OK
+    err_row = -1
+    err_x = 0.0
+    err_y = 0.0
+    for i in range(n):
+        if kind[i] == SNAPSHOT:
+            if i >= snap_end:
+                j = i + 1
+                while j < n and kind[j] == SNAPSHOT and seq[j] == seq[i]:
+                    j += 1
+                snap_end = j
+                nb = 0
+                na = 0
+                for t in range(i, j):
+                    if qty[t] == 0.0:
+                        continue
+                    if side[t] == BID:
+                        if nb == bk.shape[0]:
+                            bk = _grow(bk, nb)
+                            bq = _grow(bq, nb)
+                        nb, existed = set_level(bk, bq, nb, price[t], qty[t])
+                    else:
+                        if na == ak.shape[0]:
+                            ak = _grow(ak, na)
+                            aq = _grow(aq, na)
+                        na, existed = set_level(ak, aq, na, -price[t], qty[t])
+                    if existed:
+                        return (
+                            DUPLICATE,
+                            t,
+                            price[t],
+                            float(side[t]),
+                            rec_seq,
+                            rec_synced,
+                            rec,
+                            gaps[:n_gaps],
+                            counts,
+                            bk,
+                            bq,
+                            nb,
+                            ak,
+                            aq,
+                            na,
+                        )
+                if nb > 0 and na > 0 and bk[nb - 1] >= -ak[na - 1]:
+                    return (
+                        CROSSED_SNAPSHOT,
+                        i,
+                        bk[nb - 1],
+                        -ak[na - 1],
+                        rec_seq,
+                        rec_synced,
+                        rec,
+                        gaps[:n_gaps],
+                        counts,
+                        bk,
+                        bq,
+                        nb,
+                        ak,
+                        aq,
+                        na,
+                    )
+                cur = seq[i]
+                synced = True
+                counts[1] += 1
+            counts[0] += 1
+        elif not synced:
+            counts[2] += 1
+        elif seq[i] != cur + 1:
+            if raise_on_gap:
+                return (
+                    GAP,
+                    i,
+                    float(cur + 1),
+                    float(seq[i]),
+                    rec_seq,
+                    rec_synced,
+                    rec,
+                    gaps[:n_gaps],
+                    counts,
+                    bk,
+                    bq,
+                    nb,
+                    ak,
+                    aq,
+                    na,
+                )
+            if n_gaps == gaps.shape[0]:
+                g2 = np.empty((2 * n_gaps, 3), dtype=np.int64)
+                g2[:n_gaps] = gaps[:n_gaps]
+                gaps = g2
+            gaps[n_gaps, 0] = i
+            gaps[n_gaps, 1] = cur + 1
+            gaps[n_gaps, 2] = seq[i]
+            n_gaps += 1
+            synced = False
+            counts[2] += 1
+        else:
+            p = price[i]
+            q = qty[i]
+            if side[i] == BID:
+                if q > 0.0 and na > 0 and p >= -ak[na - 1]:
+                    return (
+                        CROSSED_UPDATE,
+                        i,
+                        p,
+                        -ak[na - 1],
+                        rec_seq,
+                        rec_synced,
+                        rec,
+                        gaps[:n_gaps],
+                        counts,
+                        bk,
+                        bq,
+                        nb,
+                        ak,
+                        aq,
+                        na,
+                    )
+                if nb == bk.shape[0]:
+                    bk = _grow(bk, nb)
+                    bq = _grow(bq, nb)
+                nb, existed = set_level(bk, bq, nb, p, q)
+            else:
+                if q > 0.0 and nb > 0 and p <= bk[nb - 1]:
+                    return (
+                        CROSSED_UPDATE,
+                        i,
+                        p,
+                        bk[nb - 1],
+                        rec_seq,
+                        rec_synced,
+                        rec,
+                        gaps[:n_gaps],
+                        counts,
+                        bk,
+                        bq,
+                        nb,
+                        ak,
+                        aq,
+                        na,
+                    )
+                if na == ak.shape[0]:
+                    ak = _grow(ak, na)
+                    aq = _grow(aq, na)
+                na, existed = set_level(ak, aq, na, -p, q)
+            cur = seq[i]
+            counts[0] += 1
+        if i == next_row:
+            rec_seq[r] = cur
+            rec_synced[r] = synced
+            if synced:
+                top_metrics(bk, bq, nb, ak, aq, na, depth, rec[r])
+            r += 1
+            if r < m:
+                next_row = rows[r]
+    return (
+        status,
+        err_row,
+        err_x,
+        err_y,
+        rec_seq,
+        rec_synced,
+        rec,
+        gaps[:n_gaps],
+        counts,
+        bk,
+        bq,
+        nb,
+        ak,
+        aq,
+        na,
+    )
+
+
+@numba.njit(cache=True)
+def simulate(
+    init_qty,
+    uniform,
+    expo,
+    dist,
+    limit_size,
+    market_size,
+    n_levels,
+    mid_ticks,
+    tick,
+    rate_limit,
+    rate_market,
+    rate_cancel,
+    size_mean,
+    snapshot_every,
+    drop_prob,
+):
+    """Order-flow simulator of :func:`lab.analytics.orderbook.simulate_lob` on pre-drawn
+    random numbers; the book is kept in integer ticks (stored as floats). Returns the stream
+    arrays ``(seq, time, kind, side, price, qty)``."""
+    n_events = uniform.shape[0]
+    cap = 2 * n_events + 4 * n_levels + 16
+    o_seq = np.empty(cap, dtype=np.int64)
+    o_time = np.empty(cap)
+    o_kind = np.empty(cap, dtype=np.int8)
+    o_side = np.empty(cap, dtype=np.int8)
+    o_price = np.empty(cap)
+    o_qty = np.empty(cap)
+    lcap = 4 * n_levels + 64
+    bk = np.empty(lcap)
+    bq = np.empty(lcap)
+    ak = np.empty(lcap)
+    aq = np.empty(lcap)
+    nb = 0
+    na = 0
+    qb = 0.0
+    qa = 0.0
+    for k in range(n_levels):
+        nb, _ = set_level(bk, bq, nb, float(mid_ticks - 1 - k), init_qty[k])
+        na, _ = set_level(ak, aq, na, -float(mid_ticks + 1 + k), init_qty[n_levels + k])
+    for k in range(n_levels):
+        qb += init_qty[k]
+    for k in range(n_levels):
+        qa += init_qty[n_levels + k]
+    t = 0.0
+    seq = 0
+    nrow = 0
+    # changes of one arrival: side, key, new qty (kind is shared)
+    ch_side = np.empty(lcap, dtype=np.int8)
+    ch_key = np.empty(lcap)
+    ch_q = np.empty(lcap)
+    for e in range(-1, n_events):
+        n_ch = 0
+        kind_e = SNAPSHOT
+        keep = True
+        if e >= 0:
+            u_type = uniform[e, 0]
+            u_side = uniform[e, 1]
+            u_level = uniform[e, 2]
+            keep = uniform[e, 3] >= drop_prob
+            rate_c = rate_cancel * (qb + qa) / size_mean
+            total = rate_limit + rate_market + rate_c
+            t += expo[e] / total
+            x = u_type * total
+            if x < rate_limit:
+                kind_e = LIMIT
+                if u_side < 0.5:
+                    px = -ak[na - 1] - dist[e]
+                    ch_side[0] = BID
+                    ch_key[0] = px
+                    ch_q[0] = get_qty(bk, bq, nb, px) + limit_size[e]
+                    qb += limit_size[e]
+                else:
+                    px = bk[nb - 1] + dist[e]
+                    ch_side[0] = ASK
+                    ch_key[0] = -px
+                    ch_q[0] = get_qty(ak, aq, na, -px) + limit_size[e]
+                    qa += limit_size[e]
+                n_ch = 1
+            elif x < rate_limit + rate_market:
+                kind_e = TRADE
+                if u_side < 0.5:
+                    s = ASK
+                    avail = qa - 1.0
+                else:
+                    s = BID
+                    avail = qb - 1.0
+                remaining = market_size[e] if market_size[e] < avail else avail
+                taken = remaining
+                nlev = na if s == ASK else nb
+                for k in range(nlev - 1, -1, -1):
+                    if remaining <= 0.0:
+                        break
+                    q = aq[k] if s == ASK else bq[k]
+                    take = q if q < remaining else remaining
+                    ch_side[n_ch] = s
+                    ch_key[n_ch] = ak[k] if s == ASK else bk[k]
+                    ch_q[n_ch] = q - take
+                    n_ch += 1
+                    remaining -= take
+                if s == ASK:
+                    qa -= taken
+                else:
+                    qb -= taken
+            else:
+                kind_e = CANCEL
+                if u_side * (qb + qa) < qb:
+                    s = BID
+                    qside = qb
+                    nlev = nb
+                else:
+                    s = ASK
+                    qside = qa
+                    nlev = na
+                target = u_level * qside
+                cum = 0.0
+                lvl = 0
+                for k in range(nlev - 1, -1, -1):
+                    cum += bq[k] if s == BID else aq[k]
+                    lvl = k
+                    if cum > target:
+                        break
+                q = bq[lvl] if s == BID else aq[lvl]
+                c = limit_size[e] if limit_size[e] < q else q
+                if c == qside:
+                    c -= 1.0
+                if c > 0.0:
+                    ch_side[0] = s
+                    ch_key[0] = bk[lvl] if s == BID else ak[lvl]
+                    ch_q[0] = q - c
+                    n_ch = 1
+                    if s == BID:
+                        qb -= c
+                    else:
+                        qa -= c
+        # apply the changes to the book, then emit them
+        for c_i in range(n_ch):
+            seq += 1
+            if ch_side[c_i] == BID:
+                if nb + 1 >= bk.shape[0]:
+                    bk = _grow(bk, nb)
+                    bq = _grow(bq, nb)
+                nb, _ = set_level(bk, bq, nb, ch_key[c_i], ch_q[c_i])
+            else:
+                if na + 1 >= ak.shape[0]:
+                    ak = _grow(ak, na)
+                    aq = _grow(aq, na)
+                na, _ = set_level(ak, aq, na, ch_key[c_i], ch_q[c_i])
+            if keep:
+                if nrow == o_seq.shape[0]:
+                    o_seq = _grow(o_seq, nrow)
+                    o_time = _grow(o_time, nrow)
+                    o_kind = _grow(o_kind, nrow)
+                    o_side = _grow(o_side, nrow)
+                    o_price = _grow(o_price, nrow)
+                    o_qty = _grow(o_qty, nrow)
+                o_seq[nrow] = seq
+                o_time[nrow] = t
+                o_kind[nrow] = kind_e
+                o_side[nrow] = ch_side[c_i]
+                key = ch_key[c_i]
+                o_price[nrow] = (key if ch_side[c_i] == BID else -key) * tick
+                o_qty[nrow] = ch_q[c_i]
+                nrow += 1
+        if nb + na + 2 > ch_key.shape[0]:
+            ch_side = np.empty(2 * (nb + na) + 2, dtype=np.int8)
+            ch_key = np.empty(2 * (nb + na) + 2)
+            ch_q = np.empty(2 * (nb + na) + 2)
+        if e == -1 or (snapshot_every > 0 and (e + 1) % snapshot_every == 0):
+            if e >= 0:
+                seq += 1
+            while nrow + nb + na >= o_seq.shape[0]:
+                o_seq = _grow(o_seq, nrow)
+                o_time = _grow(o_time, nrow)
+                o_kind = _grow(o_kind, nrow)
+                o_side = _grow(o_side, nrow)
+                o_price = _grow(o_price, nrow)
+                o_qty = _grow(o_qty, nrow)
+            for k in range(nb - 1, -1, -1):
+                o_seq[nrow] = seq
+                o_time[nrow] = t
+                o_kind[nrow] = SNAPSHOT
+                o_side[nrow] = BID
+                o_price[nrow] = bk[k] * tick
+                o_qty[nrow] = bq[k]
+                nrow += 1
+            for k in range(na - 1, -1, -1):
+                o_seq[nrow] = seq
+                o_time[nrow] = t
+                o_kind[nrow] = SNAPSHOT
+                o_side[nrow] = ASK
+                o_price[nrow] = -ak[k] * tick
+                o_qty[nrow] = aq[k]
+                nrow += 1
+    return (
+        o_seq[:nrow].copy(),
+        o_time[:nrow].copy(),
+        o_kind[:nrow].copy(),
+        o_side[:nrow].copy(),
+        o_price[:nrow].copy(),
+        o_qty[:nrow].copy(),
+    )
