@@ -2,7 +2,8 @@
 
 Unbounded OpenBLAS threading made a 1000x50 correlation 18x slower on a 2-core machine, and on
 the CI machine (2 cores, OpenBLAS) ``np.corrcoef`` on 1000x50 took 181 us with one BLAS thread
-against 381 us with two. ArbLab therefore runs BLAS single-threaded by default and parallelises
+against 381 us with two. SciPy ships its own OpenBLAS, so both libraries
+are loaded before the limit is applied. ArbLab therefore runs BLAS single-threaded by default and parallelises
 at a coarser grain (numba ``prange``, gRPC workers, Dask). Override with the environment
 variable ``ARBLAB_BLAS_THREADS``.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import os
 
-import numpy as np  # noqa: F401  (loads the BLAS library, so the limit below reaches it)
+import numpy as np  # noqa: F401  (loads NumPy's BLAS, so the limit below reaches it)
+import scipy.linalg  # noqa: F401  (SciPy bundles its own OpenBLAS: load it before limiting)
 from threadpoolctl import threadpool_info, threadpool_limits
 
 ENV_VAR = "ARBLAB_BLAS_THREADS"

@@ -40,3 +40,15 @@ def test_bad_values_are_rejected():
         configure_blas_threads(0)
     configure_blas_threads(1)
     assert blas_threads() == 1
+
+
+def test_every_loaded_blas_is_limited_including_scipys_own():
+    from threadpoolctl import threadpool_info
+
+    code = (
+        "import lab, scipy.optimize, sklearn.linear_model; from threadpoolctl import threadpool_info;"
+        "print(sorted({d['num_threads'] for d in threadpool_info() if d['user_api'] == 'blas'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[1]"
+    assert threadpool_info()  # this process has BLAS loaded too

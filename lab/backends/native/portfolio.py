@@ -1,17 +1,164 @@
-"""portfolio: native (numba) implementation (placeholder; being written)."""
+"""Portfolio construction on the native engine.
+
+Same models, inputs, problem set-up and results as :mod:`lab.analytics.portfolio` (the shared
+set-up functions live there); only the solvers differ:
+
+* mean-variance programmes: the primal active-set QP solver in numba
+  (:func:`lab.kernels.portfolio.qp_active_set`), exact once the active set is found;
+* risk parity: damped Newton on Spinu's convex programme (numba);
+* Ledoit-Wolf shrinkage: the closed-form estimator in NumPy (same formula as scikit-learn);
+* sparse replication: elastic-net coordinate descent on the Gram matrix (numba);
+* multi-period: the closed-form Riccati policy in the eigenbasis of the budget-neutral
+  covariance instead of one large KKT solve.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lab.analytics.portfolio import (
+    Frontier,
+    MultiPeriodResult,
+    PortfolioResult,
+    QPProblem,
+    SparsePortfolioResult,
+    budget_neutral_covariance,
+    estimate_moments,
+    method_weights,
+    multi_period_result,
+    multi_period_setup,
+    portfolio_result,
+    resolve_bounds,
+    risk_parity_start,
+    sparse_design,
+    sparse_result,
+    trace_frontier,
+    validate_n_points,
+    validate_scalars,
+)
+from lab.kernels.portfolio import (
+    QP_OK,
+    enet_cd_gram,
+    qp_active_set,
+    riccati_gains,
+    risk_parity_newton,
+)
+
+CD_TOL = 1e-13
+"""Relative change of the largest weight at which coordinate descent stops."""
+
+CD_MAX_SWEEPS = 1_000_000
+"""Sweep cap of coordinate descent."""
 
 
-def optimize_portfolio(returns, method, risk_free=0.0, risk_aversion=1.0, long_only=True, bounds=None, cov="sample"):
-    raise NotImplementedError("optimize_portfolio")
+def ledoit_wolf_covariance(values: np.ndarray) -> np.ndarray:
+    """Ledoit-Wolf (2004, J. Multivariate Anal. 88(2)) shrinkage of the ML covariance toward
+    ``mu I`` with ``mu = trace(S)/N``, the estimator of :class:`sklearn.covariance.LedoitWolf`
+    (``assume_centered=False``): shrinkage ``min(beta, delta) / delta`` with ``delta = ||S -
+    mu I||_F^2 / N`` and ``beta = (sum_t ||x_t x_t' - S||_F^2) / (N T^2)``."""
+    x = values - values.mean(axis=0)
+    t, n = x.shape
+    s = x.T @ x / t
+    mu = np.trace(s) / n
+    x2 = x * x
+    delta_raw = float(np.sum(s * s))
+    beta_raw = float(np.sum(x2.T @ x2)) / t
+    beta = (beta_raw - delta_raw) / (n * t)
+    delta = (delta_raw - 2.0 * mu * np.trace(s) + n * mu * mu) / n
+    beta = min(beta, delta)
+    shrink = 0.0 if beta == 0 else beta / delta
+    out = (1.0 - shrink) * s
+    out[np.diag_indices(n)] += shrink * mu
+    return out
 
 
-def efficient_frontier(returns, n_points=50, risk_free=0.0, long_only=True, bounds=None, cov="sample"):
-    raise NotImplementedError("efficient_frontier")
+def _solve_qp(problem: QPProblem) -> np.ndarray:
+    n = problem.x0.size
+    x, status, _ = qp_active_set(
+        np.ascontiguousarray(problem.H),
+        np.ascontiguousarray(problem.c, dtype=float),
+        np.ascontiguousarray(problem.A, dtype=float),
+        np.ascontiguousarray(problem.b, dtype=float),
+        np.ascontiguousarray(problem.G, dtype=float).reshape(-1, n),
+        np.ascontiguousarray(problem.h, dtype=float),
+        np.ascontiguousarray(problem.x0, dtype=float),
+        50 * (n + problem.G.shape[0]) + 100,
+    )
+    if status != QP_OK:
+        raise RuntimeError("optimize_portfolio: active-set QP solver hit its iteration limit")
+    return x
 
 
-def sparse_portfolio(returns, method="lasso", lam=0.01, alpha=0.5):
-    raise NotImplementedError("sparse_portfolio")
+def _risk_parity(sigma: np.ndarray) -> np.ndarray:
+    n = sigma.shape[0]
+    y, status, _ = risk_parity_newton(
+        np.ascontiguousarray(sigma), np.full(n, 1.0 / n), risk_parity_start(sigma), 200
+    )
+    if status != 0:
+        raise RuntimeError("optimize_portfolio: risk-parity Newton iteration did not converge")
+    return y / y.sum()
 
 
-def multi_period(returns, risk_aversion, cost_bps, n_periods):
-    raise NotImplementedError("multi_period")
+def optimize_portfolio(
+    returns,
+    method,
+    risk_free=0.0,
+    risk_aversion=1.0,
+    long_only=True,
+    bounds=None,
+    cov="sample",
+) -> PortfolioResult:
+    """Optimal portfolio (see :func:`lab.analytics.portfolio.optimize_portfolio`)."""
+    rf, gamma = validate_scalars(method, risk_free, risk_aversion)
+    mu, sigma, assets = estimate_moments(returns, cov, ledoit_wolf_covariance)
+    lo, hi = resolve_bounds(bounds, mu.size, long_only)
+    w = method_weights(method, mu, sigma, lo, hi, rf, gamma, _solve_qp, _risk_parity)
+    return portfolio_result(w, mu, sigma, rf, method, assets)
+
+
+def efficient_frontier(
+    returns, n_points=50, risk_free=0.0, long_only=True, bounds=None, cov="sample"
+) -> Frontier:
+    """Efficient frontier (see :func:`lab.analytics.portfolio.efficient_frontier`)."""
+    n_points = validate_n_points(n_points)
+    rf, _ = validate_scalars("min_variance", risk_free, 1.0)
+    mu, sigma, assets = estimate_moments(returns, cov, ledoit_wolf_covariance)
+    lo, hi = resolve_bounds(bounds, mu.size, long_only)
+    return trace_frontier(mu, sigma, lo, hi, rf, n_points, assets, _solve_qp)
+
+
+def sparse_portfolio(
+    returns, method="lasso", lam=0.01, alpha=0.5, target=None, positive=True
+) -> SparsePortfolioResult:
+    """Sparse replicating portfolio (see :func:`lab.analytics.portfolio.sparse_portfolio`)."""
+    design = sparse_design(returns, method, lam, alpha, target, positive)
+    t = design.X.shape[0]
+    gram = design.X.T @ design.X / t
+    xty = design.X.T @ design.y / t
+    w, sweeps = enet_cd_gram(
+        gram, xty, design.penalty, design.l1_ratio, bool(positive), CD_TOL, CD_MAX_SWEEPS
+    )
+    if sweeps >= CD_MAX_SWEEPS:
+        raise RuntimeError("sparse_portfolio: coordinate descent did not converge")
+    return sparse_result(design, w, method)
+
+
+def multi_period(
+    returns, risk_aversion, cost_bps, n_periods, initial=None, cov="sample"
+) -> MultiPeriodResult:
+    """Multi-period trading with quadratic costs (see
+    :func:`lab.analytics.portfolio.multi_period`), by the closed-form Riccati policy."""
+    setup = multi_period_setup(
+        returns, risk_aversion, cost_bps, n_periods, initial, cov, ledoit_wolf_covariance
+    )
+    s_neutral, basis = budget_neutral_covariance(setup.sigma)
+    variances, vecs = np.linalg.eigh(s_neutral)
+    directions = basis @ vecs  # N x (N-1), orthonormal
+    gap0 = directions.T @ (setup.initial - setup.aim)
+    gains = riccati_gains(variances, setup.gamma, setup.lam, setup.n_periods)
+    path = setup.aim + (np.cumprod(gains, axis=0) * gap0) @ directions.T
+    gs = setup.gamma * variances
+    myopic_gain = setup.lam / (gs + setup.lam)
+    powers = np.arange(1, setup.n_periods + 1)[:, None]
+    myopic = setup.aim + (myopic_gain[None, :] ** powers * gap0) @ directions.T
+    return multi_period_result(setup, path, myopic, cost_bps)
