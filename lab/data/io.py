@@ -67,7 +67,11 @@ def _parse_dates(values: pd.Series | pd.Index, label: str, name: str) -> pd.Date
     if isinstance(values, pd.DatetimeIndex):
         return values
     raw = pd.Series(np.asarray(values, dtype=object))
-    parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
+    try:
+        parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError) as exc:
+        # e.g. dates with mixed UTC offsets, which pandas refuses to put on one index
+        raise DataError(f"{name}: cannot parse the dates in {label}: {exc}") from exc
     bad = parsed.isna() & raw.notna()
     if parsed.notna().sum() == 0:
         raise DataError(f"{name}: no parseable dates in {label}")
