@@ -33,30 +33,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grpc = serve.add_mutually_exclusive_group()
     grpc.add_argument(
-        "--grpc-address", metavar="HOST:PORT", help="use this analytics server instead of embedding one"
+        "--grpc-address",
+        metavar="HOST:PORT",
+        help="use this analytics server instead of embedding one",
     )
-    grpc.add_argument("--no-grpc", action="store_true", help="do not start the embedded analytics server")
+    grpc.add_argument(
+        "--no-grpc", action="store_true", help="do not start the embedded analytics server"
+    )
 
     server = sub.add_parser("server", help="run the gRPC analytics server")
     server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    server.add_argument("--port", type=int, default=50051, help="port (default 50051; 0 picks a free one)")
-    server.add_argument("--token-env", metavar="VAR", help="environment variable holding the bearer token")
+    server.add_argument(
+        "--port", type=int, default=50051, help="port (default 50051; 0 picks a free one)"
+    )
+    server.add_argument(
+        "--token-env", metavar="VAR", help="environment variable holding the bearer token"
+    )
     server.add_argument("--tls-cert", metavar="FILE", help="PEM certificate chain for TLS")
     server.add_argument("--tls-key", metavar="FILE", help="PEM private key for TLS")
     server.add_argument("--workers", type=int, default=4, help="worker threads (default 4)")
-    server.add_argument("--cache-mb", type=float, default=512.0, help="dataset cache cap in MiB (default 512)")
-    server.add_argument("--log-level", default="INFO", help="logging level (DEBUG logs one line per request)")
+    server.add_argument(
+        "--cache-mb", type=float, default=512.0, help="dataset cache cap in MiB (default 512)"
+    )
+    server.add_argument(
+        "--log-level", default="INFO", help="logging level (DEBUG logs one line per request)"
+    )
 
     bench = sub.add_parser("bench", help="benchmark the backends side by side")
     bench.add_argument("--suite", choices=("core", "full", "ui"), default="core")
     bench.add_argument(
         "--backends", default=None, help="comma-separated backends (default: the suite's own list)"
     )
-    bench.add_argument("--sizes", default=None, help="comma-separated size multipliers, e.g. 1,4,16")
+    bench.add_argument(
+        "--sizes", default=None, help="comma-separated size multipliers, e.g. 1,4,16"
+    )
     bench.add_argument("--repeats", type=int, default=None, help="timed runs per row")
     bench.add_argument("--json", metavar="PATH", help="write the results as JSON")
     bench.add_argument("--csv", metavar="PATH", help="write the results as CSV")
-    bench.add_argument("--grpc-address", metavar="HOST:PORT", help="benchmark this server instead of an embedded one")
+    bench.add_argument(
+        "--grpc-address",
+        metavar="HOST:PORT",
+        help="benchmark this server instead of an embedded one",
+    )
 
     report = sub.add_parser("report", help="export a self-contained HTML report")
     report.add_argument("--pair", metavar="Y:X", help="symbols of the pair, e.g. KO:PEP")
@@ -67,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--exit-z", type=float)
     report.add_argument("--cost-bps", type=float)
     report.add_argument("--backend", default="native")
+    report.add_argument(
+        "--include",
+        metavar="NAMES",
+        help="optional analyses to add, comma-separated: regimes,portfolio",
+    )
+    report.add_argument(
+        "--bench",
+        metavar="PATH",
+        help="benchmark results to include (the JSON of arblab bench --json)",
+    )
     report.add_argument("-o", "--output", required=True, metavar="PATH")
     return parser
 

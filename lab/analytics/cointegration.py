@@ -142,11 +142,12 @@ class PairScanResult:
     Attributes
     ----------
     pairs : ndarray of int, shape (M, 2)
-        Column indices ``(i, j)``, ``i < j``: y is column i, x is column j.
+        Column indices ``(i, j)``: y is column i, x is column j (``i < j`` unless a ``pairs``
+        subset says otherwise).
     statistic, pvalue : ndarray, shape (M,)
         Engle-Granger statistic and p-value of each pair.
     qvalue : ndarray, shape (M,)
-        Benjamini-Hochberg adjusted p-values over the M = N(N-1)/2 tests.
+        Benjamini-Hochberg adjusted p-values over the M tests (all N(N-1)/2 pairs by default).
     hedge_ratio, intercept : ndarray, shape (M,)
         Cointegrating-regression coefficients (``y = intercept + hedge_ratio x + u``).
     half_life : ndarray, shape (M,)
@@ -264,14 +265,17 @@ def check_johansen_input(prices: Any, det_order: Any, k_ar_diff: Any) -> tuple:
     return arr, det_order, k_ar_diff
 
 
-def check_pair_scan_input(prices: Any, trend: Any, maxlag: Any, autolag: Any) -> tuple:
+def check_pair_scan_input(
+    prices: Any, trend: Any, maxlag: Any, autolag: Any, pairs: Any = None
+) -> tuple:
     """Validate :func:`pair_scan` arguments.
 
     Leading NaNs (a series that starts later) are allowed: each pair uses the rows where both
     of its series are present. Any other NaN, and inf, is rejected.
 
-    Returns ``(prices, starts, symbols, trend, maxlag, autolag)``; ``starts[i]`` is the first
-    non-NaN row of column i.
+    Returns ``(prices, starts, symbols, trend, maxlag, autolag, pairs)``; ``starts[i]`` is the
+    first non-NaN row of column i and ``pairs`` the (M, 2) int64 column pairs to test
+    (:func:`check_pairs`).
     """
     arr, labels = as_matrix(prices, "prices", min_rows=4, min_cols=2, allow_nan=True)
     nan = np.isnan(arr)
@@ -292,19 +296,19 @@ def check_pair_scan_input(prices: Any, trend: Any, maxlag: Any, autolag: Any) ->
     trend = check_choice(trend, "trend", REGRESSIONS)
     autolag = check_choice(autolag, "autolag", AUTOLAGS)
     t = arr.shape[0]
-    for i in range(arr.shape[1]):
-        for j in range(i + 1, arr.shape[1]):
-            nobs = t - max(starts[i], starts[j])
-            if nobs < 4:
-                li = labels[i] if labels else i
-                lj = labels[j] if labels else j
-                raise ValueError(
-                    f"prices columns {li!r} and {lj!r} overlap on only {nobs} rows; "
-                    "at least 4 are needed"
-                )
-            if maxlag is not None:
-                resolve_maxlag(maxlag, nobs, 0, "prices")
-    return arr, starts, labels or (), trend, maxlag, autolag
+    pairs = check_pairs(pairs, arr.shape[1])
+    for i, j in pairs:
+        nobs = t - max(starts[i], starts[j])
+        if nobs < 4:
+            li = labels[i] if labels else i
+            lj = labels[j] if labels else j
+            raise ValueError(
+                f"prices columns {li!r} and {lj!r} overlap on only {nobs} rows; "
+                "at least 4 are needed"
+            )
+        if maxlag is not None:
+            resolve_maxlag(maxlag, nobs, 0, "prices")
+    return arr, starts, labels or (), trend, maxlag, autolag, pairs
 
 
 def sign_columns(vectors: np.ndarray) -> np.ndarray:
@@ -315,6 +319,82 @@ def sign_columns(vectors: np.ndarray) -> np.ndarray:
         if nz.size and out[nz[0], j] < 0:
             out[:, j] = -out[:, j]
     return out
+
+
+def all_pairs(n: int) -> np.ndarray:
+    """All ``(i, j)`` with ``0 <= i < j < n`` in lexicographic order, shape (n(n-1)/2, 2)."""
+    i, j = np.triu_indices(n, k=1)
+    return np.column_stack([i, j]).astype(np.int64)
+
+
+def check_pairs(pairs: Any, n: int) -> np.ndarray:
+    """Validate a subset of column pairs for :func:`pair_scan` (default: :func:`all_pairs`).
+
+    ``pairs`` is an (M, 2) array of column indices with ``0 <= i, j < n``, ``i != j`` and no
+    pair listed twice (in either order).
+    """
+    if pairs is None:
+        return all_pairs(n)
+    arr = np.asarray(pairs)
+    if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
+        raise ValueError(
+            f"pairs must be a non-empty (M, 2) array of column indices, got shape {arr.shape}"
+        )
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"pairs must hold integer column indices, got dtype {arr.dtype}")
+    arr = arr.astype(np.int64)
+    if arr.min() < 0 or arr.max() >= n:
+        raise ValueError(f"pairs index a column outside 0..{n - 1}")
+    if np.any(arr[:, 0] == arr[:, 1]):
+        k = int(np.flatnonzero(arr[:, 0] == arr[:, 1])[0])
+        raise ValueError(f"pairs row {k} pairs column {arr[k, 0]} with itself")
+    key = np.sort(arr, axis=1)
+    if len(np.unique(key, axis=0)) != len(key):
+        raise ValueError("pairs lists the same pair more than once")
+    return np.ascontiguousarray(arr)
+
+
+def benjamini_hochberg(pvalues: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg (1995) adjusted p-values (q-values).
+
+    ``q_(k) = min_{j >= k} min(1, m p_(j) / j)`` over the p-values sorted ascending, returned in
+    the input order; equals statsmodels ``multipletests(method="fdr_bh")[1]`` (tested).
+    """
+    p = np.asarray(pvalues, dtype=np.float64)
+    m = p.shape[0]
+    order = np.argsort(p, kind="mergesort")
+    scaled = p[order] * m / np.arange(1, m + 1)
+    q_sorted = np.minimum.accumulate(scaled[::-1])[::-1]
+    q = np.empty(m)
+    q[order] = np.minimum(q_sorted, 1.0)
+    return q
+
+
+def merge_pair_scans(parts: list[PairScanResult]) -> PairScanResult:
+    """Combine scans of disjoint pair subsets (``pair_scan(..., pairs=chunk)``) into one.
+
+    The Benjamini-Hochberg q-values are recomputed over all the merged tests and the pairs are
+    ranked again, so merging the chunks of a split scan gives the result of the whole scan.
+    Used by the Dask backend and the gRPC progress stream.
+    """
+    if not parts:
+        raise ValueError("merge_pair_scans needs at least one PairScanResult")
+    symbols = parts[0].symbols
+    if any(p.symbols != symbols for p in parts):
+        raise ValueError("cannot merge pair scans of different symbols")
+    cat = {
+        f: np.concatenate([getattr(p, f) for p in parts])
+        for f in ("pairs", "statistic", "pvalue", "hedge_ratio", "intercept", "half_life", "lags")
+    }
+    check_pairs(cat["pairs"], int(cat["pairs"].max()) + 1)
+    # restore lexicographic pair order first, so ties rank exactly as in one whole scan
+    lex = np.lexsort((cat["pairs"][:, 1], cat["pairs"][:, 0]))
+    cat = {f: v[lex] for f, v in cat.items()}
+    order = rank_pairs(cat["pvalue"])
+    qvalue = benjamini_hochberg(cat["pvalue"])
+    return PairScanResult(
+        qvalue=qvalue[order], symbols=symbols, **{f: v[order] for f, v in cat.items()}
+    )
 
 
 def rank_pairs(pvalue: np.ndarray) -> np.ndarray:
@@ -501,7 +581,11 @@ def johansen(prices: Any, det_order: int = 0, k_ar_diff: int = 1) -> JohansenRes
 
 
 def pair_scan(
-    prices: Any, trend: str = "c", maxlag: int | None = None, autolag: str | None = "aic"
+    prices: Any,
+    trend: str = "c",
+    maxlag: int | None = None,
+    autolag: str | None = "aic",
+    pairs: Any = None,
 ) -> PairScanResult:
     """Engle-Granger test of every pair of columns, with Benjamini-Hochberg q-values.
 
@@ -517,6 +601,10 @@ def pair_scan(
         where both series exist); other NaN and inf are rejected.
     trend, maxlag, autolag
         As in :func:`engle_granger`.
+    pairs : array_like of int, shape (M, 2), optional
+        Test only these column pairs (y = first, x = second); q-values are then over the M tests.
+        Default: all N(N-1)/2 pairs ``i < j``. Split scans recombine with
+        :func:`merge_pair_scans`.
 
     Returns
     -------
@@ -524,11 +612,9 @@ def pair_scan(
     """
     from statsmodels.stats.multitest import multipletests
 
-    arr, starts, symbols, trend, maxlag, autolag = check_pair_scan_input(
-        prices, trend, maxlag, autolag
+    arr, starts, symbols, trend, maxlag, autolag, pairs = check_pair_scan_input(
+        prices, trend, maxlag, autolag, pairs
     )
-    n = arr.shape[1]
-    pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)], dtype=np.int64)
     m = len(pairs)
     stat, pval, hedge, icpt, half = (np.empty(m) for _ in range(5))
     lags = np.empty(m, dtype=np.int64)

@@ -508,14 +508,16 @@ def eg_core(y, x, ntrend, maxlag, autolag):
 
 @numba.njit(cache=True, parallel=True, error_model="numpy")
 def pair_scan_kernel(
-    cols, starts, ntrend, maxlag, autolag, tau_max, tau_min, tau_star, small_p, large_p
+    cols, pairs, starts, ntrend, maxlag, autolag, tau_max, tau_min, tau_star, small_p, large_p
 ):
-    """Engle-Granger test on every pair ``(i, j)``, ``i < j``, with y = column i, x = column j.
+    """Engle-Granger test on each pair ``(i, j)`` of ``pairs``, with y = column i, x = column j.
 
     Parameters
     ----------
     cols : ndarray, shape (N, T)
         Series, one per row (contiguous).
+    pairs : ndarray of int64, shape (M, 2)
+        Column pairs to test.
     starts : ndarray of int, shape (N,)
         First usable row of each series (leading NaNs skipped); a pair uses rows from the later
         of its two starts.
@@ -526,18 +528,10 @@ def pair_scan_kernel(
 
     Returns
     -------
-    pairs (M, 2) int64, stat, pvalue, hedge, intercept, half_life (M,) float64, lags (M,) int64
-        In lexicographic pair order; parallel over pairs (``prange``).
+    stat, pvalue, hedge, intercept, half_life (M,) float64, lags (M,) int64
+        In the order of ``pairs``; parallel over pairs (``prange``).
     """
-    nser = cols.shape[0]
-    npairs = nser * (nser - 1) // 2
-    pairs = np.empty((npairs, 2), dtype=np.int64)
-    k = 0
-    for i in range(nser):
-        for j in range(i + 1, nser):
-            pairs[k, 0] = i
-            pairs[k, 1] = j
-            k += 1
+    npairs = pairs.shape[0]
     stat = np.empty(npairs)
     pvalue = np.empty(npairs)
     hedge = np.empty(npairs)
@@ -556,4 +550,4 @@ def pair_scan_kernel(
         intercept[p] = c
         half_life[p] = hl
         pvalue[p] = mackinnon_p(st, ntrend, two, tau_max, tau_min, tau_star, small_p, large_p)
-    return pairs, stat, pvalue, hedge, intercept, half_life, lags
+    return stat, pvalue, hedge, intercept, half_life, lags

@@ -19,6 +19,7 @@ from statsmodels.tsa.stattools import adfuller, coint
 from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 from lab.analytics import cointegration as ref
+from lab.analytics.cointegration import benjamini_hochberg
 from lab.backends.native import cointegration as nat
 from lab.data import load_sp500, simulate_ou_pair
 
@@ -256,7 +257,7 @@ def test_bh_qvalues_equal_statsmodels():
         np.array([0.3]),
     ):
         np.testing.assert_allclose(
-            nat.bh_qvalues(p), multipletests(p, method="fdr_bh")[1], rtol=1e-14
+            benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1], rtol=1e-14
         )
 
 
@@ -307,3 +308,65 @@ def test_singular_adf_regression_is_a_clear_error():
     arbitrary number with a warning, the native engine refuses."""
     with pytest.raises(ValueError, match="ADF regression of x is singular"):
         nat.adf(np.tile([0.0, 1.0], 100), maxlag=5)
+
+
+def _scan_fields_equal(a, b, rtol=1e-12):
+    np.testing.assert_array_equal(a.pairs, b.pairs)
+    np.testing.assert_array_equal(a.lags, b.lags)
+    for field in ("statistic", "pvalue", "qvalue", "hedge_ratio", "intercept", "half_life"):
+        np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=rtol, err_msg=field)
+    assert a.symbols == b.symbols
+
+
+@pytest.mark.parametrize("engine", ["reference", "native"])
+def test_pair_scan_chunks_merge_into_the_whole_scan(engine):
+    from lab.analytics.cointegration import all_pairs, merge_pair_scans
+    from lab.backends import get_backend
+
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame(np.cumsum(rng.standard_normal((300, 5)), axis=0), columns=list("ABCDE"))
+    frame["F"] = 0.5 * frame["A"] + rng.standard_normal(300) * 0.3
+    be = get_backend(engine)
+    whole = be.pair_scan(frame)
+    chunks = np.array_split(all_pairs(frame.shape[1])[::-1], 4)  # any order, any split
+    merged = merge_pair_scans([be.pair_scan(frame, pairs=c) for c in chunks])
+    _scan_fields_equal(merged, whole)
+    assert whole.symbols[whole.pairs[0, 0]] + whole.symbols[whole.pairs[0, 1]] in {"AF", "FA"}
+
+
+def test_pair_scan_subset_equals_native_and_reference():
+    from lab.backends import get_backend
+
+    rng = np.random.default_rng(3)
+    prices = np.cumsum(rng.standard_normal((200, 4)), axis=0)
+    subset = np.array([[3, 0], [1, 2]])
+    ref = get_backend("reference").pair_scan(prices, pairs=subset)
+    nat = get_backend("native").pair_scan(prices, pairs=subset)
+    _scan_fields_equal(ref, nat, rtol=1e-8)
+    assert sorted(map(tuple, nat.pairs)) == [(1, 2), (3, 0)]
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        (np.array([[0, 0]]), "pairs column 0 with itself"),
+        (np.array([[0, 5]]), r"outside 0\.\.3"),
+        (np.array([[0, 1], [1, 0]]), "same pair more than once"),
+        (np.array([[0.0, 1.0]]), "integer column indices"),
+        (np.zeros((0, 2), dtype=int), r"non-empty \(M, 2\)"),
+    ],
+)
+@pytest.mark.parametrize("engine", ["reference", "native"])
+def test_pair_scan_rejects_bad_pair_subsets(engine, pairs, message):
+    from lab.backends import get_backend
+
+    prices = np.cumsum(np.random.default_rng(0).standard_normal((100, 4)), axis=0)
+    with pytest.raises(ValueError, match=message):
+        get_backend(engine).pair_scan(prices, pairs=pairs)
+
+
+def test_merge_pair_scans_rejects_mismatched_parts():
+    from lab.analytics.cointegration import merge_pair_scans
+
+    with pytest.raises(ValueError, match="at least one"):
+        merge_pair_scans([])

@@ -25,6 +25,7 @@ from lab.analytics.cointegration import (
     CointResult,
     JohansenResult,
     PairScanResult,
+    benjamini_hochberg,
     check_adf_input,
     check_eg_input,
     check_johansen_input,
@@ -96,44 +97,32 @@ def engle_granger(
     )
 
 
-def bh_qvalues(pvalues: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg (1995) adjusted p-values.
-
-    ``q_(k) = min_{j >= k} min(1, m p_(j) / j)`` over the p-values sorted ascending, returned in
-    the input order; equals statsmodels ``multipletests(method="fdr_bh")[1]``.
-    """
-    p = np.asarray(pvalues, dtype=np.float64)
-    m = p.shape[0]
-    order = np.argsort(p, kind="mergesort")
-    scaled = p[order] * m / np.arange(1, m + 1)
-    q_sorted = np.minimum.accumulate(scaled[::-1])[::-1]
-    q = np.empty(m)
-    q[order] = np.minimum(q_sorted, 1.0)
-    return q
-
-
 def pair_scan(
-    prices: Any, trend: str = "c", maxlag: int | None = None, autolag: str | None = "aic"
+    prices: Any,
+    trend: str = "c",
+    maxlag: int | None = None,
+    autolag: str | None = "aic",
+    pairs: Any = None,
 ) -> PairScanResult:
     """Engle-Granger on all N(N-1)/2 pairs; see :func:`lab.analytics.pair_scan`.
 
     Runs :func:`lab.kernels.cointegration.pair_scan_kernel`, parallel over pairs (numba
     ``prange``, threads set by ``numba.set_num_threads``).
     """
-    arr, starts, symbols, trend, maxlag, autolag = check_pair_scan_input(
-        prices, trend, maxlag, autolag
+    arr, starts, symbols, trend, maxlag, autolag, pairs = check_pair_scan_input(
+        prices, trend, maxlag, autolag, pairs
     )
     ntrend = ntrend_of(trend)
     cols = np.ascontiguousarray(arr.T)
     ml = -1 if maxlag is None else int(maxlag)
-    pairs, stat, pval, hedge, icpt, half, lags = kern.pair_scan_kernel(
-        cols, starts, ntrend, ml, _AUTOLAG_CODE[autolag], *_tables()
+    stat, pval, hedge, icpt, half, lags = kern.pair_scan_kernel(
+        cols, pairs, starts, ntrend, ml, _AUTOLAG_CODE[autolag], *_tables()
     )
     for k in np.flatnonzero(np.isnan(stat))[:1]:
         i, j = pairs[k]
         li, lj = (symbols[i], symbols[j]) if symbols else (i, j)
         _check_regular(stat[k], f"the residuals of pair ({li!r}, {lj!r})")
-    qval = bh_qvalues(pval)
+    qval = benjamini_hochberg(pval)
     order = rank_pairs(pval)
     return PairScanResult(
         pairs=pairs[order],
