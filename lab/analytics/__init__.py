@@ -7,8 +7,23 @@ analytics that every backend exposes as a method with the same signature.
 
 from lab.analytics.backtest import PairParams, backtest_pairs, sweep
 from lab.analytics.cointegration import adf, engle_granger, johansen, pair_scan
-from lab.analytics.options import bs_greeks, bs_price, implied_vol, strategy_payoff
-from lab.analytics.orderbook import lob_metrics, ob_replay, simulate_lob
+from lab.analytics.options import (
+    OptionStrategy,
+    bs_greeks,
+    bs_price,
+    implied_vol,
+    strategy_payoff,
+    strategy_preset,
+)
+from lab.analytics.orderbook import (
+    BookSnapshot,
+    LOBEvents,
+    OrderBook,
+    SequenceGapError,
+    lob_metrics,
+    ob_replay,
+    simulate_lob,
+)
 from lab.analytics.ou import cara_position, optimal_thresholds, ou_fit
 from lab.analytics.portfolio import (
     efficient_frontier,
@@ -16,7 +31,7 @@ from lab.analytics.portfolio import (
     optimize_portfolio,
     sparse_portfolio,
 )
-from lab.analytics.regimes import hmm_fit
+from lab.analytics.regimes import HMMParams, hmm_fit
 from lab.analytics.stats import correlation, covariance, hurst, pca, rolling_stats
 
 FUNCTIONS: tuple[str, ...] = (
@@ -57,4 +72,15 @@ FUNCTIONS: tuple[str, ...] = (
 )
 """Names of the public analytics functions; each is a method of every backend."""
 
-__all__ = ["FUNCTIONS", "PairParams", *FUNCTIONS]
+__all__ = [
+    "FUNCTIONS",
+    "BookSnapshot",
+    "HMMParams",
+    "LOBEvents",
+    "OptionStrategy",
+    "OrderBook",
+    "PairParams",
+    "SequenceGapError",
+    "strategy_preset",
+    *FUNCTIONS,
+]
