@@ -67,7 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--sizes", default=None, help="comma-separated size multipliers, e.g. 1,4,16"
     )
-    bench.add_argument("--repeats", type=int, default=None, help="timed runs per row")
+    bench.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="most timed calls per row (slow rows use fewer, to fit the time budget)",
+    )
     bench.add_argument("--json", metavar="PATH", help="write the results as JSON")
     bench.add_argument("--csv", metavar="PATH", help="write the results as CSV")
     bench.add_argument(
