@@ -1,0 +1,1 @@
+"""Generated gRPC stubs (python -m lab.rpc.codegen); do not edit."""
