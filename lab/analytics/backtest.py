@@ -387,19 +387,19 @@ def check_grid(grid: object, params: PairParams) -> tuple[np.ndarray, np.ndarray
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"grid[{key!r}] must be a non-empty 1-D list, got {grid[key]!r}")
         axes.append(values)
-    lookbacks = []
-    for value in axes[0]:
-        try:
-            lookbacks.append(dataclasses.replace(params, lookback=value.item()).lookback)
-        except ValueError as exc:
-            raise ValueError(f"grid['lookback']: {exc}") from None
-    entry_zs = []
-    for value in axes[1]:
-        try:
-            entry_zs.append(dataclasses.replace(params, entry_z=value.item()).entry_z)
-        except ValueError as exc:
-            raise ValueError(f"grid['entry_z']: {exc}") from None
-    return np.asarray(lookbacks, dtype=np.int64), np.asarray(entry_zs, dtype=np.float64)
+    checked = {}
+    for key, values in zip(("lookback", "entry_z"), axes, strict=True):
+        checked[key] = []
+        for value in values:
+            try:
+                point = dataclasses.replace(params, **{key: value.item()})
+            except ValueError as exc:
+                raise ValueError(f"grid[{key!r}]: {exc}") from None
+            checked[key].append(getattr(point, key))
+    return (
+        np.asarray(checked["lookback"], dtype=np.int64),
+        np.asarray(checked["entry_z"], dtype=np.float64),
+    )
 
 
 def check_metric(metric: object, sample: object) -> None:
@@ -516,6 +516,55 @@ def backtest_metrics(
         values = compute(equity, costs, traded, positions, *args, start, stop)
         segments.append({name: float(v) for name, v in zip(METRIC_NAMES, values, strict=True)})
     return BacktestMetrics(in_sample=segments[0], out_of_sample=segments[1])
+
+
+def make_trades(entry, exit_, direction, pnl, closed, reason) -> Trades:
+    """:class:`Trades` from per-trade columns (any sequences, copied), with
+    ``holding = exit - entry``."""
+    entry = np.array(entry, dtype=np.int64)
+    exit_ = np.array(exit_, dtype=np.int64)
+    return Trades(
+        entry=entry,
+        exit=exit_,
+        direction=np.array(direction, dtype=np.int64),
+        pnl=np.array(pnl, dtype=np.float64),
+        holding=exit_ - entry,
+        closed=np.array(closed, dtype=np.bool_),
+        reason=np.array(reason, dtype=np.int64),
+    )
+
+
+def backtest_result(
+    equity: np.ndarray,
+    positions: np.ndarray,
+    shares_y: np.ndarray,
+    shares_x: np.ndarray,
+    z: np.ndarray,
+    beta: np.ndarray,
+    costs: np.ndarray,
+    traded: np.ndarray,
+    trades: Trades,
+    n_train: int,
+    compute=metric_values,
+) -> BacktestResult:
+    """Assemble a :class:`BacktestResult` from an engine's simulated rows: period returns
+    against the previous equity (``CAPITAL`` before row 0) and the metrics from ``compute``
+    (see :func:`backtest_metrics`)."""
+    previous = np.concatenate([[CAPITAL], equity[:-1]])
+    return BacktestResult(
+        equity=equity,
+        positions=positions,
+        shares_y=shares_y,
+        shares_x=shares_x,
+        zscore=z,
+        hedge_ratio=beta,
+        costs=costs,
+        traded=traded,
+        returns=equity / previous - 1.0,
+        trades=trades,
+        metrics=backtest_metrics(equity, costs, traded, positions, trades, n_train, compute),
+        n_train=n_train,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -671,42 +720,10 @@ def _simulate(y, x, z, beta, params: PairParams, n_train: int) -> BacktestResult
         shares_x[t] = n_x
     if position != 0:
         records.append((trade_entry, rows - 1, position, trade_pnl, False, EXIT_OPEN))
-
-    frame = pd.DataFrame(
-        records, columns=["entry", "exit", "direction", "pnl", "closed", "reason"]
-    ).astype(
-        {
-            "entry": "int64",
-            "exit": "int64",
-            "direction": "int64",
-            "pnl": "float64",
-            "closed": "bool",
-            "reason": "int64",
-        }
-    )
-    trades = Trades(
-        entry=frame["entry"].to_numpy(),
-        exit=frame["exit"].to_numpy(),
-        direction=frame["direction"].to_numpy(),
-        pnl=frame["pnl"].to_numpy(),
-        holding=(frame["exit"] - frame["entry"]).to_numpy(),
-        closed=frame["closed"].to_numpy(),
-        reason=frame["reason"].to_numpy(),
-    )
-    previous = np.concatenate([[CAPITAL], equity[:-1]])
-    return BacktestResult(
-        equity=equity,
-        positions=positions,
-        shares_y=shares_y,
-        shares_x=shares_x,
-        zscore=z,
-        hedge_ratio=beta,
-        costs=costs,
-        traded=traded,
-        returns=equity / previous - 1.0,
-        trades=trades,
-        metrics=backtest_metrics(equity, costs, traded, positions, trades, n_train),
-        n_train=n_train,
+    columns = zip(*records, strict=True) if records else [()] * 6
+    trades = make_trades(*columns)
+    return backtest_result(
+        equity, positions, shares_y, shares_x, z, beta, costs, traded, trades, n_train
     )
 
 

@@ -453,6 +453,39 @@ def check_metric_args(depth, order_size, depth_bps) -> None:
             raise ValueError(f"{name} must be a positive number, got {value!r}")
 
 
+BOOK_METRIC_FIELDS = (
+    "best_bid",
+    "best_ask",
+    "mid",
+    "spread",
+    "spread_bps",
+    "microprice",
+    "imbalance",
+    "bid_qty_within_bps",
+    "ask_qty_within_bps",
+    "buy_vwap",
+    "sell_vwap",
+    "buy_cost_bps",
+    "sell_cost_bps",
+    "buy_filled",
+    "sell_filled",
+)
+"""The float fields of :class:`LOBMetrics` that describe the book, in the order in which both
+engines compute them."""
+
+
+def make_metrics(seq, values, depth, order_size, depth_bps) -> LOBMetrics:
+    """:class:`LOBMetrics` of book ``seq`` from its :data:`BOOK_METRIC_FIELDS` ``values`` and
+    the (validated) arguments of :func:`lob_metrics`."""
+    return LOBMetrics(
+        seq=seq,
+        **{name: float(v) for name, v in zip(BOOK_METRIC_FIELDS, values, strict=True)},
+        depth=int(depth),
+        order_size=float(order_size),
+        depth_bps=float(depth_bps),
+    )
+
+
 def check_replay_args(depth, every, on_gap) -> None:
     """Validate the parameters of :func:`ob_replay`."""
     if not _is_int(depth) or depth < 1:
@@ -740,27 +773,11 @@ def lob_metrics(book, depth=5, order_size=1000.0, depth_bps=10.0):
         bid_near = ask_near = np.nan
     buy_vwap, buy_filled = _walk(ap, aq, float(order_size))
     sell_vwap, sell_filled = _walk(bp, bq, float(order_size))
-    return LOBMetrics(
-        seq=snap.seq,
-        best_bid=float(bb),
-        best_ask=float(ba),
-        mid=float(mid),
-        spread=float(ba - bb),
-        spread_bps=float(spread_bps),
-        microprice=float(micro),
-        imbalance=float(imb),
-        bid_qty_within_bps=float(bid_near),
-        ask_qty_within_bps=float(ask_near),
-        buy_vwap=float(buy_vwap),
-        sell_vwap=float(sell_vwap),
-        buy_cost_bps=float((buy_vwap / mid - 1.0) * 1e4),
-        sell_cost_bps=float((1.0 - sell_vwap / mid) * 1e4),
-        buy_filled=float(buy_filled),
-        sell_filled=float(sell_filled),
-        depth=int(depth),
-        order_size=float(order_size),
-        depth_bps=float(depth_bps),
-    )
+    values = (
+        bb, ba, mid, ba - bb, spread_bps, micro, imb, bid_near, ask_near, buy_vwap, sell_vwap,
+        (buy_vwap / mid - 1.0) * 1e4, (1.0 - sell_vwap / mid) * 1e4, buy_filled, sell_filled,
+    )  # fmt: skip
+    return make_metrics(snap.seq, values, depth, order_size, depth_bps)
 
 
 # ----------------------------------------------------------------------------- replay
@@ -1073,21 +1090,7 @@ def simulate_lob(
     -------
     LOBEvents
     """
-    p = sim_params(
-        n_events=n_events,
-        seed=seed,
-        tick=tick,
-        mid0=mid0,
-        n_levels=n_levels,
-        rate_limit=rate_limit,
-        rate_market=rate_market,
-        rate_cancel=rate_cancel,
-        size_mean=size_mean,
-        market_size_mean=market_size_mean,
-        price_decay=price_decay,
-        snapshot_every=snapshot_every,
-        drop_prob=drop_prob,
-    )
+    p = sim_params(**locals())  # first statement: exactly the arguments, by name
     d = sim_draws(p)
     rows: list[tuple[int, float, int, int, float, float]] = []
     book = OrderBook()  # in tick units

@@ -940,6 +940,33 @@ def method_weights(method, mu, sigma, lo, hi, rf, gamma, solve_qp, risk_parity) 
     return qp_weights(problem, solve_qp(problem))
 
 
+@dataclass(frozen=True)
+class Solvers:
+    """An engine's numerical parts, called by the shared set-up and control flow
+    (:func:`solve_portfolio`, :func:`trace_frontier`)."""
+
+    ledoit_wolf: Callable[[np.ndarray], np.ndarray]
+    solve_qp: Callable[[QPProblem], np.ndarray]
+    risk_parity: Callable[[np.ndarray], np.ndarray]
+
+
+REFERENCE_SOLVERS = Solvers(_sklearn_ledoit_wolf, _solve_qp_reference, _risk_parity_reference)
+"""The reference engine's solvers: scikit-learn's Ledoit-Wolf, SciPy SLSQP (polished), and
+Spinu's risk-parity programme with SciPy."""
+
+
+def solve_portfolio(
+    returns, method, risk_free, risk_aversion, long_only, bounds, cov, solvers: Solvers
+) -> PortfolioResult:
+    """:func:`optimize_portfolio` with an engine's :class:`Solvers` (shared validation and
+    control flow)."""
+    rf, gamma = validate_scalars(method, risk_free, risk_aversion)
+    mu, sigma, assets = estimate_moments(returns, cov, solvers.ledoit_wolf)
+    lo, hi = resolve_bounds(bounds, mu.size, long_only)
+    w = method_weights(method, mu, sigma, lo, hi, rf, gamma, solvers.solve_qp, solvers.risk_parity)
+    return portfolio_result(w, mu, sigma, rf, method, assets)
+
+
 def optimize_portfolio(
     returns,
     method,
@@ -1000,17 +1027,21 @@ def optimize_portfolio(
     refined by ``scipy.optimize.root``. The optimum is unique for every method because
     ``Sigma`` is positive definite.
     """
-    rf, gamma = validate_scalars(method, risk_free, risk_aversion)
-    mu, sigma, assets = estimate_moments(returns, cov, _sklearn_ledoit_wolf)
-    lo, hi = resolve_bounds(bounds, mu.size, long_only)
-    w = method_weights(
-        method, mu, sigma, lo, hi, rf, gamma, _solve_qp_reference, _risk_parity_reference
+    return solve_portfolio(
+        returns, method, risk_free, risk_aversion, long_only, bounds, cov, REFERENCE_SOLVERS
     )
-    return portfolio_result(w, mu, sigma, rf, method, assets)
 
 
-def trace_frontier(mu, sigma, lo, hi, rf, n_points, assets, solve_qp) -> Frontier:
-    """Efficient frontier with the engine's QP solver (shared control flow)."""
+def trace_frontier(
+    returns, n_points, risk_free, long_only, bounds, cov, solvers: Solvers
+) -> Frontier:
+    """:func:`efficient_frontier` with an engine's :class:`Solvers` (shared validation and
+    control flow)."""
+    n_points = validate_n_points(n_points)
+    rf, _ = validate_scalars("min_variance", risk_free, 1.0)
+    mu, sigma, assets = estimate_moments(returns, cov, solvers.ledoit_wolf)
+    lo, hi = resolve_bounds(bounds, mu.size, long_only)
+    solve_qp = solvers.solve_qp
     mv_w = qp_weights(p := build_qp("min_variance", mu, sigma, lo, hi), solve_qp(p))
     ms_w = qp_weights(p := build_qp("max_sharpe", mu, sigma, lo, hi, rf), solve_qp(p))
     mv = portfolio_result(mv_w, mu, sigma, rf, "min_variance", assets)
@@ -1068,11 +1099,7 @@ def efficient_frontier(
         portfolio is undefined (no feasible portfolio earns more than ``risk_free``, or the
         Sharpe ratio is unbounded with unlimited short selling).
     """
-    n_points = validate_n_points(n_points)
-    rf, _ = validate_scalars("min_variance", risk_free, 1.0)
-    mu, sigma, assets = estimate_moments(returns, cov, _sklearn_ledoit_wolf)
-    lo, hi = resolve_bounds(bounds, mu.size, long_only)
-    return trace_frontier(mu, sigma, lo, hi, rf, n_points, assets, _solve_qp_reference)
+    return trace_frontier(returns, n_points, risk_free, long_only, bounds, cov, REFERENCE_SOLVERS)
 
 
 def sparse_portfolio(

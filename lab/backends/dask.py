@@ -310,7 +310,7 @@ class DaskBackend(Backend):
         return dict(bound.arguments)
 
     def _pair_scan(self, client: Any, args: tuple, kwargs: dict) -> Any:
-        from lab.analytics.cointegration import merge_pair_scans
+        from lab.analytics.cointegration import all_pairs, merge_pair_scans
 
         call = self._bound("pair_scan", args, kwargs)
         if call.get("pairs") is not None:
@@ -322,14 +322,13 @@ class DaskBackend(Backend):
         if n is None or n < 2:
             # let the native engine raise its ValueError for the malformed input
             return self._submit("pair_scan", (), call).result()
-        iu, ju = np.triu_indices(n, k=1)
-        all_pairs = np.column_stack([iu, ju]).astype(np.int64)
+        pairs = all_pairs(n)
         parts = self.total_threads() * self.chunks_per_thread
         base = {k: v for k, v in call.items() if k != "pairs"}
         _, sbase = self._prepare((), base)
         futures = [
-            self._submit("pair_scan", (), {**sbase, "pairs": all_pairs[chunk]})
-            for chunk in _chunks(len(all_pairs), parts)
+            self._submit("pair_scan", (), {**sbase, "pairs": pairs[chunk]})
+            for chunk in _chunks(len(pairs), parts)
         ]
         return merge_pair_scans(client.gather(futures))
 

@@ -59,6 +59,12 @@ HEADERS = (
     "note",
 )
 
+TEXT_COLUMNS = ("workload", "size", "ran on", "note")
+"""Columns of :data:`HEADERS` that hold words (left-aligned); the others hold numbers."""
+
+NUMERIC_COLUMNS = tuple(h for h in HEADERS if h not in TEXT_COLUMNS)
+"""Columns of :data:`HEADERS` that hold numbers (right-aligned in every rendering)."""
+
 
 def table_rows(results: BenchResults) -> list[list[str]]:
     """The table's cells, one list per row, in :data:`HEADERS` order."""
@@ -111,19 +117,10 @@ def to_text(results: BenchResults, max_note: int = 70) -> str:
     headers = [HEADERS[i] for i in cols]
     body = [[c[i] for i in cols] for c in cells]
     widths = [max([len(h)] + [len(b[j]) for b in body]) for j, h in enumerate(headers)]
-    numeric = {
-        "runs",
-        "first call (compile+run)",
-        "median",
-        "p95",
-        "p99",
-        "throughput",
-        "vs reference",
-    }
 
     def line(values: Sequence[str]) -> str:
         parts = [
-            v.rjust(w) if h in numeric else v.ljust(w)
+            v.rjust(w) if h in NUMERIC_COLUMNS else v.ljust(w)
             for v, w, h in zip(values, widths, headers, strict=True)
         ]
         return "  ".join(parts).rstrip()
@@ -146,7 +143,7 @@ def to_markdown(results: BenchResults) -> str:
     def esc(v: str) -> str:
         return v.replace("|", "\\|")
 
-    align = ["---:" if h not in ("workload", "size", "ran on", "note") else "---" for h in headers]
+    align = ["---:" if h in NUMERIC_COLUMNS else "---" for h in headers]
     lines = [
         _title(results),
         "",

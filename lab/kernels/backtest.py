@@ -181,22 +181,26 @@ def simulate(
     has_stop: bool,
     rate: float,
     capital: float,
-    equity: np.ndarray,
-    positions: np.ndarray,
-    shares_y: np.ndarray,
-    shares_x: np.ndarray,
-    costs: np.ndarray,
-    traded: np.ndarray,
-    tr_entry: np.ndarray,
-    tr_exit: np.ndarray,
-    tr_dir: np.ndarray,
-    tr_pnl: np.ndarray,
-    tr_closed: np.ndarray,
-    tr_reason: np.ndarray,
-) -> int:
-    """Run the position rules and the accounting; fill the output arrays, return the number of
-    trades written to the ``tr_*`` arrays (which need room for ``T`` trades)."""
+):
+    """Run the position rules and the accounting.
+
+    Returns ``(equity, positions, shares_y, shares_x, costs, traded, tr_entry, tr_exit, tr_dir,
+    tr_pnl, tr_closed, tr_reason)``: six arrays of length ``T`` (one row per input row) and the
+    per-trade columns, cut to the number of trades (views of length-``T`` buffers).
+    """
     rows = y.shape[0]
+    equity = np.empty(rows)
+    positions = np.empty(rows)
+    shares_y = np.empty(rows)
+    shares_x = np.empty(rows)
+    costs = np.empty(rows)
+    traded = np.empty(rows)
+    tr_entry = np.empty(rows, dtype=np.int64)
+    tr_exit = np.empty(rows, dtype=np.int64)
+    tr_dir = np.empty(rows, dtype=np.int64)
+    tr_pnl = np.empty(rows)
+    tr_closed = np.empty(rows, dtype=np.bool_)
+    tr_reason = np.empty(rows, dtype=np.int64)
     value = capital
     position = 0
     n_y = 0.0
@@ -286,7 +290,21 @@ def simulate(
         tr_closed[n_trades] = False
         tr_reason[n_trades] = 0
         n_trades += 1
-    return n_trades
+    n = n_trades
+    return (
+        equity,
+        positions,
+        shares_y,
+        shares_x,
+        costs,
+        traded,
+        tr_entry[:n],
+        tr_exit[:n],
+        tr_dir[:n],
+        tr_pnl[:n],
+        tr_closed[:n],
+        tr_reason[:n],
+    )
 
 
 @numba.njit(cache=True, parallel=True)
@@ -327,54 +345,21 @@ def sweep_grid(
     """Backtest every grid point ``k`` (signals ``z[signal_row[k]]``, threshold ``entry_zs[k]``)
     in parallel and store metric ``metric_index`` of rows ``start .. stop - 1`` in
     ``values[k]``, using the shared metrics function compiled as :data:`metric_values_kernel`."""
-    rows = y.shape[0]
     for k in prange(signal_row.shape[0]):
-        equity = np.empty(rows)
-        positions = np.empty(rows)
-        shares_y = np.empty(rows)
-        shares_x = np.empty(rows)
-        costs = np.empty(rows)
-        traded = np.empty(rows)
-        tr_entry = np.empty(rows, dtype=np.int64)
-        tr_exit = np.empty(rows, dtype=np.int64)
-        tr_dir = np.empty(rows, dtype=np.int64)
-        tr_reason = np.empty(rows, dtype=np.int64)
-        tr_pnl = np.empty(rows)
-        tr_closed = np.empty(rows, dtype=np.bool_)
-        n = simulate(
-            y,
-            x,
-            z[signal_row[k]],
-            beta[signal_row[k]],
-            entry_zs[k],
-            exit_z,
-            stop_z,
-            has_stop,
-            rate,
-            capital,
-            equity,
-            positions,
-            shares_y,
-            shares_x,
-            costs,
-            traded,
-            tr_entry,
-            tr_exit,
-            tr_dir,
-            tr_pnl,
-            tr_closed,
-            tr_reason,
-        )
-        holding = tr_exit[:n] - tr_entry[:n]
+        (equity, positions, _sy, _sx, costs, traded,
+         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
+            y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
+            exit_z, stop_z, has_stop, rate, capital,
+        )  # fmt: skip
         metrics = metric_values_kernel(
             equity,
             costs,
             traded,
             positions,
-            tr_entry[:n],
-            tr_closed[:n],
-            tr_pnl[:n],
-            holding,
+            tr_entry,
+            tr_closed,
+            tr_pnl,
+            tr_exit - tr_entry,
             start,
             stop,
         )

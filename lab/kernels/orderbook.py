@@ -77,6 +77,30 @@ def set_level(keys, qtys, n, key, qty):
 
 
 @numba.njit(cache=True)
+def put_level(keys, qtys, n, key, qty):
+    """:func:`set_level` after making room for one more level (the arrays are replaced by
+    larger copies when full). Returns ``(keys, qtys, new n, existed)``."""
+    if n == keys.shape[0]:
+        keys = _grow(keys, n)
+        qtys = _grow(qtys, n)
+    n, existed = set_level(keys, qtys, n, key, qty)
+    return keys, qtys, n, existed
+
+
+@numba.njit(cache=True)
+def _grow_rows(o_seq, o_time, o_kind, o_side, o_price, o_qty, nrow):
+    """The simulator's output columns, each copied into twice the room."""
+    return (
+        _grow(o_seq, nrow),
+        _grow(o_time, nrow),
+        _grow(o_kind, nrow),
+        _grow(o_side, nrow),
+        _grow(o_price, nrow),
+        _grow(o_qty, nrow),
+    )
+
+
+@numba.njit(cache=True)
 def top_metrics(bk, bq, nb, ak, aq, na, depth, out):
     """Fill ``out`` with best bid, best ask, mid, spread_bps, microprice, imbalance."""
     bb = bk[nb - 1] if nb > 0 else np.nan
@@ -118,10 +142,9 @@ def _walk(prices, qtys, size):
 
 @numba.njit(cache=True)
 def book_metrics(bp, bq, ap, aq, depth, order_size, depth_bps):
-    """Metrics of a best-first book; returns the :class:`LOBMetrics` float fields in order:
-    best_bid, best_ask, mid, spread, spread_bps, microprice, imbalance, bid_qty_within_bps,
-    ask_qty_within_bps, buy_vwap, sell_vwap, buy_cost_bps, sell_cost_bps, buy_filled,
-    sell_filled."""
+    """Metrics of a best-first book: the 15 values named by
+    :data:`lab.analytics.orderbook.BOOK_METRIC_FIELDS`, in that order (best_bid, best_ask, mid,
+    ..., buy_filled, sell_filled)."""
     nb = bp.shape[0]
     na = ap.shape[0]
     bb = bp[0] if nb > 0 else np.nan
@@ -220,51 +243,17 @@ def replay(seq, kind, side, price, qty, depth, rows, raise_on_gap):
                     if qty[t] == 0.0:
                         continue
                     if side[t] == BID:
-                        if nb == bk.shape[0]:
-                            bk = _grow(bk, nb)
-                            bq = _grow(bq, nb)
-                        nb, existed = set_level(bk, bq, nb, price[t], qty[t])
+                        bk, bq, nb, existed = put_level(bk, bq, nb, price[t], qty[t])
                     else:
-                        if na == ak.shape[0]:
-                            ak = _grow(ak, na)
-                            aq = _grow(aq, na)
-                        na, existed = set_level(ak, aq, na, -price[t], qty[t])
+                        ak, aq, na, existed = put_level(ak, aq, na, -price[t], qty[t])
                     if existed:
-                        return (
-                            DUPLICATE,
-                            t,
-                            price[t],
-                            float(side[t]),
-                            rec_seq,
-                            rec_synced,
-                            rec,
-                            gaps[:n_gaps],
-                            counts,
-                            bk,
-                            bq,
-                            nb,
-                            ak,
-                            aq,
-                            na,
-                        )
+                        status, err_row, err_x, err_y = DUPLICATE, t, price[t], float(side[t])
+                        break
+                if status != OK:
+                    break
                 if nb > 0 and na > 0 and bk[nb - 1] >= -ak[na - 1]:
-                    return (
-                        CROSSED_SNAPSHOT,
-                        i,
-                        bk[nb - 1],
-                        -ak[na - 1],
-                        rec_seq,
-                        rec_synced,
-                        rec,
-                        gaps[:n_gaps],
-                        counts,
-                        bk,
-                        bq,
-                        nb,
-                        ak,
-                        aq,
-                        na,
-                    )
+                    status, err_row, err_x, err_y = CROSSED_SNAPSHOT, i, bk[nb - 1], -ak[na - 1]
+                    break
                 cur = seq[i]
                 synced = True
                 counts[1] += 1
@@ -273,23 +262,8 @@ def replay(seq, kind, side, price, qty, depth, rows, raise_on_gap):
             counts[2] += 1
         elif seq[i] != cur + 1:
             if raise_on_gap:
-                return (
-                    GAP,
-                    i,
-                    float(cur + 1),
-                    float(seq[i]),
-                    rec_seq,
-                    rec_synced,
-                    rec,
-                    gaps[:n_gaps],
-                    counts,
-                    bk,
-                    bq,
-                    nb,
-                    ak,
-                    aq,
-                    na,
-                )
+                status, err_row, err_x, err_y = GAP, i, float(cur + 1), float(seq[i])
+                break
             if n_gaps == gaps.shape[0]:
                 g2 = np.empty((2 * n_gaps, 3), dtype=np.int64)
                 g2[:n_gaps] = gaps[:n_gaps]
@@ -305,50 +279,14 @@ def replay(seq, kind, side, price, qty, depth, rows, raise_on_gap):
             q = qty[i]
             if side[i] == BID:
                 if q > 0.0 and na > 0 and p >= -ak[na - 1]:
-                    return (
-                        CROSSED_UPDATE,
-                        i,
-                        p,
-                        -ak[na - 1],
-                        rec_seq,
-                        rec_synced,
-                        rec,
-                        gaps[:n_gaps],
-                        counts,
-                        bk,
-                        bq,
-                        nb,
-                        ak,
-                        aq,
-                        na,
-                    )
-                if nb == bk.shape[0]:
-                    bk = _grow(bk, nb)
-                    bq = _grow(bq, nb)
-                nb, existed = set_level(bk, bq, nb, p, q)
+                    status, err_row, err_x, err_y = CROSSED_UPDATE, i, p, -ak[na - 1]
+                    break
+                bk, bq, nb, existed = put_level(bk, bq, nb, p, q)
             else:
                 if q > 0.0 and nb > 0 and p <= bk[nb - 1]:
-                    return (
-                        CROSSED_UPDATE,
-                        i,
-                        p,
-                        bk[nb - 1],
-                        rec_seq,
-                        rec_synced,
-                        rec,
-                        gaps[:n_gaps],
-                        counts,
-                        bk,
-                        bq,
-                        nb,
-                        ak,
-                        aq,
-                        na,
-                    )
-                if na == ak.shape[0]:
-                    ak = _grow(ak, na)
-                    aq = _grow(aq, na)
-                na, existed = set_level(ak, aq, na, -p, q)
+                    status, err_row, err_x, err_y = CROSSED_UPDATE, i, p, bk[nb - 1]
+                    break
+                ak, aq, na, existed = put_level(ak, aq, na, -p, q)
             cur = seq[i]
             counts[0] += 1
         if i == next_row:
@@ -518,23 +456,14 @@ def simulate(
         for c_i in range(n_ch):
             seq += 1
             if ch_side[c_i] == BID:
-                if nb + 1 >= bk.shape[0]:
-                    bk = _grow(bk, nb)
-                    bq = _grow(bq, nb)
-                nb, _ = set_level(bk, bq, nb, ch_key[c_i], ch_q[c_i])
+                bk, bq, nb, _ = put_level(bk, bq, nb, ch_key[c_i], ch_q[c_i])
             else:
-                if na + 1 >= ak.shape[0]:
-                    ak = _grow(ak, na)
-                    aq = _grow(aq, na)
-                na, _ = set_level(ak, aq, na, ch_key[c_i], ch_q[c_i])
+                ak, aq, na, _ = put_level(ak, aq, na, ch_key[c_i], ch_q[c_i])
             if keep:
                 if nrow == o_seq.shape[0]:
-                    o_seq = _grow(o_seq, nrow)
-                    o_time = _grow(o_time, nrow)
-                    o_kind = _grow(o_kind, nrow)
-                    o_side = _grow(o_side, nrow)
-                    o_price = _grow(o_price, nrow)
-                    o_qty = _grow(o_qty, nrow)
+                    o_seq, o_time, o_kind, o_side, o_price, o_qty = _grow_rows(
+                        o_seq, o_time, o_kind, o_side, o_price, o_qty, nrow
+                    )
                 o_seq[nrow] = seq
                 o_time[nrow] = t
                 o_kind[nrow] = kind_e
@@ -551,12 +480,9 @@ def simulate(
             if e >= 0:
                 seq += 1
             while nrow + nb + na >= o_seq.shape[0]:
-                o_seq = _grow(o_seq, nrow)
-                o_time = _grow(o_time, nrow)
-                o_kind = _grow(o_kind, nrow)
-                o_side = _grow(o_side, nrow)
-                o_price = _grow(o_price, nrow)
-                o_qty = _grow(o_qty, nrow)
+                o_seq, o_time, o_kind, o_side, o_price, o_qty = _grow_rows(
+                    o_seq, o_time, o_kind, o_side, o_price, o_qty, nrow
+                )
             for k in range(nb - 1, -1, -1):
                 o_seq[nrow] = seq
                 o_time[nrow] = t

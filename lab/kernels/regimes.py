@@ -47,21 +47,15 @@ def log_emission(x, means, covars, logb):
 
 @numba.njit(cache=True, error_model="numpy")
 def emission_probs(x, means, covars, b, rowmax):
-    """Fill ``b[t, k] = N(x[t]; means[k], diag(covars[k])) / exp(rowmax[t])`` and ``rowmax``."""
-    t_len, d = x.shape
-    k = means.shape[0]
-    const, prec = _emission_consts(covars)
+    """Fill ``b[t, k] = N(x[t]; means[k], diag(covars[k])) / exp(rowmax[t])`` and ``rowmax``
+    (the row maxima of the log densities from :func:`log_emission`)."""
+    log_emission(x, means, covars, b)
+    t_len, k = b.shape
     for t in range(t_len):
         m = -np.inf
         for j in range(k):
-            q = 0.0
-            for f in range(d):
-                r = x[t, f] - means[j, f]
-                q += r * r * prec[j, f]
-            v = const[j] - 0.5 * q
-            b[t, j] = v
-            if v > m:
-                m = v
+            if b[t, j] > m:
+                m = b[t, j]
         rowmax[t] = m
         for j in range(k):
             b[t, j] = np.exp(b[t, j] - m)

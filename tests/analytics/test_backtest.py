@@ -23,13 +23,7 @@ from lab.analytics.backtest import (
     metric_values,
     sweep,
 )
-from lab.data import simulate_ou_pair
-
-
-def _pair(n=1500, seed=0, kappa=25.0, sigma=4.0, beta=1.5):
-    y, x, _ = simulate_ou_pair(n, kappa, 10.0, sigma, beta, seed=seed, x0=60.0)
-    return y, x
-
+from tests.analytics._helpers import assert_no_look_ahead, ou_pair, perturbed
 
 # ------------------------------------------------------------------------------ PairParams
 
@@ -95,14 +89,14 @@ def test_pair_params_validation(kwargs, message):
     ],
 )
 def test_backtest_rejects_bad_prices(mutate, message):
-    y, x = _pair(200)
+    y, x = ou_pair(200)
     y, x = mutate(y, x)
     with pytest.raises(ValueError, match=message):
         backtest_pairs(y, x, PairParams())
 
 
 def test_backtest_rejects_bad_split_and_params():
-    y, x = _pair(200)
+    y, x = ou_pair(200)
     with pytest.raises(ValueError, match="each segment needs at least 2"):
         backtest_pairs(y, x, PairParams(train_fraction=0.001))
     with pytest.raises(ValueError, match="params must be a PairParams"):
@@ -114,7 +108,7 @@ def test_backtest_rejects_bad_split_and_params():
 
 @pytest.mark.parametrize("hedge", HEDGES)
 def test_signals_equal_statsmodels_ols(hedge):
-    y, x = _pair(400, seed=3)
+    y, x = ou_pair(400, seed=3)
     p = PairParams(lookback=30, hedge=hedge)
     res = backtest_pairs(y, x, p)
     n_train = res.n_train
@@ -199,7 +193,7 @@ def _check_accounting(res: BacktestResult, y, x, p: PairParams):
     ],
 )
 def test_positions_follow_the_rules_and_the_books_balance(params):
-    y, x = _pair(1500, seed=2)
+    y, x = ou_pair(1500, seed=2)
     res = backtest_pairs(y, x, params)
     assert res.trades.entry.size > 10
     if params.stop_z is not None:
@@ -210,7 +204,7 @@ def test_positions_follow_the_rules_and_the_books_balance(params):
 
 @pytest.mark.parametrize("hedge", HEDGES)
 def test_cost_identity(hedge):
-    y, x = _pair(1500, seed=4)
+    y, x = ou_pair(1500, seed=4)
     costly = backtest_pairs(y, x, PairParams(lookback=30, entry_z=1.2, cost_bps=25, hedge=hedge))
     free = backtest_pairs(y, x, PairParams(lookback=30, entry_z=1.2, cost_bps=0, hedge=hedge))
     assert costly.trades.entry.size > 20 and costly.costs.sum() > 0.05
@@ -224,15 +218,6 @@ def test_cost_identity(hedge):
 # ------------------------------------------------------------------------------ no look-ahead
 
 
-def _perturbed(seed, n, cut, scale):
-    y, x = _pair(n, seed=seed % 1000)
-    rng = np.random.default_rng(seed)
-    y2, x2 = y.copy(), x.copy()
-    y2[cut + 1 :] *= np.exp(rng.normal(0, scale, n - cut - 1))
-    x2[cut + 1 :] *= np.exp(rng.normal(0, scale, n - cut - 1))
-    return (y, x), (y2, x2)
-
-
 @given(
     seed=st.integers(0, 2**31),
     cut=st.floats(0.0, 1.0),
@@ -244,9 +229,6 @@ def _perturbed(seed, n, cut, scale):
     scale=st.floats(0.001, 0.3),
 )
 def test_no_look_ahead(seed, cut, hedge, lookback, entry, exit_frac, stop, scale):
-    n = 240
-    t = min(int(cut * n), n - 2)
-    (y, x), (y2, x2) = _perturbed(seed, n, t, scale)
     p = PairParams(
         lookback=lookback,
         entry_z=entry,
@@ -254,19 +236,12 @@ def test_no_look_ahead(seed, cut, hedge, lookback, entry, exit_frac, stop, scale
         stop_z=None if stop is None else entry + stop,
         hedge=hedge,
     )
-    a, b = backtest_pairs(y, x, p), backtest_pairs(y2, x2, p)
-    keep = slice(0, t + 1)
-    np.testing.assert_array_equal(a.positions[keep], b.positions[keep])
-    np.testing.assert_array_equal(a.shares_y[keep], b.shares_y[keep])
-    np.testing.assert_array_equal(a.shares_x[keep], b.shares_x[keep])
-    np.testing.assert_array_equal(a.equity[keep], b.equity[keep])
-    np.testing.assert_array_equal(a.zscore[keep], b.zscore[keep])
-    np.testing.assert_array_equal(a.hedge_ratio[keep], b.hedge_ratio[keep])
+    assert_no_look_ahead(backtest_pairs, p, seed, cut, scale)
 
 
 def test_perturbation_after_t_does_change_later_signals():
     """Guard for the look-ahead test: its perturbation does reach the later rows."""
-    (y, x), (y2, x2) = _perturbed(5, 240, 100, 0.05)
+    (y, x), (y2, x2) = perturbed(5, 240, 100, 0.05)
     p = PairParams(lookback=20, entry_z=1.0)
     a, b = backtest_pairs(y, x, p), backtest_pairs(y2, x2, p)
     assert not np.allclose(a.zscore[101:], b.zscore[101:])
@@ -381,7 +356,7 @@ def test_metrics_without_trades_and_after_ruin():
 
 
 def test_backtest_metrics_split_at_n_train():
-    y, x = _pair(1000, seed=6)
+    y, x = ou_pair(1000, seed=6)
     res = backtest_pairs(y, x, PairParams(lookback=30, entry_z=1.5, train_fraction=0.3))
     assert res.n_train == 300
     ins, oos = res.metrics.in_sample, res.metrics.out_of_sample
@@ -396,7 +371,7 @@ def test_backtest_metrics_split_at_n_train():
 
 
 def test_sweep_is_the_grid_of_backtests():
-    y, x = _pair(600, seed=8)
+    y, x = ou_pair(600, seed=8)
     base = PairParams(exit_z=0.25, hedge="rolling", cost_bps=10)
     grid = {"lookback": [20, 45], "entry_z": [1.0, 1.5, 2.5]}
     for sample, key in (("out", "out_of_sample"), ("in", "in_sample")):
@@ -428,7 +403,7 @@ def test_sweep_is_the_grid_of_backtests():
     ],
 )
 def test_sweep_rejects_bad_input(kwargs, message):
-    y, x = _pair(300)
+    y, x = ou_pair(300)
     args = {"grid": {"lookback": [20], "entry_z": [1.0]}, "metric": "sharpe", "sample": "out"}
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):

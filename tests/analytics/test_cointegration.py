@@ -16,6 +16,7 @@ from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 from lab.analytics import cointegration as ca
 from lab.data import load_sp500, simulate_ou_pair
+from tests.analytics._helpers import SERIES, check_adf, coint_all_pairs
 
 TOL = 1e-10  # the reference calls statsmodels itself: agreement is to rounding
 
@@ -28,12 +29,7 @@ def logp() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def coint_190(logp):
     """statsmodels ``coint`` on all 190 pairs (y = column i, x = column j, i < j)."""
-    a = logp.to_numpy()
-    out = {}
-    for i, j in itertools.combinations(range(a.shape[1]), 2):
-        res = coint(a[:, i], a[:, j])
-        out[(i, j)] = (float(res[0]), float(res[1]), np.asarray(res[2]))
-    return out
+    return coint_all_pairs(logp.to_numpy())
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +43,7 @@ def scan(logp):
 
 
 def _check_adf(res: ca.ADFResult, x, **kwargs):
-    sm = adfuller(x, result_object=True, **kwargs)
-    assert abs(res.statistic - sm.statistic) <= TOL
-    assert abs(res.pvalue - sm.pvalue) <= TOL
-    assert res.lags == sm.lags and res.nobs == sm.nobs
-    crit = sm.critical_values
-    np.testing.assert_allclose(res.crit_values, [crit["1%"], crit["5%"], crit["10%"]], rtol=1e-12)
-    if sm.icbest is None:
-        assert np.isnan(res.icbest)
-    else:
-        assert res.icbest == pytest.approx(sm.icbest, rel=1e-12)
+    check_adf(res, x, TOL, 1e-12, **kwargs)
 
 
 def test_adf_each_stock_log_price(logp):
@@ -260,8 +247,6 @@ def test_johansen_twelve_stocks_and_simulated(logp):
 # --------------------------------------------------------------------------------------------
 # bad input
 # --------------------------------------------------------------------------------------------
-
-SERIES = np.log(np.linspace(10, 20, 120) + np.sin(np.arange(120)))
 
 
 @pytest.mark.parametrize(

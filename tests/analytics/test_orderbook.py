@@ -23,6 +23,7 @@ from lab.analytics.orderbook import (
     ob_replay,
     simulate_lob,
 )
+from tests.analytics._helpers import assert_same_book, events, update_stream
 
 HAND = BookSnapshot(
     seq=10,
@@ -31,19 +32,6 @@ HAND = BookSnapshot(
     ask_price=np.array([101.0, 101.5, 102.0]),
     ask_qty=np.array([5.0, 15.0, 40.0]),
 )
-
-
-def events(rows):
-    """LOBEvents from (seq, kind, side, price, qty) tuples."""
-    a = np.array(rows, dtype=float).reshape(-1, 5)
-    return LOBEvents(
-        seq=a[:, 0].astype(np.int64),
-        time=np.arange(len(a), dtype=float),
-        kind=a[:, 1].astype(np.int8),
-        side=a[:, 2].astype(np.int8),
-        price=a[:, 3],
-        qty=a[:, 4],
-    )
 
 
 def naive_rebuild(ev: LOBEvents) -> BookSnapshot:
@@ -65,12 +53,6 @@ def naive_rebuild(ev: LOBEvents) -> BookSnapshot:
         np.array([p for p, _ in asks]),
         np.array([q for _, q in asks]),
     )
-
-
-def assert_same_book(a: BookSnapshot, b: BookSnapshot):
-    assert a.seq == b.seq
-    for name in ("bid_price", "bid_qty", "ask_price", "ask_qty"):
-        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
 
 
 @pytest.fixture(scope="module")
@@ -209,11 +191,7 @@ def test_applying_updates_equals_rebuilding_from_scratch(stream):
 )
 def test_random_updates_match_a_dict_model(updates):
     """Bids live below 100 and asks above, so no update crosses."""
-    rows = [(0, SNAPSHOT, BID, 1.0, 0.0)]
-    for i, (side, k, q) in enumerate(updates, start=1):
-        price = 99.0 - 0.5 * k if side == BID else 101.0 + 0.5 * k
-        rows.append((i, LIMIT, side, price, q))
-    ev = events(rows)
+    ev = update_stream(updates, 0.5)
     book = OrderBook()
     book.apply(ev)
     assert_same_book(book.snapshot(), naive_rebuild(ev))

@@ -3,25 +3,10 @@ parameters, filtered probabilities are causal, restarts and errors behave."""
 
 import numpy as np
 import pytest
-from hmmlearn.hmm import GaussianHMM
 
-from lab.analytics.regimes import HMMParams, HMMResult, hmm_fit, hmm_initial_params
+from lab.analytics.regimes import HMMParams, hmm_fit, hmm_initial_params
 from lab.data import simulate_regimes
-
-MEANS = np.array([-1.0, 0.5, 2.0])
-STDS = np.array([0.5, 0.3, 0.8])
-TRANSMAT = np.array([[0.95, 0.04, 0.01], [0.03, 0.94, 0.03], [0.02, 0.08, 0.90]])
-
-
-def hmmlearn_model(result: HMMResult) -> GaussianHMM:
-    """An hmmlearn GaussianHMM holding the result's parameters."""
-    k = result.means.shape[0]
-    model = GaussianHMM(n_components=k, covariance_type="diag")
-    model.startprob_ = result.startprob
-    model.transmat_ = result.transmat
-    model.means_ = result.means
-    model.covars_ = result.covars
-    return model
+from tests.analytics._helpers import MEANS, STDS, TRANSMAT, hmmlearn_model
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.tools.sm_exceptions import CollinearityWarning
-from statsmodels.tsa.stattools import adfuller, coint
+from statsmodels.tsa.stattools import coint
 from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 from lab.analytics import cointegration as ref
 from lab.analytics.cointegration import benjamini_hochberg
 from lab.backends.native import cointegration as nat
 from lab.data import load_sp500, simulate_ou_pair
+from tests.analytics._helpers import SERIES, check_adf, coint_all_pairs
 
 TOL = 1e-8
 
@@ -34,10 +35,7 @@ def logp() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def coint_190(logp):
     """statsmodels ``coint`` on all 190 pairs (y = column i, x = column j, i < j)."""
-    a = logp.to_numpy()
-    return {
-        (i, j): coint(a[:, i], a[:, j]) for i, j in itertools.combinations(range(a.shape[1]), 2)
-    }
+    return coint_all_pairs(logp.to_numpy())
 
 
 @pytest.fixture(scope="module")
@@ -46,16 +44,7 @@ def native_scan(logp):
 
 
 def _check_adf(res, x, tol=TOL, **kwargs):
-    sm = adfuller(x, result_object=True, **kwargs)
-    assert abs(res.statistic - sm.statistic) <= tol
-    assert abs(res.pvalue - sm.pvalue) <= tol
-    assert res.lags == sm.lags and res.nobs == sm.nobs
-    crit = sm.critical_values
-    np.testing.assert_allclose(res.crit_values, [crit["1%"], crit["5%"], crit["10%"]], rtol=1e-12)
-    if sm.icbest is None:
-        assert np.isnan(res.icbest)
-    else:
-        assert res.icbest == pytest.approx(sm.icbest, rel=1e-9)
+    check_adf(res, x, tol, 1e-9, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,7 +254,6 @@ def test_bh_qvalues_equal_statsmodels():
 # bad input: same errors as the reference engine
 # --------------------------------------------------------------------------------------------
 
-SERIES = np.log(np.linspace(10, 20, 120) + np.sin(np.arange(120)))
 PAIR = np.column_stack([SERIES, SERIES[::-1] + 0.1 * np.cos(np.arange(120))])
 
 

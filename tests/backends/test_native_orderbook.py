@@ -14,29 +14,16 @@ from lab.analytics.orderbook import (
     SNAPSHOT,
     BookSnapshot,
     CrossedBookError,
-    LOBEvents,
     OrderBook,
     SequenceGapError,
 )
 from lab.backends import get_backend
 from lab.backends.native import orderbook as native
+from tests.analytics._helpers import assert_same_book, events, update_stream
 
 FIELDS = ("seq", "time", "kind", "side", "price", "qty")
 SERIES = ("index", "seq", "time", "synced", "best_bid", "best_ask", "mid", "spread_bps",
           "microprice", "imbalance", "gap_index", "gap_expected", "gap_got")  # fmt: skip
-BOOK = ("bid_price", "bid_qty", "ask_price", "ask_qty")
-
-
-def events(rows):
-    a = np.array(rows, dtype=float).reshape(-1, 5)
-    return LOBEvents(
-        seq=a[:, 0].astype(np.int64),
-        time=np.zeros(len(a)),
-        kind=a[:, 1].astype(np.int8),
-        side=a[:, 2].astype(np.int8),
-        price=a[:, 3],
-        qty=a[:, 4],
-    )
 
 
 def assert_same_replay(a, b):
@@ -49,9 +36,7 @@ def assert_same_replay(a, b):
             np.testing.assert_array_equal(x, y, err_msg=name)
     for name in ("n_events", "n_applied", "n_skipped", "n_snapshots", "n_gaps", "depth", "every"):
         assert getattr(a, name) == getattr(b, name), name
-    assert a.final.seq == b.final.seq
-    for name in BOOK:
-        np.testing.assert_array_equal(getattr(a.final, name), getattr(b.final, name), err_msg=name)
+    assert_same_book(a.final, b.final)
 
 
 @pytest.mark.parametrize(
@@ -94,11 +79,7 @@ def test_native_replay_book_equals_the_reference_order_book():
     ev = native.simulate_lob(20_000, seed=9)
     book = OrderBook()
     book.apply(ev)
-    final = native.ob_replay(ev, every=len(ev)).final
-    expected = book.snapshot()
-    assert final.seq == expected.seq
-    for name in BOOK:
-        np.testing.assert_array_equal(getattr(final, name), getattr(expected, name))
+    assert_same_book(native.ob_replay(ev, every=len(ev)).final, book.snapshot())
 
 
 @given(
@@ -111,11 +92,7 @@ def test_native_replay_book_equals_the_reference_order_book():
     )
 )
 def test_native_sorted_array_book_matches_reference_on_random_updates(updates):
-    rows = [(0, SNAPSHOT, BID, 1.0, 0.0)]
-    for i, (side, k, q) in enumerate(updates, start=1):
-        price = 99.0 - 0.25 * k if side == BID else 101.0 + 0.25 * k
-        rows.append((i, LIMIT, side, price, q))
-    ev = events(rows)
+    ev = update_stream(updates, 0.25)
     assert_same_replay(reference.ob_replay(ev, depth=4), native.ob_replay(ev, depth=4))
 
 

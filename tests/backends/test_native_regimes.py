@@ -3,26 +3,13 @@ parameters, agrees with hmmlearn's score/predict_proba/decode, recovers simulate
 
 import numpy as np
 import pytest
-from hmmlearn.hmm import GaussianHMM
 
 from lab.analytics import regimes as reference
 from lab.analytics.regimes import HMMParams
 from lab.backends import get_backend
 from lab.backends.native import regimes as native
 from lab.data import simulate_regimes
-
-MEANS = np.array([-1.0, 0.5, 2.0])
-STDS = np.array([0.5, 0.3, 0.8])
-TRANSMAT = np.array([[0.95, 0.04, 0.01], [0.03, 0.94, 0.03], [0.02, 0.08, 0.90]])
-
-
-def hmmlearn_model(result) -> GaussianHMM:
-    model = GaussianHMM(n_components=result.means.shape[0], covariance_type="diag")
-    model.startprob_ = result.startprob
-    model.transmat_ = result.transmat
-    model.means_ = result.means
-    model.covars_ = result.covars
-    return model
+from tests.analytics._helpers import MEANS, STDS, TRANSMAT, hmmlearn_model
 
 
 @pytest.fixture(scope="module")

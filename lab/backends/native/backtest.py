@@ -16,14 +16,13 @@ from lab.analytics.backtest import (
     METRIC_NAMES,
     VAR_S_TOL,
     VAR_X_TOL,
-    BacktestResult,
     PairParams,
     SweepResult,
-    Trades,
-    backtest_metrics,
+    backtest_result,
     check_grid,
     check_metric,
     check_pair,
+    make_trades,
     resolve_params,
 )
 from lab.kernels.backtest import (
@@ -35,20 +34,6 @@ from lab.kernels.backtest import (
 )
 
 __all__ = ["backtest_pairs", "sweep"]
-
-
-def _trades(entry, exit_, direction, pnl, closed, reason, n: int) -> Trades:
-    entry = entry[:n].copy()
-    exit_ = exit_[:n].copy()
-    return Trades(
-        entry=entry,
-        exit=exit_,
-        direction=direction[:n].copy(),
-        pnl=pnl[:n].copy(),
-        holding=exit_ - entry,
-        closed=closed[:n].copy(),
-        reason=reason[:n].copy(),
-    )
 
 
 def _stop(params: PairParams) -> tuple[float, bool]:
@@ -72,59 +57,23 @@ def backtest_pairs(y, x, params=None):
     pair_signals(
         y, x, params.lookback, params.hedge == "rolling", n_train, VAR_X_TOL, VAR_S_TOL, z, beta
     )
-    equity = np.empty(rows)
-    positions = np.empty(rows)
-    shares_y = np.empty(rows)
-    shares_x = np.empty(rows)
-    costs = np.empty(rows)
-    traded = np.empty(rows)
-    tr_int = np.empty((4, rows), dtype=np.int64)
-    tr_pnl = np.empty(rows)
-    tr_closed = np.empty(rows, dtype=np.bool_)
     stop_z, has_stop = _stop(params)
-    n = simulate(
-        y,
-        x,
-        z,
-        beta,
-        params.entry_z,
-        params.exit_z,
-        stop_z,
-        has_stop,
-        params.cost_bps / 1e4,
-        CAPITAL,
+    rate = params.cost_bps / 1e4
+    equity, positions, shares_y, shares_x, costs, traded, *trade_columns = simulate(
+        y, x, z, beta, params.entry_z, params.exit_z, stop_z, has_stop, rate, CAPITAL
+    )
+    return backtest_result(
         equity,
         positions,
         shares_y,
         shares_x,
+        z,
+        beta,
         costs,
         traded,
-        tr_int[0],
-        tr_int[1],
-        tr_int[2],
-        tr_pnl,
-        tr_closed,
-        tr_int[3],
-    )
-    trades = _trades(tr_int[0], tr_int[1], tr_int[2], tr_pnl, tr_closed, tr_int[3], n)
-    previous = np.empty(rows)
-    previous[0] = CAPITAL
-    previous[1:] = equity[:-1]
-    return BacktestResult(
-        equity=equity,
-        positions=positions,
-        shares_y=shares_y,
-        shares_x=shares_x,
-        zscore=z,
-        hedge_ratio=beta,
-        costs=costs,
-        traded=traded,
-        returns=equity / previous - 1.0,
-        trades=trades,
-        metrics=backtest_metrics(
-            equity, costs, traded, positions, trades, n_train, compute=metric_values_kernel
-        ),
-        n_train=n_train,
+        make_trades(*trade_columns),
+        n_train,
+        compute=metric_values_kernel,
     )
 
 

@@ -13,7 +13,6 @@ from lab.analytics.orderbook import (
     BID,
     BookSnapshot,
     LOBEvents,
-    LOBMetrics,
     SequenceGapError,
     as_events,
     as_snapshot,
@@ -22,6 +21,7 @@ from lab.analytics.orderbook import (
     crossed_snapshot_error,
     crossed_update_error,
     duplicate_level_error,
+    make_metrics,
     make_replay_result,
     record_rows,
     sim_draws,
@@ -43,27 +43,7 @@ def lob_metrics(book, depth=5, order_size=1000.0, depth_bps=10.0):
         float(order_size),
         float(depth_bps),
     )
-    return LOBMetrics(
-        seq=snap.seq,
-        best_bid=float(v[0]),
-        best_ask=float(v[1]),
-        mid=float(v[2]),
-        spread=float(v[3]),
-        spread_bps=float(v[4]),
-        microprice=float(v[5]),
-        imbalance=float(v[6]),
-        bid_qty_within_bps=float(v[7]),
-        ask_qty_within_bps=float(v[8]),
-        buy_vwap=float(v[9]),
-        sell_vwap=float(v[10]),
-        buy_cost_bps=float(v[11]),
-        sell_cost_bps=float(v[12]),
-        buy_filled=float(v[13]),
-        sell_filled=float(v[14]),
-        depth=int(depth),
-        order_size=float(order_size),
-        depth_bps=float(depth_bps),
-    )
+    return make_metrics(snap.seq, v, depth, order_size, depth_bps)
 
 
 def ob_replay(events, depth=5, every=1, on_gap="resync"):
@@ -114,21 +94,7 @@ def simulate_lob(
 ):
     """Simulate L2 order flow (native engine); see :func:`lab.analytics.orderbook.simulate_lob`
     for the model. Returns the same stream as the reference for the same arguments."""
-    p = sim_params(
-        n_events=n_events,
-        seed=seed,
-        tick=tick,
-        mid0=mid0,
-        n_levels=n_levels,
-        rate_limit=rate_limit,
-        rate_market=rate_market,
-        rate_cancel=rate_cancel,
-        size_mean=size_mean,
-        market_size_mean=market_size_mean,
-        price_decay=price_decay,
-        snapshot_every=snapshot_every,
-        drop_prob=drop_prob,
-    )
+    p = sim_params(**locals())  # first statement: exactly the arguments, by name
     d = sim_draws(p)
     seq, time, kind, side, price, qty = _k.simulate(
         d.init_qty,

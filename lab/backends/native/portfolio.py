@@ -21,20 +21,16 @@ from lab.analytics.portfolio import (
     MultiPeriodResult,
     PortfolioResult,
     QPProblem,
+    Solvers,
     SparsePortfolioResult,
     budget_neutral_covariance,
-    estimate_moments,
-    method_weights,
     multi_period_result,
     multi_period_setup,
-    portfolio_result,
-    resolve_bounds,
     risk_parity_start,
+    solve_portfolio,
     sparse_design,
     sparse_result,
     trace_frontier,
-    validate_n_points,
-    validate_scalars,
 )
 from lab.kernels.portfolio import (
     QP_OK,
@@ -99,6 +95,10 @@ def _risk_parity(sigma: np.ndarray) -> np.ndarray:
     return y / y.sum()
 
 
+NATIVE_SOLVERS = Solvers(ledoit_wolf_covariance, _solve_qp, _risk_parity)
+"""The native engine's solvers: closed-form Ledoit-Wolf, numba active-set QP, numba Newton."""
+
+
 def optimize_portfolio(
     returns,
     method,
@@ -109,22 +109,16 @@ def optimize_portfolio(
     cov="sample",
 ) -> PortfolioResult:
     """Optimal portfolio (see :func:`lab.analytics.portfolio.optimize_portfolio`)."""
-    rf, gamma = validate_scalars(method, risk_free, risk_aversion)
-    mu, sigma, assets = estimate_moments(returns, cov, ledoit_wolf_covariance)
-    lo, hi = resolve_bounds(bounds, mu.size, long_only)
-    w = method_weights(method, mu, sigma, lo, hi, rf, gamma, _solve_qp, _risk_parity)
-    return portfolio_result(w, mu, sigma, rf, method, assets)
+    return solve_portfolio(
+        returns, method, risk_free, risk_aversion, long_only, bounds, cov, NATIVE_SOLVERS
+    )
 
 
 def efficient_frontier(
     returns, n_points=50, risk_free=0.0, long_only=True, bounds=None, cov="sample"
 ) -> Frontier:
     """Efficient frontier (see :func:`lab.analytics.portfolio.efficient_frontier`)."""
-    n_points = validate_n_points(n_points)
-    rf, _ = validate_scalars("min_variance", risk_free, 1.0)
-    mu, sigma, assets = estimate_moments(returns, cov, ledoit_wolf_covariance)
-    lo, hi = resolve_bounds(bounds, mu.size, long_only)
-    return trace_frontier(mu, sigma, lo, hi, rf, n_points, assets, _solve_qp)
+    return trace_frontier(returns, n_points, risk_free, long_only, bounds, cov, NATIVE_SOLVERS)
 
 
 def sparse_portfolio(
