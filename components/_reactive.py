@@ -1,0 +1,255 @@
+"""Bridges from model derivations (``@param.depends`` methods) to Panel panes and HoloViews
+DynamicMaps.
+
+A view never lists the parameters a plot depends on: it names the model derivations it shows,
+and the parameters are read from their ``@param.depends`` declarations
+(``param.method_dependencies``), so a plot updates exactly when one of its inputs changes.
+
+Derivation errors (a ``ValueError`` for an invalid combination of parameters, a data problem)
+never break a plot: the plot function receives ``None`` and draws an empty frame, and the
+message goes to the page's :class:`ErrorBar`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import holoviews as hv
+import panel as pn
+import param
+
+log = logging.getLogger(__name__)
+
+
+def dependencies(
+    methods: Sequence[Callable[..., Any]],
+) -> list[tuple[param.Parameterized, list[str]]]:
+    """The ``(object, parameter names)`` pairs that the bound ``@param.depends`` methods use."""
+    found: dict[int, tuple[param.Parameterized, list[str]]] = {}
+    for method in methods:
+        owner = method.__self__
+        for dep in owner.param.method_dependencies(method.__name__):
+            inst = dep.inst if dep.inst is not None else owner
+            entry = found.setdefault(id(inst), (inst, []))
+            if dep.name not in entry[1]:
+                entry[1].append(dep.name)
+    return list(found.values())
+
+
+class ErrorBar(pn.viewable.Viewer):
+    """One alert per page listing the current derivation errors (hidden when there are none)."""
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self._errors: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._alert = pn.pane.Alert(
+            "",
+            alert_type="danger",
+            visible=False,
+            sizing_mode="stretch_width",
+            css_classes=["arb-error"],
+        )
+
+    def set(self, key: str, message: str | None) -> None:
+        with self._lock:
+            if message:
+                self._errors[key] = message
+            else:
+                self._errors.pop(key, None)
+            text = "\n\n".join(dict.fromkeys(self._errors.values()))
+        if text != self._alert.object or bool(text) != self._alert.visible:
+            self._alert.param.update(object=text, visible=bool(text))
+
+    @property
+    def messages(self) -> list[str]:
+        with self._lock:
+            return list(dict.fromkeys(self._errors.values()))
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._alert
+
+
+_SPINNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""DynamicMap -> its :class:`Busy`, so :func:`hv_pane` can point the spinner at the pane."""
+
+
+class Busy:
+    """Shows ``target.loading`` while a block runs longer than ``delay`` seconds.
+
+    Quick updates (a cached result, a cheap redraw) never flash a spinner; long work (a scan,
+    a sweep, an EM fit) shows one until it is done. Works from worker threads: Panel sends the
+    ``loading`` change to the browser while the work continues.
+    """
+
+    def __init__(self, target: pn.viewable.Viewable | None = None, delay: float = 0.15) -> None:
+        self.target = target
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._shown = False
+
+    def _show(self) -> None:
+        with self._lock:
+            self._shown = True
+        self.target.loading = True
+
+    def __enter__(self) -> Busy:
+        if self.target is not None:
+            self._timer = threading.Timer(self.delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            timer.join()
+        with self._lock:
+            shown, self._shown = self._shown, False
+        if shown:
+            self.target.loading = False
+
+
+def _evaluate(
+    methods: Sequence[Callable[..., Any]],
+    errors: ErrorBar | None,
+    key: str,
+    busy: Busy | None = None,
+) -> list[Any] | None:
+    try:
+        with busy if busy is not None else contextlib.nullcontext():
+            values = [m() for m in methods]
+    except Exception as exc:  # shown on the page (ValueError/DataError carry the reason)
+        if not isinstance(exc, ValueError):
+            log.exception("derivation %s failed", key)
+        if errors is not None:
+            kind = "Error" if isinstance(exc, ValueError) else type(exc).__name__
+            errors.set(key, f"{kind}: {exc}")
+        return None
+    if errors is not None:
+        errors.set(key, None)
+    return values
+
+
+def _merge(
+    deps: list[tuple[param.Parameterized, list[str]]],
+    extra: Sequence[tuple[param.Parameterized, Sequence[str]]],
+) -> list[tuple[param.Parameterized, list[str]]]:
+    """Add ``extra`` parameters to ``deps``, one entry per object and no name twice."""
+    merged = {id(inst): (inst, list(names)) for inst, names in deps}
+    for inst, names in extra:
+        entry = merged.setdefault(id(inst), (inst, []))
+        entry[1].extend(n for n in names if n not in entry[1])
+    return list(merged.values())
+
+
+def _extra_values(extra: Sequence[tuple[param.Parameterized, Sequence[str]]]) -> list[Any]:
+    return [getattr(inst, n) for inst, names in extra for n in names]
+
+
+def dmap(
+    plot: Callable[..., hv.core.Element],
+    *methods: Callable[..., Any],
+    errors: ErrorBar | None = None,
+    extra: Sequence[tuple[param.Parameterized, Sequence[str]]] = (),
+    name: str | None = None,
+    busy: pn.viewable.Viewable | None = None,
+) -> hv.DynamicMap:
+    """A DynamicMap that redraws ``plot(*results)`` when any input of ``methods`` changes.
+
+    Because the container is a DynamicMap, the plot keeps its zoom and pan across updates.
+    ``plot`` is called with ``None`` for every result when a derivation raised (it must then
+    return an empty element of the same type); the error goes to ``errors``.
+
+    Parameters
+    ----------
+    plot : callable
+        Builds the HoloViews element from the derivations' results followed by the current
+        values of the ``extra`` parameters, positionally.
+    *methods : bound ``@param.depends`` methods
+        The derivations shown.
+    extra : sequence of (object, names)
+        Further parameters that only affect the drawing (colour choices, a selected value).
+    busy : Viewable, optional
+        Shows its loading spinner while the derivations take long (see :class:`Busy`).
+    """
+    key = name or getattr(plot, "__name__", "plot")
+    streams = [
+        hv.streams.Params(parameterized=inst, parameters=names)
+        for inst, names in _merge(dependencies(methods), extra)
+    ]
+
+    spinner = Busy(busy)
+
+    def callback(**_: Any) -> hv.core.Element:
+        values = _evaluate(methods, errors, key, spinner)
+        if values is None:
+            values = [None] * len(methods)
+        return plot(*values, *_extra_values(extra))
+
+    dm = hv.DynamicMap(callback, streams=streams)
+    _SPINNERS[dm] = spinner
+    return dm
+
+
+def bind(
+    render: Callable[..., Any],
+    *methods: Callable[..., Any],
+    errors: ErrorBar | None = None,
+    extra: Sequence[tuple[param.Parameterized, Sequence[str]]] = (),
+    name: str | None = None,
+    watch: bool = False,
+) -> Callable[..., Any]:
+    """A function bound (``pn.bind``) to every input of ``methods``; it returns ``render(*results)``.
+
+    Use it with ``pn.panel(bind(...), loading_indicator=True)`` for tables and text, which are
+    re-rendered on each change (HoloViews plots use :func:`dmap` instead). With ``watch=True``
+    ``render`` is an effect run on every change (for example updating a widget in place).
+    """
+    key = name or getattr(render, "__name__", "render")
+    params = [inst.param[n] for inst, names in _merge(dependencies(methods), extra) for n in names]
+
+    def call(*_: Any) -> Any:
+        values = _evaluate(methods, errors, key)
+        if values is None:
+            values = [None] * len(methods)
+        return render(*values, *_extra_values(extra))
+
+    return pn.bind(call, *params, watch=watch)
+
+
+def hv_pane(dm: hv.DynamicMap, **pane_params: Any) -> pn.pane.HoloViews:
+    """A HoloViews pane for a :func:`dmap`, whose loading spinner shows during long work."""
+    pane_params.setdefault("sizing_mode", "stretch_width")
+    pane = pn.pane.HoloViews(dm, **pane_params)
+    spinner = _SPINNERS.get(dm)
+    if spinner is not None:
+        spinner.target = pane
+    return pane
+
+
+def plot_pane(
+    plot: Callable[..., hv.core.Element],
+    *methods: Callable[..., Any],
+    errors: ErrorBar | None = None,
+    extra: Sequence[tuple[param.Parameterized, Sequence[str]]] = (),
+    name: str | None = None,
+    overlay: hv.DynamicMap | None = None,
+    **pane_params: Any,
+) -> pn.pane.HoloViews:
+    """A HoloViews pane showing :func:`dmap` of ``plot``, with a loading spinner for long work.
+
+    ``overlay`` (another DynamicMap) is drawn on top, e.g. a marker that follows a parameter.
+    """
+    pane_params.setdefault("sizing_mode", "stretch_width")
+    pane = pn.pane.HoloViews(None, **pane_params)
+    dm = dmap(plot, *methods, errors=errors, extra=extra, name=name, busy=pane)
+    pane.object = dm * overlay if overlay is not None else dm
+    return pane

@@ -1,0 +1,216 @@
+"""The served lab: one template with the backend and data choice in the sidebar and one tab per
+page. Each browser session builds its own :class:`~lab.models.session.LabSession`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import panel as pn
+import param
+
+from components import theme
+from components.backend import BackendView
+from components.dataset import DatasetView
+from lab.models.session import LabSession
+
+log = logging.getLogger(__name__)
+
+PAGES: tuple[str, ...] = (
+    "Data",
+    "Pairs",
+    "Mean reversion",
+    "Regimes",
+    "Portfolio",
+    "Options",
+    "Order book",
+    "Benchmark",
+)
+"""Page titles, in tab order."""
+
+STATIC_ROUTE = "arblab-assets"
+"""Route under which ``arblab serve`` publishes ``assets/`` (logo, stylesheet)."""
+
+STATIC_LOGO = f"{STATIC_ROUTE}/logo.svg"
+
+
+def _data(app: LabApp) -> Any:
+    from components.data import DataView
+
+    return DataView(model=app.session.stats)
+
+
+def _pairs(app: LabApp) -> Any:
+    from components.pairs import PairScanView
+
+    return PairScanView(model=app.session.scan, pair=app.session.pair, on_select=app.open_pair)
+
+
+def _pair(app: LabApp) -> Any:
+    from components.pair import PairView
+
+    return PairView(model=app.session.pair)
+
+
+def _regimes(app: LabApp) -> Any:
+    from components.regimes import RegimeView
+
+    return RegimeView(model=app.session.regimes)
+
+
+def _portfolio(app: LabApp) -> Any:
+    from components.portfolio import PortfolioView
+
+    return PortfolioView(model=app.session.portfolio)
+
+
+def _options(app: LabApp) -> Any:
+    from components.options import OptionsView
+
+    return OptionsView(model=app.session.options)
+
+
+def _orderbook(app: LabApp) -> Any:
+    from components.orderbook import OrderBookView
+
+    return OrderBookView(model=app.session.orderbook)
+
+
+def _benchmark(app: LabApp) -> Any:
+    from components.benchmark import BenchmarkView
+
+    return BenchmarkView(backend_model=app.session.backend)
+
+
+def _report_button(app: LabApp) -> Any:
+    from components.report import sidebar_button
+
+    return sidebar_button(app)
+
+
+FACTORIES: dict[str, Callable[[LabApp], Any]] = dict(
+    zip(
+        PAGES,
+        (_data, _pairs, _pair, _regimes, _portfolio, _options, _orderbook, _benchmark),
+        strict=True,
+    )
+)
+
+
+class LabApp(pn.viewable.Viewer):
+    """The whole lab for one session.
+
+    Pages are built the first time their tab is opened, so a session starts quickly and pays
+    only for what it uses.
+
+    Hooks for other components:
+
+    - :attr:`sidebar` is a live ``pn.Column``; anything appended to it shows in the sidebar
+      (below the data block).
+    - :attr:`sidebar_extensions` is a class-level list of ``factory(app) -> viewable``; each
+      app calls every factory once and appends the result to :attr:`sidebar`; the report
+      export button (:func:`components.report.sidebar_button`) is listed by default.
+    """
+
+    session = param.ClassSelector(class_=LabSession, doc="The session's models.")
+
+    sidebar_extensions: ClassVar[list[Callable[[LabApp], Any]]] = [_report_button]
+
+    def __init__(self, **params: Any) -> None:
+        if params.get("session") is None:
+            params["session"] = LabSession()
+        super().__init__(**params)
+        theme.setup()
+        self.backend_view = BackendView(model=self.session.backend)
+        self.dataset_view = DatasetView(model=self.session.dataset)
+        self.pages: dict[str, Any] = {}
+        self._slots = {name: pn.Column(sizing_mode="stretch_width", name=name) for name in PAGES}
+        self.tabs = pn.Tabs(
+            *self._slots.values(),
+            dynamic=True,
+            sizing_mode="stretch_width",
+            css_classes=["arb-pages"],
+        )
+        self.tabs.param.watch(self._on_tab, "active")
+        compare = pn.widgets.Button(
+            label="Compare backends →",
+            color="primary",
+            variant="outline",
+            sizing_mode="stretch_width",
+        )
+        compare.on_click(lambda _: self.show("Benchmark"))
+        self.sidebar = pn.Column(
+            self.backend_view,
+            compare,
+            pn.layout.Divider(),
+            self.dataset_view,
+            pn.layout.Divider(),
+            sizing_mode="stretch_width",
+        )
+        self.extensions = [factory(self) for factory in self.sidebar_extensions]
+        self.sidebar.extend(self.extensions)
+        self._build(PAGES[0])
+
+    # -- navigation -------------------------------------------------------------------------
+    def _build(self, name: str) -> Any:
+        if name not in self.pages:
+            try:
+                self.pages[name] = FACTORIES[name](self)
+            except Exception as exc:  # a broken page is reported on the page, the rest works
+                log.exception("building page %s failed", name)
+                self._slots[name][:] = [
+                    pn.pane.Alert(
+                        f"**The {name} page could not be built.** {type(exc).__name__}: {exc}",
+                        alert_type="danger",
+                        sizing_mode="stretch_width",
+                    )
+                ]
+                return None
+            self._slots[name][:] = [self.pages[name]]
+        return self.pages[name]
+
+    def _on_tab(self, event: param.parameterized.Event) -> None:
+        self._build(PAGES[event.new])
+
+    def show(self, name: str) -> None:
+        """Open page ``name`` (building it if needed)."""
+        self._build(name)
+        self.tabs.active = PAGES.index(name)
+
+    def open_pair(self, y: str, x: str) -> None:
+        """Select the pair (y, x) and open the Mean reversion page."""
+        self.session.pair.param.update(y=y, x=x)
+        self.show("Mean reversion")
+
+    # -- rendering --------------------------------------------------------------------------
+    def template(self) -> pn.template.FastListTemplate:
+        """The served page: FastListTemplate with the sidebar and the tabs."""
+        return pn.template.FastListTemplate(
+            title="statistical arbitrage research lab",
+            site="ArbLab",
+            font="Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+            font_url="",
+            logo=theme.logo_data_uri(),
+            favicon=STATIC_LOGO,
+            accent=theme.ACCENT,
+            theme="dark",
+            design=theme.OfflineFast,
+            sidebar=[self.sidebar],
+            main=[self.tabs],
+            sidebar_width=320,
+            main_layout=None,
+        )
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return pn.Row(pn.Column(self.sidebar, width=320), self.tabs, sizing_mode="stretch_width")
+
+
+def create_app() -> pn.template.FastListTemplate:
+    """Build one session's app (``pn.serve`` calls this once per browser session)."""
+    pn.config.throttled = True
+    app = LabApp()
+    pn.state.on_session_destroyed(lambda _ctx: app.session.close())
+    if pn.state.location is not None:
+        pn.state.location.sync(app.tabs, {"active": "page"})
+    return app.template()

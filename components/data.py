@@ -1,0 +1,190 @@
+"""The Data page: normalised prices, return statistics, correlation and PCA; symbol choice,
+synthetic-data settings and file upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+import panel as pn
+import param
+
+from components import format as fmt
+from components import theme
+from components._reactive import ErrorBar, bind, dmap, hv_pane
+from components.layout import page, panel_card, section
+from lab.models import StatsModel
+
+STAT_FORMATS = {
+    "ann. return": "{:+.1%}",
+    "ann. volatility": "{:.1%}",
+    "Sharpe": "{:.2f}",
+    "skew": "{:.2f}",
+    "excess kurtosis": "{:.1f}",
+    "max drawdown": "{:.1%}",
+    "Hurst": "{:.3f}",
+}
+
+
+class DataView(pn.viewable.Viewer):
+    """Explore the loaded prices (the Data page)."""
+
+    model = param.ClassSelector(class_=StatsModel, doc="Statistics of the session's dataset.")
+
+    def __init__(self, **params: Any) -> None:
+        if params.get("model") is None:
+            params["model"] = StatsModel()
+        super().__init__(**params)
+        theme.setup()
+        model, dataset = self.model, self.model.dataset
+        self.errors = ErrorBar()
+
+        self.upload = pn.widgets.FileInput(
+            accept=".csv,.txt,.parquet,.pq",
+            multiple=False,
+            sizing_mode="stretch_width",
+            label="Upload prices",
+        )
+        self.upload.param.watch(self._on_upload, "value")
+        self.upload_error = pn.pane.Alert(
+            dataset.param.error,
+            alert_type="danger",
+            visible=dataset.param.error.rx().rx.bool(),
+            sizing_mode="stretch_width",
+            css_classes=["arb-upload-error"],
+        )
+        symbols = pn.widgets.MultiChoice.from_param(
+            dataset.param.symbols, label="Symbols", sizing_mode="stretch_width", solid=False
+        )
+        synthetic = pn.Column(
+            section("Synthetic pairs"),
+            *(
+                pn.widgets.IntSlider.from_param(
+                    dataset.param[p], throttled=True, sizing_mode="stretch_width"
+                )
+                if p in ("n_obs", "n_pairs", "seed")
+                else pn.widgets.FloatSlider.from_param(
+                    dataset.param[p], throttled=True, sizing_mode="stretch_width"
+                )
+                for p in ("n_obs", "n_pairs", "kappa", "sigma", "beta")
+            ),
+            pn.widgets.IntInput.from_param(dataset.param.seed, sizing_mode="stretch_width"),
+            visible=dataset.param.source.rx() == "synthetic",
+            sizing_mode="stretch_width",
+        )
+        log_y = pn.widgets.Checkbox(label="Log scale", value=True)
+        self._log_y = log_y
+        controls = [
+            symbols,
+            synthetic,
+            section("Your own prices"),
+            theme.html(
+                '<div class="arb-note">CSV or Parquet: a date column and one price column per '
+                "symbol. Gaps after the first price are forward-filled.</div>",
+                margin=(0, 10),
+            ),
+            self.upload,
+            self.upload_error,
+            section("Display"),
+            log_y,
+            pn.widgets.IntSlider.from_param(
+                model.param.n_components, throttled=True, sizing_mode="stretch_width"
+            ),
+        ]
+        prices = dmap(
+            self._prices_plot, model.normalised, errors=self.errors, extra=[(log_y, ["value"])]
+        )
+        corr = dmap(self._corr_plot, model.correlation, errors=self.errors)
+        pca = dmap(self._pca_plot, model.pca, errors=self.errors)
+        table = theme.html(
+            bind(self._stats_table, model.summary_table, errors=self.errors),
+            css_classes=["arb-stats-table"],
+        )
+        body = [
+            self.errors,
+            panel_card(
+                "Normalised prices (1 = first day)",
+                hv_pane(prices, sizing_mode="stretch_width"),
+            ),
+            panel_card("Daily log-return statistics (annualised)", table),
+            pn.Row(
+                panel_card(
+                    "Correlation of daily log returns",
+                    hv_pane(corr, sizing_mode="stretch_width"),
+                ),
+                panel_card("PCA: variance explained", hv_pane(pca, sizing_mode="stretch_width")),
+                sizing_mode="stretch_width",
+            ),
+        ]
+        self._layout = page(
+            "Data",
+            controls,
+            body,
+            intro="The prices every page analyses. Choose the source and range in the sidebar.",
+            css_class="arb-page-data",
+        )
+
+    def _on_upload(self, event: param.parameterized.Event) -> None:
+        if event.new:
+            self.model.dataset.load_file(self.upload.filename or "upload.csv", event.new)
+
+    # -- plots ------------------------------------------------------------------------------
+    def _prices_plot(self, normalised: pd.DataFrame | None, log_y: bool) -> hv.NdOverlay:
+        if normalised is None:
+            return hv.NdOverlay({}, kdims="symbol")
+        curves = {
+            str(c): hv.Curve(
+                (normalised.index, normalised[c].to_numpy()),
+                "date",
+                "normalised price",
+                label=str(c),
+            ).opts(color=theme.SERIES_COLORS[i % len(theme.SERIES_COLORS)])
+            for i, c in enumerate(normalised.columns)
+        }
+        return hv.NdOverlay(curves, kdims="symbol").opts(
+            logy=log_y, legend_position="right", legend_cols=1 if len(curves) <= 12 else 2,
+            legend_opts={"label_text_font_size": "8pt", "spacing": 0, "glyph_height": 12, "label_height": 12},
+            height=420, responsive=True, tools=["hover"], title="", toolbar="above",
+        )  # fmt: skip
+
+    def _corr_plot(self, corr: pd.DataFrame | None) -> hv.HeatMap:
+        if corr is None:
+            return hv.HeatMap([], ["x", "y"], "correlation")
+        symbols = [str(c) for c in corr.columns]
+        rows = [
+            (a, b, float(corr.iloc[i, j]))
+            for i, a in enumerate(symbols)
+            for j, b in enumerate(symbols)
+        ]
+        return hv.HeatMap(rows, ["x", "y"], "correlation").opts(
+            cmap="RdBu_r", clim=(-1, 1), xrotation=60, height=420, responsive=True, tools=["hover"],
+            invert_yaxis=True, colorbar=True, xlabel="", ylabel="",
+        )  # fmt: skip
+
+    def _pca_plot(self, res: Any) -> hv.Overlay:
+        if res is None:
+            return hv.Bars([], "component", "explained") * hv.Curve([], "component", "explained")
+        ratio = np.asarray(res.explained_variance_ratio, dtype=float)
+        labels = [f"PC{i + 1}" for i in range(len(ratio))]
+        bars = hv.Bars((labels, ratio), "component", "explained").opts(
+            color=theme.ACCENT, alpha=0.8
+        )
+        cum = hv.Curve(
+            (labels, np.cumsum(ratio)), "component", "explained", label="cumulative"
+        ).opts(color=theme.OUT_OF_SAMPLE, line_width=2)
+        return (bars * cum).opts(
+            height=420, responsive=True, ylim=(0, 1.02), ylabel="share of variance"
+        )
+
+    def _stats_table(self, table: pd.DataFrame | None) -> str:
+        if table is None:
+            return ""
+        return fmt.table(
+            table, STAT_FORMATS, index_label="symbol", signed=("ann. return", "Sharpe"),
+            caption=f"engine: {self.model.engine_of('hurst') or '–'} (Hurst exponent of the log price; 0.5 = random walk)",
+        )  # fmt: skip
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout

@@ -1,0 +1,255 @@
+"""The Order book page: a live ladder and depth chart with streaming mid, spread and imbalance,
+fed by the order-flow simulator through a periodic callback."""
+
+from __future__ import annotations
+
+import html
+import threading
+from typing import Any
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+import panel as pn
+import param
+
+from components import format as fmt
+from components import theme
+from components.layout import page, panel_card, section
+from lab.models.orderbook import SERIES_COLUMNS, OrderBookModel
+
+HISTORY = 4000
+"""Rows kept by the streaming buffers."""
+
+
+def ladder_html(ladder: pd.DataFrame) -> str:
+    """Asks above bids, best quotes in the middle, with quantity bars."""
+    if ladder.empty:
+        return '<div class="arb-note">book not started</div>'
+    top = float(ladder["qty"].max()) or 1.0
+    rows = []
+    for _, r in ladder.iterrows():
+        colour = theme.SHORT if r["side"] == "ask" else theme.LONG
+        width = 100.0 * float(r["qty"]) / top
+        bar = f'<div style="height:12px;width:{width:.1f}%;background:{colour};opacity:.45;border-radius:2px"></div>'
+        rows.append(
+            f'<tr data-side="{r["side"]}"><td class="num" style="color:{colour}">{r["price"]:,.2f}</td>'
+            f'<td class="num">{r["qty"]:,.0f}</td><td class="num">{r["cum_qty"]:,.0f}</td>'
+            f'<td style="width:45%">{bar}</td></tr>'
+        )
+    return (
+        '<table class="arb-table arb-ladder"><thead><tr><th class="num">price</th><th class="num">qty</th>'
+        f'<th class="num">cumulative</th><th></th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+class OrderBookView(pn.viewable.Viewer):
+    """Watch a simulated order book (the Order book page).
+
+    A periodic callback (``period_ms``) calls :meth:`OrderBookModel.step` while the feed runs
+    and pushes the new rows into ``hv.streams.Buffer`` (time series) and ``hv.streams.Pipe``
+    (book depth) streams, so the plots update in place.
+    """
+
+    model = param.ClassSelector(class_=OrderBookModel, doc="The simulated feed.")
+    period_ms = param.Integer(default=250, bounds=(50, 5000), doc="Callback period, milliseconds.")
+
+    def __init__(self, **params: Any) -> None:
+        if params.get("model") is None:
+            params["model"] = OrderBookModel()
+        super().__init__(**params)
+        theme.setup()
+        m = self.model
+        self.error = pn.pane.Alert(
+            "", alert_type="danger", visible=False, sizing_mode="stretch_width"
+        )
+        empty = pd.DataFrame({c: np.array([], dtype=float) for c in SERIES_COLUMNS})
+        self.buffer = hv.streams.Buffer(empty, length=HISTORY, index=False)
+        self.pipe = hv.streams.Pipe(data=m.ladder(20))
+        self.toggle = pn.widgets.Toggle(
+            label="▶ Start",
+            color="success",
+            sizing_mode="stretch_width",
+            css_classes=["arb-ob-toggle"],
+        )
+        self.toggle.param.watch(self._on_toggle, "value")
+        reset = pn.widgets.Button(
+            label="Reset", color="primary", variant="outline", sizing_mode="stretch_width"
+        )
+        reset.on_click(self._reset)
+        slider = dict(throttled=True, sizing_mode="stretch_width")
+        controls = [
+            section("Feed"),
+            self.toggle,
+            reset,
+            pn.widgets.IntSlider.from_param(m.param.speed, label="Speed (events per tick)", start=1, end=1000, **slider),
+            pn.widgets.IntInput.from_param(m.param.seed, label="Seed", sizing_mode="stretch_width"),
+            section("Metrics"),
+            pn.widgets.IntSlider.from_param(m.param.depth, label="Imbalance depth (levels)", **slider),
+            pn.widgets.FloatInput.from_param(m.param.order_size, label="Market order size (VWAP cost)", sizing_mode="stretch_width"),
+            pn.widgets.FloatSlider.from_param(m.param.depth_bps, label="Depth band (bps)", **slider),
+            theme.html(
+                '<div class="arb-note">Zero-intelligence order flow (Poisson limit, market and cancel '
+                "orders; Cont, Stoikov &amp; Talreja 2010) replayed through an L2 book with sequence "
+                "checks on the selected backend.</div>",
+                margin=(4, 10),
+            ),
+        ]  # fmt: skip
+        self.kpis = theme.html("", css_classes=["arb-ob-kpis"])
+        self.ladder = theme.html(ladder_html(m.ladder(20)), css_classes=["arb-ladder-pane"])
+        mid = hv.DynamicMap(self._mid_plot, streams=[self.buffer])
+        spread = hv.DynamicMap(self._spread_plot, streams=[self.buffer])
+        imbalance = hv.DynamicMap(self._imbalance_plot, streams=[self.buffer])
+        depth = hv.DynamicMap(self._depth_plot, streams=[self.pipe])
+        hvp = dict(sizing_mode="stretch_width", linked_axes=False)
+        body = [
+            self.error,
+            self.kpis,
+            pn.Row(
+                panel_card("Ladder (top 20 levels)", self.ladder, width=420, sizing_mode=None),
+                panel_card("Depth", pn.pane.HoloViews(depth, css_classes=["arb-depth"], **hvp)),
+                sizing_mode="stretch_width",
+            ),
+            panel_card(
+                "Mid and microprice", pn.pane.HoloViews(mid, css_classes=["arb-mid"], **hvp)
+            ),
+            pn.Row(
+                panel_card("Spread (bps)", pn.pane.HoloViews(spread, **hvp)),
+                panel_card("Imbalance at depth", pn.pane.HoloViews(imbalance, **hvp)),
+                sizing_mode="stretch_width",
+            ),
+        ]
+        self._layout = page(
+            "Order book",
+            controls,
+            body,
+            intro="A live L2 book: start the feed, change its speed, watch the ladder, depth and the "
+            "streaming mid, spread and imbalance.",
+            css_class="arb-page-orderbook",
+        )
+        self._callback: Any = None
+        self._ticking = threading.Lock()
+        self.tick()  # show the opening book before the feed starts
+
+    # -- feed -------------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Advance the feed by one step and push the results to the streams."""
+        try:
+            frame = self.model.step()
+        except Exception as exc:  # shown on the page; the feed stops
+            self.error.param.update(
+                object=f"Order book feed stopped: {type(exc).__name__}: {exc}", visible=True
+            )
+            self.toggle.value = False
+            return
+        if self.error.visible:
+            self.error.visible = False
+        if len(frame):
+            self.buffer.send(frame)
+        ladder = self.model.ladder(20)
+        self.pipe.send(ladder)
+        self.ladder.object = ladder_html(ladder)
+        self.kpis.object = self._kpis()
+
+    def _on_toggle(self, event: param.parameterized.Event) -> None:
+        running = bool(event.new)
+        self.model.running = running
+        self.toggle.label = "■ Stop" if running else "▶ Start"
+        self.toggle.color = "danger" if running else "success"
+        if running and self._callback is None:
+            self._callback = pn.state.add_periodic_callback(self._periodic, period=self.period_ms)
+        elif not running and self._callback is not None:
+            self._callback.stop()
+            self._callback = None
+
+    def _periodic(self) -> None:
+        # a tick that outlasts the period is not overlapped by the next one (worker threads)
+        if self.model.running and self._ticking.acquire(blocking=False):
+            try:
+                self.tick()
+            finally:
+                self._ticking.release()
+
+    def _reset(self, _: Any) -> None:
+        self.toggle.value = False
+        self.model.reset()
+        self.buffer.clear()
+        self.tick()
+
+    # -- renderers --------------------------------------------------------------------------
+    def _kpis(self) -> str:
+        met = self.model.metrics
+        if met is None:
+            return ""
+        engine = html.escape(self.model.engine_of("ob_replay") or "–")
+        return fmt.kpis(
+            [
+                fmt.kpi("Mid", met.mid, "{:,.3f}", key="ob_mid"),
+                fmt.kpi("Spread", met.spread_bps, "{:.2f} bps", key="ob_spread"),
+                fmt.kpi("Microprice", met.microprice, "{:,.4f}", key="ob_microprice"),
+                fmt.kpi(
+                    "Imbalance",
+                    met.imbalance,
+                    "{:+.2f}",
+                    sub=f"top {met.depth} levels",
+                    key="ob_imbalance",
+                    signed=True,
+                ),
+                fmt.kpi(
+                    "Buy cost",
+                    met.buy_cost_bps,
+                    "{:.2f} bps",
+                    sub=f"{met.order_size:,.0f} at market",
+                    key="ob_buy_cost",
+                ),
+                fmt.kpi("Sell cost", met.sell_cost_bps, "{:.2f} bps", key="ob_sell_cost"),
+                fmt.kpi(
+                    "Clock", self.model.clock, "{:,.1f} s", sub=f"engine {engine}", key="ob_clock"
+                ),
+            ]
+        )
+
+    @staticmethod
+    def _mid_plot(data: pd.DataFrame) -> hv.Overlay:
+        kd = hv.Dimension("time", label="simulated time (s)")
+        return (
+            hv.Curve(data, kd, hv.Dimension("mid", label="price"), label="mid").opts(
+                color=theme.ACCENT, line_width=1.6
+            )
+            * hv.Curve(
+                data, kd, hv.Dimension("microprice", label="price"), label="microprice"
+            ).opts(color=theme.OUT_OF_SAMPLE, line_width=1, alpha=0.8)
+        ).opts(height=260, responsive=True, legend_position="top_left", framewise=True)
+
+    @staticmethod
+    def _spread_plot(data: pd.DataFrame) -> hv.Curve:
+        return hv.Curve(data, hv.Dimension("time", label="simulated time (s)"), "spread_bps").opts(
+            color=theme.BAND,
+            height=200,
+            responsive=True,
+            framewise=True,
+            interpolation="steps-post",
+        )
+
+    @staticmethod
+    def _imbalance_plot(data: pd.DataFrame) -> hv.Area:
+        return hv.Area(data, hv.Dimension("time", label="simulated time (s)"), "imbalance").opts(
+            color=theme.LONG, alpha=0.5, height=200, responsive=True, framewise=True, ylim=(-1, 1)
+        )
+
+    @staticmethod
+    def _depth_plot(data: pd.DataFrame) -> hv.Overlay:
+        kd, vd = hv.Dimension("price"), hv.Dimension("cum_qty", label="cumulative quantity")
+        bids = data[data["side"] == "bid"].sort_values("price")
+        asks = data[data["side"] == "ask"].sort_values("price")
+        return (
+            hv.Area((bids["price"], bids["cum_qty"]), kd, vd, label="bids").opts(
+                color=theme.LONG, alpha=0.5
+            )
+            * hv.Area((asks["price"], asks["cum_qty"]), kd, vd, label="asks").opts(
+                color=theme.SHORT, alpha=0.5
+            )
+        ).opts(height=300, responsive=True, framewise=True, legend_position="top")
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout

@@ -1,0 +1,565 @@
+"""The Mean reversion page: one pair's spread, z-score, trades, equity, metrics, OU fit and
+the lookback x entry_z sweep."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+import panel as pn
+import param
+from bokeh.models import NumeralTickFormatter
+
+from components import format as fmt
+from components import theme
+from components._reactive import ErrorBar, bind, dmap, plot_pane
+from components.layout import page, panel_card, section
+from lab.models.pair import PairModel
+
+METRIC_LABELS: dict[str, tuple[str, str]] = {
+    "total_return": ("Total return", "{:+.2%}"),
+    "cagr": ("CAGR", "{:+.2%}"),
+    "ann_vol": ("Annualised volatility", "{:.2%}"),
+    "sharpe": ("Sharpe", "{:.2f}"),
+    "sortino": ("Sortino", "{:.2f}"),
+    "max_drawdown": ("Max drawdown", "{:.2%}"),
+    "calmar": ("Calmar", "{:.2f}"),
+    "n_trades": ("Trades", "{:,.0f}"),
+    "win_rate": ("Win rate", "{:.1%}"),
+    "avg_holding": ("Average holding (days)", "{:.1f}"),
+    "turnover": ("Turnover (x capital / yr)", "{:.2f}"),
+    "total_costs": ("Costs (of capital)", "{:.2%}"),
+    "exposure": ("Time in market", "{:.1%}"),
+    "n_periods": ("Days", "{:,.0f}"),
+}
+"""Display name and format of each backtest metric."""
+
+SIGNED = {"total_return", "cagr", "sharpe", "sortino", "calmar"}
+
+
+def metrics_html(table: pd.DataFrame | None) -> str:
+    """The metrics table: one row per metric, in-sample and out-of-sample columns.
+
+    Each value cell carries ``data-metric="<metric>:<in|out>"`` (read by the browser tests
+    and the responsiveness benchmark).
+    """
+    if table is None:
+        return '<div class="arb-note">no backtest</div>'
+    rows = []
+    for key in table.index:
+        label, f = METRIC_LABELS.get(key, (key, "{:.4f}"))
+        cells = []
+        for col, tag in (("in-sample", "in"), ("out-of-sample", "out")):
+            v = float(table.loc[key, col])
+            cls = fmt.signed_class(v) if key in SIGNED else ""
+            cells.append(f'<td class="num {cls}" data-metric="{key}:{tag}">{fmt.number(v, f)}</td>')
+        rows.append(f'<tr data-row="{key}"><th>{html.escape(label)}</th>{"".join(cells)}</tr>')
+    params = table.attrs.get("params")
+    pair = table.attrs.get("pair", ("", ""))
+    attrs = ""
+    if params is not None:
+        attrs = (
+            f' data-pair="{html.escape(str(pair[0]))}/{html.escape(str(pair[1]))}" data-lookback="{params.lookback}"'
+            f' data-entry-z="{params.entry_z:g}" data-exit-z="{params.exit_z:g}" data-cost-bps="{params.cost_bps:g}"'
+        )
+    return (
+        f'<table class="arb-table arb-metrics"{attrs}><thead><tr><th>metric</th><th class="num">in-sample</th>'
+        f'<th class="num">out-of-sample</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def trades_html(trades: pd.DataFrame | None) -> str:
+    """The round trips as a scrollable table (P&L as a fraction of capital, after costs)."""
+    if trades is None:
+        return ""
+    if len(trades) == 0:
+        return '<div class="arb-note" data-trades="0">no trades: |z| never crossed the entry level</div>'
+    frame = trades.assign(
+        entry=trades["entry"].dt.date.astype(str), exit=trades["exit"].dt.date.astype(str)
+    )
+    frame.index = np.arange(1, len(frame) + 1)
+    table = fmt.table(
+        frame, {"pnl": "{:+.2%}", "days": "{:,.0f}"}, index_label="#", signed=("pnl",)
+    )
+    return f'<div style="max-height:380px;overflow:auto" data-trades="{len(frame)}">{table}</div>'
+
+
+class PairView(pn.viewable.Viewer):
+    """Backtest one pair (the Mean reversion page).
+
+    Every slider recomputes on release. The time-series plots share their date axis and keep
+    their zoom across updates (DynamicMaps); clicking the sweep heatmap sets ``lookback`` and
+    ``entry_z``.
+    """
+
+    model = param.ClassSelector(class_=PairModel, doc="The pair and its strategy parameters.")
+    show_bands = param.Boolean(default=True, doc="Overlay the OU-optimal (Bertram) bands.")
+
+    def __init__(self, **params: Any) -> None:
+        if params.get("model") is None:
+            params["model"] = PairModel()
+        super().__init__(**params)
+        theme.setup()
+        self.errors = ErrorBar()
+        self._layout = page(
+            "Mean reversion",
+            self._controls(),
+            self._body(),
+            intro="Z-score strategy on the spread y − β·x: signal at the close of t, position held "
+            "over (t, t+1], costs on every leg change. In-sample rows fit the static hedge; "
+            "out-of-sample rows are the honest test.",
+            css_class="arb-page-pair",
+        )
+
+    # -- controls ---------------------------------------------------------------------------
+    def _controls(self) -> list[Any]:
+        m = self.model
+        slider = dict(throttled=True, sizing_mode="stretch_width")
+        y = pn.widgets.Select.from_param(
+            m.param.y, label="y (long leg)", sizing_mode="stretch_width"
+        )
+        x = pn.widgets.Select.from_param(
+            m.param.x, label="x (hedge leg)", sizing_mode="stretch_width"
+        )
+        swap = pn.widgets.Button(label="⇅ swap", color="light", sizing_mode="stretch_width")
+        swap.on_click(lambda _: m.param.update(y=m.x, x=m.y))
+        self.lookback = pn.widgets.IntSlider.from_param(
+            m.param.lookback, label="Lookback (days)", css_classes=["arb-lookback"], **slider
+        )
+        entry = pn.widgets.FloatSlider.from_param(m.param.entry_z, label="Entry |z|", **slider)
+        exit_ = pn.widgets.FloatSlider.from_param(m.param.exit_z, label="Exit z", **slider)
+        self._stop_on = pn.widgets.Checkbox(label="Stop-loss", value=m.stop_z is not None)
+        self._stop_value = pn.widgets.FloatSlider(
+            label="Stop |z|", start=0.5, end=10.0, step=0.1, value=m.stop_z if m.stop_z is not None else 4.0,
+            visible=m.stop_z is not None, sizing_mode="stretch_width",
+        )  # fmt: skip
+        self._pulling = False
+        self._stop_on.param.watch(self._push_stop, "value")
+        self._stop_value.param.watch(self._push_stop, "value_throttled")
+        m.param.watch(self._pull_stop, "stop_z")
+        cost = pn.widgets.FloatSlider.from_param(
+            m.param.cost_bps, label="Cost per leg (bps)", **slider
+        )
+        hedge = pn.widgets.RadioButtonGroup.from_param(
+            m.param.hedge,
+            sizing_mode="stretch_width",
+            color="primary",
+            variant="outline",
+        )
+        train = pn.widgets.FloatSlider.from_param(
+            m.param.train_fraction, label="In-sample share", **slider
+        )
+        bands = pn.widgets.Checkbox.from_param(self.param.show_bands, label="Show OU-optimal bands")
+        use_ou = pn.widgets.Button(
+            label="Use OU-optimal entry z",
+            color="primary",
+            variant="outline",
+            sizing_mode="stretch_width",
+        )
+        use_ou.on_click(self._use_ou_entry)
+        metric = pn.widgets.Select.from_param(
+            m.param.sweep_metric, label="Sweep metric", sizing_mode="stretch_width"
+        )
+        sample = pn.widgets.RadioButtonGroup.from_param(
+            m.param.sweep_sample, options={"out-of-sample": "out", "in-sample": "in"}, sizing_mode="stretch_width",
+            color="primary", variant="outline",
+        )  # fmt: skip
+        lb_range = pn.widgets.IntRangeSlider.from_param(
+            m.param.sweep_lookbacks, label="Sweep lookbacks", **slider
+        )
+        z_range = pn.widgets.RangeSlider.from_param(
+            m.param.sweep_entry_zs, label="Sweep entry z", step=0.05, **slider
+        )
+        steps = pn.widgets.IntSlider.from_param(
+            m.param.sweep_steps, label="Grid points per axis", **slider
+        )
+        return [
+            section("Pair"), pn.Row(y, x, sizing_mode="stretch_width"), swap,
+            section("Strategy"), self.lookback, entry, exit_, self._stop_on, self._stop_value, cost,
+            theme.html('<div class="arb-note">Hedge ratio</div>', margin=(4, 10, 0, 10)), hedge, train,
+            section("OU model"), bands, use_ou,
+            section("Sweep"), metric, sample, lb_range, z_range, steps,
+        ]  # fmt: skip
+
+    def _push_stop(self, _: Any) -> None:
+        if self._pulling:
+            return
+        on = self._stop_on.value
+        self._stop_value.visible = on
+        self.model.stop_z = float(self._stop_value.value) if on else None
+
+    def _pull_stop(self, event: param.parameterized.Event) -> None:
+        """Show a stop_z set elsewhere (code, another view) without writing it back."""
+        self._pulling = True
+        try:
+            self._stop_on.value = event.new is not None
+            self._stop_value.visible = event.new is not None
+            if event.new is not None:
+                self._stop_value.value = float(event.new)
+        finally:
+            self._pulling = False
+
+    def _use_ou_entry(self, _: Any) -> None:
+        try:
+            z = float(self.model.bands().entry_z)
+        except ValueError as exc:
+            self.errors.set("use-ou", str(exc))
+            return
+        self.errors.set("use-ou", None)
+        lo, hi = self.model.param.entry_z.bounds
+        self.model.entry_z = float(np.clip(round(z, 2), lo, hi))
+
+    # -- body -------------------------------------------------------------------------------
+    def _body(self) -> list[Any]:
+        m = self.model
+        e = self.errors
+        # numbers first: their watchers are registered (and so run) before the plots'
+        kpis = theme.html(
+            bind(self._kpis, m.backtest, m.coint, m.ou, errors=e),
+            css_classes=["arb-pair-kpis"],
+            min_height=70,
+        )
+        metrics = theme.html(
+            bind(metrics_html, m.metrics_table, errors=e), css_classes=["arb-metrics-pane"]
+        )
+        engine = theme.html(bind(self._engine_note, m.backtest, errors=e), margin=(0, 10))
+        fit = theme.html(
+            bind(self._fit_html, m.coint, m.train_regression, m.ou, m.bands, errors=None)
+        )
+        self.trades = theme.html(
+            bind(trades_html, m.trades_table, errors=e), css_classes=["arb-trades"]
+        )
+        # separate panes in one layout: Panel links their shared "date" axes (linked_axes)
+        hv_pane = dict(sizing_mode="stretch_width", linked_axes=True)
+        bands = [(self, ["show_bands"])]
+        series = pn.Column(
+            plot_pane(self._z_plot, m.backtest, m.prices, m.bands, errors=e, extra=bands, name="zscore",
+                      css_classes=["arb-zscore"], **hv_pane),
+            plot_pane(self._spread_plot, m.backtest, m.prices, m.bands, m.ou, extra=bands, name="spread",
+                      css_classes=["arb-spread"], **hv_pane),
+            plot_pane(self._equity_plot, m.backtest, m.prices, errors=e, name="equity", css_classes=["arb-equity"], **hv_pane),
+            plot_pane(self._drawdown_plot, m.backtest, m.prices, errors=e, name="drawdown", css_classes=["arb-drawdown"], **hv_pane),
+            sizing_mode="stretch_width",
+        )  # fmt: skip
+        self._sweep_pane = pn.pane.HoloViews(
+            None, sizing_mode="stretch_width", min_width=400, css_classes=["arb-sweep"]
+        )
+        sweep = dmap(self._sweep_plot, m.sweep, errors=e, name="sweep", busy=self._sweep_pane)
+        marker = dmap(
+            self._sweep_marker, m.sweep, extra=[(m, ["lookback", "entry_z"])], name="marker"
+        )
+        self._tap = hv.streams.Tap(source=sweep, x=None, y=None)
+        self._tap.add_subscriber(self._on_sweep_tap)
+        self._sweep_pane.object = sweep * marker
+        return [
+            e,
+            kpis,
+            engine,
+            panel_card(
+                "Z-score, spread, equity and drawdown (shared date axis; zoom persists)", series
+            ),
+            pn.Row(
+                panel_card("Backtest metrics", metrics, width=460, sizing_mode=None),
+                panel_card("Cointegration and OU fit", fit),
+                sizing_mode="stretch_width",
+            ),
+            pn.Row(
+                panel_card("Sweep: click a cell to use its lookback and entry z", self._sweep_pane),
+                panel_card("Trades", self.trades, width=500, sizing_mode=None),
+                sizing_mode="stretch_width",
+            ),
+        ]
+
+    # -- renderers --------------------------------------------------------------------------
+    def _kpis(self, bt: Any, coint: Any, ou: Any) -> str:
+        if bt is None:
+            return ""
+        out = bt.metrics.out_of_sample
+        ins = bt.metrics.in_sample
+        tiles = [
+            fmt.kpi("Sharpe (out)", out["sharpe"], "{:.2f}", sub=f"in-sample {fmt.number(ins['sharpe'], '{:.2f}')}", key="sharpe", signed=True),
+            fmt.kpi("Return (out)", out["total_return"], "{:+.1%}", sub=f"CAGR {fmt.number(out['cagr'], '{:+.1%}')}", key="total_return", signed=True),
+            fmt.kpi("Max drawdown (out)", out["max_drawdown"], "{:.1%}", key="max_drawdown"),
+            fmt.kpi("Trades (out)", out["n_trades"], "{:.0f}", sub=f"win rate {fmt.number(out['win_rate'], '{:.0%}')}", key="n_trades"),
+        ]  # fmt: skip
+        if coint is not None:
+            tiles.append(
+                fmt.kpi(
+                    "EG p-value",
+                    coint.pvalue,
+                    "{:.4f}",
+                    sub="log prices, full range",
+                    key="eg_pvalue",
+                )
+            )
+        if ou is not None:
+            tiles.append(
+                fmt.kpi(
+                    "Half-life",
+                    ou.half_life,
+                    "{:.1f} d",
+                    sub=f"± {fmt.number(ou.half_life_se, '{:.1f}')} d (in-sample OU)",
+                    key="half_life",
+                )
+            )
+        return fmt.kpis(tiles)
+
+    def _engine_note(self, bt: Any) -> str:
+        engine = self.model.engine_of("backtest_pairs")
+        if not engine:
+            return ""
+        return f'<div class="arb-note" data-engine="{html.escape(engine)}">computed on <b>{html.escape(engine)}</b></div>'
+
+    def _fit_html(self, coint: Any, train: Any, ou: Any, bands: Any) -> str:
+        rows: list[tuple[str, str]] = []
+        if coint is not None:
+            crit = np.asarray(coint.crit_values, dtype=float)
+            rows += [
+                ("Engle-Granger (log prices, full range)", ""),
+                ("statistic", f"{coint.statistic:.3f}"),
+                ("p-value", f"{coint.pvalue:.4f}"),
+                ("critical 1% / 5% / 10%", " / ".join(f"{c:.2f}" for c in crit[:3])),
+                ("hedge ratio β (log)", f"{coint.hedge_ratio:.4f}"),
+                ("lags (AIC)", f"{coint.lags}"),
+            ]
+        if train is not None:
+            rows += [
+                ("Training window (price levels)", ""),
+                ("static hedge ratio β", f"{train.hedge_ratio:.4f}"),
+                ("EG p-value", f"{train.pvalue:.4f}"),
+            ]
+        if ou is not None:
+            rows += [
+                ("OU fit of the in-sample spread (dt = 1 day)", ""),
+                ("κ (per day)", f"{ou.kappa:.4f} ± {ou.kappa_se:.4f}"),
+                ("θ (USD)", f"{ou.theta:.3f} ± {ou.theta_se:.3f}"),
+                ("σ (USD / √day)", f"{ou.sigma:.4f} ± {ou.sigma_se:.4f}"),
+                ("half-life (days)", f"{ou.half_life:.1f} ± {ou.half_life_se:.1f}"),
+            ]
+        if bands is not None:
+            rows += [
+                ("Bertram optimal bands (after costs)", ""),
+                ("entry / exit (USD)", f"{bands.entry:.3f} / {bands.exit:.3f}"),
+                ("equivalent entry |z|", f"{bands.entry_z:.2f}"),
+                ("expected cycle (days)", f"{bands.expected_cycle_time:.1f}"),
+            ]
+        body = "".join(
+            f'<tr><th colspan="2" style="padding-top:8px">{html.escape(k)}</th></tr>' if not v
+            else f'<tr><td>{html.escape(k)}</td><td class="num">{html.escape(v)}</td></tr>'
+            for k, v in rows
+        )  # fmt: skip
+        return f'<table class="arb-table arb-fit"><tbody>{body}</tbody></table>'
+
+    # -- plots ------------------------------------------------------------------------------
+    @staticmethod
+    def _dates(prices: pd.DataFrame | None) -> pd.DatetimeIndex:
+        return prices.index if prices is not None else pd.DatetimeIndex([])
+
+    def _oos_span(self, bt: Any, dates: pd.DatetimeIndex) -> hv.VSpan:
+        """Shaded out-of-sample region (from the first out-of-sample day to the end)."""
+        return hv.VSpan(dates[bt.n_train], dates[-1]).opts(
+            color=theme.OUT_OF_SAMPLE,
+            alpha=0.07,
+            line_color=theme.OUT_OF_SAMPLE,
+            line_dash="dashed",
+            line_width=1,
+        )
+
+    LEVEL_COLOURS = {
+        "entry short": theme.SHORT,
+        "entry long": theme.LONG,
+        "exit": theme.NEUTRAL,
+        "stop": "#f97316",
+        "OU-optimal": theme.BAND,
+        "theta": theme.NEUTRAL,
+    }
+
+    @classmethod
+    def _levels(cls, levels: list[tuple[float, str]], kinds: tuple[str, ...]) -> list[hv.HLines]:
+        """One ``HLines`` glyph per kind (always all ``kinds``, empty when absent, so the
+        overlay keeps its layers across updates)."""
+        out = []
+        for kind in kinds:
+            values = [v for v, k in levels if k == kind]
+            out.append(
+                hv.HLines(values, kdims=[hv.Dimension("level")]).opts(
+                    color=cls.LEVEL_COLOURS[kind],
+                    line_width=1.2,
+                    line_dash="dotted" if kind in ("exit", "theta") else "dashed",
+                )
+            )
+        return out
+
+    def _z_plot(
+        self, bt: Any, prices: pd.DataFrame | None, bands: Any, show_bands: bool
+    ) -> hv.Overlay:
+        kd, vd = hv.Dimension("date"), hv.Dimension("z", label="z-score")
+        opts = dict(
+            framewise=True,
+            height=280,
+            xlabel="",
+            padding=(0, 0.05),
+            legend_position="top",
+            legend_cols=4,
+        )
+        z_kinds = ("entry short", "entry long", "exit", "stop", "OU-optimal")
+        if bt is None or prices is None:
+            empty = [hv.Scatter([], kd, vd, label=e) for e in ("long entry", "short entry", "exit")]
+            return hv.Overlay(
+                [
+                    hv.Curve([], kd, vd, label="z"),
+                    hv.VSpan(None, None),
+                    *self._levels([], z_kinds),
+                    *empty,
+                ]
+            ).opts(title="Z-score", **opts)
+        m = self.model
+        dates = prices.index
+        z = bt.zscore
+        levels = [
+            (m.entry_z, "entry short"),
+            (-m.entry_z, "entry long"),
+            (m.exit_z, "exit"),
+            (-m.exit_z, "exit"),
+        ]
+        if m.stop_z is not None:
+            levels += [(m.stop_z, "stop"), (-m.stop_z, "stop")]
+        if show_bands and bands is not None:
+            levels += [(bands.entry_z, "OU-optimal"), (-bands.entry_z, "OU-optimal")]
+        t = bt.trades
+        closed = t.closed
+        style = {
+            "long entry": (t.entry[t.direction > 0], theme.LONG, "triangle"),
+            "short entry": (t.entry[t.direction < 0], theme.SHORT, "inverted_triangle"),
+            "exit": (t.exit[closed], theme.NEUTRAL, "x"),
+        }
+        markers = [
+            hv.Scatter((dates[rows], z[rows]), kd, vd, label=e).opts(
+                color=c, marker=mk, size=9, line_color="white", line_width=0.4
+            )
+            for e, (rows, c, mk) in style.items()
+        ]
+        curve = hv.Curve((dates, z), kd, vd, label="z").opts(color=theme.ACCENT, line_width=1.2)
+        return hv.Overlay(
+            [curve, self._oos_span(bt, dates), *self._levels(levels, z_kinds), *markers]
+        ).opts(
+            title=f"Z-score of {m.y} − β·{m.x} (lookback {m.lookback}; dashed: entry, stop and OU-optimal (purple) levels; dotted: exit)",
+            **opts,
+        )
+
+    def _spread_plot(
+        self, bt: Any, prices: pd.DataFrame | None, bands: Any, ou: Any, show_bands: bool
+    ) -> hv.Overlay:
+        kd, vd = hv.Dimension("date"), hv.Dimension("spread", label="spread (USD)")
+        opts = dict(framewise=True, height=240, xlabel="", padding=(0, 0.05), show_legend=False)
+        title = "Spread y − β_t·x with the OU-optimal (Bertram) bands of the in-sample fit"
+        s_kinds = ("theta", "OU-optimal")
+        if bt is None or prices is None:
+            return hv.Overlay(
+                [hv.Curve([], kd, vd), hv.VSpan(None, None), *self._levels([], s_kinds)]
+            ).opts(title=title, **opts)
+        dates = prices.index
+        spread = prices["y"].to_numpy() - bt.hedge_ratio * prices["x"].to_numpy()
+        levels = []
+        if ou is not None:
+            levels.append((ou.theta, "theta"))
+        if show_bands and bands is not None:
+            levels += [(bands.entry, "OU-optimal"), (bands.exit, "OU-optimal")]
+        curve = hv.Curve((dates, spread), kd, vd).opts(color="#e2e8f0", line_width=1)
+        return hv.Overlay([curve, self._oos_span(bt, dates), *self._levels(levels, s_kinds)]).opts(
+            title=title, **opts
+        )
+
+    def _equity_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
+        kd, vd = hv.Dimension("date"), hv.Dimension("equity", label="equity (x capital)")
+        opts = dict(
+            title="Equity, net of costs",
+            framewise=True,
+            height=240,
+            xlabel="",
+            padding=(0, 0.05),
+            legend_position="top_left",
+        )
+        if bt is None or prices is None:
+            return hv.Overlay(
+                [
+                    hv.Curve([], kd, vd, label="in-sample"),
+                    hv.Curve([], kd, vd, label="out-of-sample"),
+                    hv.VSpan(None, None),
+                ]
+            ).opts(**opts)
+        dates = prices.index
+        n = bt.n_train
+        eq = bt.equity
+        ins = hv.Curve((dates[: n + 1], eq[: n + 1]), kd, vd, label="in-sample").opts(
+            color=theme.IN_SAMPLE, line_width=1.8
+        )
+        oos = hv.Curve((dates[n:], eq[n:]), kd, vd, label="out-of-sample").opts(
+            color=theme.OUT_OF_SAMPLE, line_width=1.8
+        )
+        return hv.Overlay([ins, oos, self._oos_span(bt, dates)]).opts(**opts)
+
+    def _drawdown_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Area:
+        kd, vd = hv.Dimension("date"), hv.Dimension("drawdown", label="drawdown")
+        opts = dict(color=theme.SHORT, alpha=0.45, line_width=0.8, title="Drawdown from the running peak", framewise=True,
+                    height=180, yformatter=NumeralTickFormatter(format="0%"), xlabel="", padding=(0, 0.05))  # fmt: skip
+        if bt is None or prices is None:
+            return hv.Area([], kd, vd).opts(**opts)
+        eq = bt.equity
+        dd = eq / np.maximum.accumulate(eq) - 1.0
+        return hv.Area((prices.index, dd), kd, vd).opts(**opts)
+
+    def _sweep_plot(self, res: Any) -> hv.QuadMesh:
+        kdims = [
+            hv.Dimension("entry_z", label="entry |z|"),
+            hv.Dimension("lookback", label="lookback (days)"),
+        ]
+        if res is None:
+            return hv.QuadMesh(
+                ([0.0, 1.0], [0.0, 1.0], np.full((2, 2), np.nan)), kdims, "value"
+            ).opts(framewise=True)
+        values = np.asarray(res.values, dtype=float)
+        label = f"{res.metric} ({'out-of-sample' if res.sample == 'out' else 'in-sample'})"
+        finite = values[np.isfinite(values)]
+        lim = float(np.max(np.abs(finite))) if finite.size else 1.0
+        diverging = res.metric in SIGNED
+        mesh = hv.QuadMesh(
+            (np.asarray(res.entry_zs, dtype=float), np.asarray(res.lookbacks, dtype=float), values),
+            kdims,
+            hv.Dimension("value", label=label),
+        )
+        return mesh.opts(
+            cmap="RdYlGn" if diverging else "viridis", clim=(-lim, lim) if diverging else (np.nan, np.nan),
+            colorbar=True, tools=["hover", "tap"], height=420, responsive=True, framewise=True,
+            title=f"{label} over lookback × entry |z|", line_width=0,
+        )  # fmt: skip
+
+    def _sweep_marker(self, res: Any, lookback: int, entry_z: float) -> hv.Points:
+        kdims = [
+            hv.Dimension("entry_z", label="entry |z|"),
+            hv.Dimension("lookback", label="lookback (days)"),
+        ]
+        if res is None:
+            return hv.Points([], kdims)
+        lbs, ezs = np.asarray(res.lookbacks), np.asarray(res.entry_zs)
+        if not (lbs.min() <= lookback <= lbs.max() and ezs.min() <= entry_z <= ezs.max()):
+            return hv.Points([], kdims)
+        lb = int(lbs[np.argmin(np.abs(lbs - lookback))])
+        ez = float(ezs[np.argmin(np.abs(ezs - entry_z))])
+        return hv.Points([(ez, lb)], kdims).opts(
+            marker="square", size=14, fill_alpha=0, line_color="white", line_width=2.5
+        )
+
+    def _on_sweep_tap(self, x: Any = None, y: Any = None) -> None:
+        if x is None or y is None:
+            return
+        try:
+            self.model.set_from_sweep(lookback=float(y), entry_z=float(x))
+        except (TypeError, ValueError) as exc:
+            self.errors.set("sweep-tap", f"could not use the clicked cell: {exc}")
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self._layout

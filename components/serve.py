@@ -1,0 +1,176 @@
+"""``arblab serve``: serve the lab app, with an embedded gRPC analytics server.
+
+Unless ``--grpc-address`` names a server or ``--no-grpc`` is given, an analytics server is
+started on a free loopback port (:func:`lab.rpc.server.start_embedded`) and every session's
+grpc backend points at it. It stops when the app stops (Ctrl-C or SIGTERM), leaving no process
+behind.
+
+Set ``ARBLAB_SERVE_STATE=/path/state.json`` to have the command write its state once the app
+is listening: ``{"pid", "url", "grpc_address", "grpc_embedded", "grpc_pid"}``. While the app
+runs, ``SIGUSR1`` stops the embedded analytics server (sessions then show the grpc fallback)
+and ``SIGUSR2`` starts it again on the same port; the browser tests use both to exercise the
+failure handling end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+STATE_ENV = "ARBLAB_SERVE_STATE"
+"""Environment variable naming the JSON file where ``arblab serve`` writes its state."""
+
+log = logging.getLogger("arblab.serve")
+
+
+class _Embedded:
+    """The embedded analytics server: started, stopped and restarted on the same port."""
+
+    def __init__(self) -> None:
+        self.server: Any = None
+        self.address: str | None = None
+        self._lock = threading.Lock()
+
+    def start(self, port: int = 0) -> str:
+        from lab.rpc.server import start_embedded
+
+        with self._lock:
+            if self.server is None:
+                self.server = start_embedded(port=port)
+                self.address = self.server.address
+            return self.address
+
+    def stop(self) -> None:
+        with self._lock:
+            server, self.server = self.server, None
+        if server is not None:
+            server.stop()
+
+    def restart(self) -> None:
+        port = int(self.address.rsplit(":", 1)[1]) if self.address else 0
+        self.start(port)
+
+    @property
+    def pid(self) -> int | None:
+        server = self.server
+        for attr in ("pid",):
+            value = getattr(server, attr, None)
+            if isinstance(value, int):
+                return value
+        process = getattr(server, "process", None)
+        return getattr(process, "pid", None)
+
+
+def _origins(address: str, port: int) -> list[str]:
+    if address in ("0.0.0.0", "::", ""):
+        return ["*"]
+    hosts = {address, "localhost", "127.0.0.1"}
+    return [f"{h}:{port}" for h in sorted(hosts)]
+
+
+def _write_state(path: str, state: dict[str, Any]) -> None:
+    target = Path(path)
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    tmp.write_text(json.dumps(state))
+    tmp.replace(target)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve the app until interrupted; see the module docstring."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    embedded = _Embedded()
+    # the analytics server starts in its own process while this one imports the app
+    starting: list[BaseException] = []
+
+    def _start_embedded() -> None:
+        try:
+            embedded.start(0)
+        except BaseException as exc:  # re-raised below, in the main thread
+            starting.append(exc)
+
+    starter = None
+    if not args.grpc_address and not args.no_grpc:
+        starter = threading.Thread(
+            target=_start_embedded, name="arblab-embedded-start", daemon=True
+        )
+        starter.start()
+
+    import panel as pn
+
+    from components.app import STATIC_ROUTE, create_app
+    from components.theme import ASSETS
+    from lab.models.backend import GRPC_ADDRESS_ENV, close_shared_backends
+
+    grpc_address: str | None = args.grpc_address
+    if starter is not None:
+        starter.join()
+        if starting:
+            embedded.stop()
+            raise starting[0]
+        grpc_address = embedded.address
+        log.info("embedded analytics server on %s", grpc_address)
+    if grpc_address:
+        os.environ[GRPC_ADDRESS_ENV] = grpc_address
+
+    server = pn.serve(
+        {"/": create_app},
+        port=args.port,
+        address=args.address,
+        show=args.show,
+        num_threads=args.num_threads,
+        websocket_origin=_origins(args.address, args.port),
+        title="ArbLab",
+        static_dirs={STATIC_ROUTE: str(ASSETS)},
+        start=False,
+        threaded=False,
+    )
+    loop = server.io_loop
+
+    def _stop(signum: int, _frame: Any) -> None:
+        log.info("signal %s: stopping", signal.Signals(signum).name)
+        loop.add_callback_from_signal(loop.stop)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    if embedded.address:
+        signal.signal(
+            signal.SIGUSR1, lambda *_: threading.Thread(target=embedded.stop, daemon=True).start()
+        )
+        signal.signal(
+            signal.SIGUSR2,
+            lambda *_: threading.Thread(target=embedded.restart, daemon=True).start(),
+        )
+
+    url = (
+        f"http://{'127.0.0.1' if args.address in ('0.0.0.0', '') else args.address}:{server.port}/"
+    )
+    try:
+        server.start()
+        state_path = os.environ.get(STATE_ENV)
+        if state_path:
+            _write_state(
+                state_path,
+                {
+                    "pid": os.getpid(),
+                    "url": url,
+                    "grpc_address": grpc_address,
+                    "grpc_embedded": embedded.address is not None,
+                    "grpc_pid": embedded.pid,
+                    "started": time.time(),
+                },
+            )
+        log.info("ArbLab serving on %s", url)
+        loop.start()
+    finally:
+        server.stop()
+        embedded.stop()
+        close_shared_backends()
+    return 0

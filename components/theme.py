@@ -1,0 +1,105 @@
+"""Look and feel shared by every view: colours, HoloViews defaults, the stylesheet and the logo."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import holoviews as hv
+import panel as pn
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+"""The repository's ``assets/`` directory (stylesheet, logo, notebooks)."""
+
+ACCENT = "#0ea5e9"
+"""Accent colour of the template (sky blue)."""
+
+LONG = "#22c55e"
+SHORT = "#ef4444"
+NEUTRAL = "#94a3b8"
+IN_SAMPLE = "#0ea5e9"
+OUT_OF_SAMPLE = "#f59e0b"
+BAND = "#a855f7"
+REGIME_COLORS = ("#22c55e", "#f59e0b", "#ef4444", "#a855f7", "#0ea5e9", "#ec4899")
+"""Regime colours, ordered from the calmest (lowest volatility) state up."""
+
+SERIES_COLORS = (
+    "#0ea5e9", "#f59e0b", "#22c55e", "#ef4444", "#a855f7", "#14b8a6", "#ec4899", "#84cc16",
+    "#6366f1", "#f97316", "#06b6d4", "#eab308", "#10b981", "#f43f5e", "#8b5cf6", "#0284c7",
+    "#d97706", "#16a34a", "#dc2626", "#7c3aed",
+)  # fmt: skip
+
+PLOT_HEIGHT = 300
+
+
+OfflineFast = type(
+    # Panel resolves a design's bundled files by its class name, so the subclass keeps "Fast".
+    "Fast",
+    (pn.theme.Fast,),
+    {
+        "_resources": {k: v for k, v in pn.theme.Fast._resources.items() if k != "font"},
+        "__module__": __name__,
+        "__doc__": "Panel's Fast design without its Google-fonts stylesheet: the lab requests "
+        "nothing outside its own server (system fonts are used instead).",
+    },
+)
+
+
+@functools.cache
+def stylesheet() -> str:
+    """The app's CSS (``assets/arblab.css``)."""
+    return (ASSETS / "arblab.css").read_text()
+
+
+@functools.cache
+def logo_svg() -> str:
+    """The ArbLab logo (``assets/logo.svg``) as SVG text."""
+    return (ASSETS / "logo.svg").read_text()
+
+
+def logo_data_uri() -> str:
+    """The logo as a ``data:`` URI, usable as the template logo without a static route."""
+    import base64
+
+    return "data:image/svg+xml;base64," + base64.b64encode(logo_svg().encode()).decode()
+
+
+def html(text: str = "", **params) -> pn.pane.HTML:
+    """An HTML pane carrying the app stylesheet (panes render in shadow DOM, so global CSS
+    does not reach them)."""
+    params.setdefault("sizing_mode", "stretch_width")
+    return pn.pane.HTML(text, stylesheets=[stylesheet()], **params)
+
+
+@functools.cache
+def setup() -> None:
+    """Load the Panel extensions and set the HoloViews defaults (idempotent)."""
+    pn.extension("tabulator", notifications=True)
+    hv.extension("bokeh", logo=False)
+    opts = hv.opts
+    common = dict(
+        responsive=True,
+        height=PLOT_HEIGHT,
+        tools=["hover"],
+        active_tools=["wheel_zoom"],
+        show_grid=True,
+    )
+    hv.opts.defaults(
+        opts.Curve(**common, line_width=1.5),
+        opts.Area(**common),
+        opts.Scatter(**common, size=6),
+        opts.Bars(**common),
+        opts.HeatMap(
+            responsive=True, height=PLOT_HEIGHT + 80, tools=["hover", "tap"], colorbar=True
+        ),
+        opts.Histogram(**common),
+        opts.Overlay(
+            responsive=True,
+            height=PLOT_HEIGHT,
+            legend_position="top_left",
+            active_tools=["wheel_zoom"],
+        ),
+        opts.Spikes(**common),
+        opts.Segments(**common),
+        opts.Table(height=PLOT_HEIGHT),
+    )

@@ -1,0 +1,82 @@
+"""The common base of the analysis models: a dataset, a backend and a bounded result cache."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import param
+
+from lab.models.backend import BackendModel
+from lab.models.cache import Computed, ResultCache
+from lab.models.dataset import DatasetModel
+
+DATA_DEPENDENCIES = (
+    "dataset.content_hash",
+    "backend.backend",
+    "backend.grpc_address",
+    "backend.dask_address",
+)
+"""Parameters every derivation of an :class:`AnalysisModel` depends on: the data and the engine."""
+
+
+class AnalysisModel(param.Parameterized):
+    """Base of the models that derive results from a dataset on a backend.
+
+    Derivations call :meth:`compute`, which runs an analytics function on the selected backend
+    through a bounded cache keyed by the function, the backend (name and address), the
+    dataset's content hash and the caller's key. :meth:`engine_of` tells which engine produced
+    the most recent result of a function; the views show it.
+
+    Parameters
+    ----------
+    dataset : DatasetModel, optional
+        The prices; a fresh :class:`DatasetModel` (bundled data) when omitted.
+    backend : BackendModel, optional
+        The engine; a fresh :class:`BackendModel` (native) when omitted.
+    """
+
+    dataset = param.ClassSelector(class_=DatasetModel, doc="The prices analysed.")
+    backend = param.ClassSelector(class_=BackendModel, doc="The engine that runs the analytics.")
+
+    cache_size: int = 32
+    """Most results kept per model (least recently used are evicted)."""
+
+    def __init__(self, **params: Any) -> None:
+        if params.get("dataset") is None:
+            params["dataset"] = DatasetModel()
+        if params.get("backend") is None:
+            params["backend"] = BackendModel()
+        super().__init__(**params)
+        self._cache = ResultCache(self.cache_size)
+        self._engines: dict[str, str] = {}
+
+    def compute(self, function: str, key: Hashable, *args: Any, **kwargs: Any) -> Any:
+        """Run analytics ``function(*args, **kwargs)`` on the backend, through the cache.
+
+        Parameters
+        ----------
+        function : str
+            Name in :data:`lab.analytics.FUNCTIONS`.
+        key : hashable
+            Everything the result depends on apart from the function, the backend and the
+            dataset content hash (which are added here). It must change whenever an argument
+            changes.
+        """
+        full_key = (function, self.backend.key, self.dataset.content_hash, key)
+
+        def run() -> Computed:
+            return self.backend.call(function, *args, **kwargs)
+
+        entry = self._cache.get(full_key, run, keep=lambda e: not e.fallback)
+        self._engines[function] = entry.engine + (" (fallback)" if entry.fallback else "")
+        return entry.value
+
+    def engine_of(self, function: str) -> str:
+        """Engine that produced the most recent ``function`` result ('' if none yet)."""
+        return self._engines.get(function, "")
+
+    @property
+    def cache(self) -> ResultCache:
+        """This model's result cache (bounded; see :attr:`cache_size`)."""
+        return self._cache

@@ -1,0 +1,324 @@
+"""One pair and its mean-reversion analysis: cointegration test, OU fit, backtest and sweep."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import param
+
+from lab.analytics import PairParams
+from lab.analytics.backtest import HEDGES, METRIC_NAMES
+from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
+
+PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))
+"""The strategy fields, mirrored one to one by parameters of :class:`PairModel`."""
+
+SWEEP_METRICS: tuple[str, ...] = tuple(
+    m
+    for m in METRIC_NAMES
+    if m not in ("n_periods", "exposure", "turnover", "total_costs", "n_trades")
+)
+"""Metrics offered for the sweep surface."""
+
+_DEFAULTS = PairParams()
+
+
+class PairModel(AnalysisModel):
+    """A pair ``(y, x)`` of the dataset and every field of :class:`~lab.analytics.PairParams`.
+
+    Derived (each cached per inputs and backend):
+
+    - :meth:`coint` -- Engle-Granger test of log y on log x (as in the pair scan);
+    - :meth:`backtest` -- the z-score strategy on prices (``backtest_pairs``);
+    - :meth:`ou` -- exact-discretisation OU fit (``dt = 1`` trading day) of the in-sample spread
+      ``y - beta x`` with the backtest's static training-window hedge ratio, so ``kappa`` is
+      per day and the half-life is in trading days;
+    - :meth:`bands` -- Bertram's optimal bands for that OU spread, with the round-trip cost of
+      one spread unit at the in-sample mean prices;
+    - :meth:`sweep` -- a metric over a ``lookback`` x ``entry_z`` grid (the other fields fixed).
+    """
+
+    y = param.Selector(
+        default=None,
+        objects=[],
+        allow_None=True,
+        doc="Symbol of the y leg (long when long the spread).",
+    )
+    x = param.Selector(
+        default=None, objects=[], allow_None=True, doc="Symbol of the x leg (hedge)."
+    )
+
+    lookback = param.Integer(
+        default=_DEFAULTS.lookback,
+        bounds=(3, 500),
+        doc="Z-score (and rolling hedge) window, trading days.",
+    )
+    entry_z = param.Number(
+        default=_DEFAULTS.entry_z, bounds=(0.1, 6.0), step=0.05, doc="Enter when |z| exceeds this."
+    )
+    exit_z = param.Number(
+        default=_DEFAULTS.exit_z,
+        bounds=(-3.0, 3.0),
+        step=0.05,
+        doc="Exit when z crosses back over -exit_z (long) / exit_z (short).",
+    )
+    stop_z = param.Number(
+        default=_DEFAULTS.stop_z,
+        allow_None=True,
+        bounds=(0.2, 10.0),
+        step=0.1,
+        doc="Stop-loss |z| (None: no stop).",
+    )
+    cost_bps = param.Number(
+        default=_DEFAULTS.cost_bps,
+        bounds=(0.0, 200.0),
+        step=0.5,
+        doc="Cost per leg, basis points of traded notional.",
+    )
+    hedge = param.Selector(
+        default=_DEFAULTS.hedge,
+        objects=list(HEDGES),
+        doc="static: OLS on the training window; rolling: OLS over lookback.",
+    )
+    train_fraction = param.Number(
+        default=_DEFAULTS.train_fraction,
+        bounds=(0.05, 0.95),
+        step=0.05,
+        doc="Share of rows in-sample (from the start).",
+    )
+
+    sweep_lookbacks = param.Range(
+        default=(10, 200), bounds=(3, 500), doc="Lookback range of the sweep grid, trading days."
+    )
+    sweep_entry_zs = param.Range(
+        default=(1.0, 3.0), bounds=(0.1, 6.0), doc="Entry-z range of the sweep grid."
+    )
+    sweep_steps = param.Integer(default=20, bounds=(2, 40), doc="Grid points per sweep axis.")
+    sweep_metric = param.Selector(
+        default="sharpe", objects=list(SWEEP_METRICS), doc="Metric of the sweep surface."
+    )
+    sweep_sample = param.Selector(
+        default="out",
+        objects=["out", "in"],
+        doc="Sweep segment: out-of-sample (honest) or in-sample.",
+    )
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self._prices_memo: tuple[tuple, pd.DataFrame] | None = None
+        self._adopt_symbols()
+
+    # -- pair selection ---------------------------------------------------------------------
+    @param.depends("dataset.content_hash", watch=True)
+    def _adopt_symbols(self) -> None:
+        prices = self.dataset.prices
+        if prices is None:
+            return
+        symbols = [str(c) for c in prices.columns]
+        self.param.y.objects = symbols
+        self.param.x.objects = symbols
+        if self.y in symbols and self.x in symbols and self.y != self.x:
+            return
+        if len(symbols) >= 2:
+            y, x = self.dataset.default_pair()
+            self.param.update(y=y, x=x)
+
+    # -- inputs -----------------------------------------------------------------------------
+    def params(self) -> PairParams:
+        """The current :class:`PairParams` (raises ``ValueError`` for invalid combinations)."""
+        return PairParams(**{name: getattr(self, name) for name in PAIR_PARAMS})
+
+    @param.depends("dataset.content_hash", "y", "x")
+    def prices(self) -> pd.DataFrame:
+        """Prices of the pair (columns y, x) on the rows where both exist (memoised per dataset
+        hash and pair; treat the frame as read-only)."""
+        if self.y is None or self.x is None:
+            raise ValueError("choose the two symbols of the pair")
+        if self.y == self.x:
+            raise ValueError(f"y and x must be different symbols, both are {self.y!r}")
+        key = (self.dataset.content_hash, self.y, self.x)
+        cached = self._prices_memo
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        frame = self.dataset.prices[[self.y, self.x]].dropna()
+        frame.columns = ["y", "x"]
+        self._prices_memo = (key, frame)
+        return frame
+
+    # -- derivations ------------------------------------------------------------------------
+    @param.depends(*DATA_DEPENDENCIES, "y", "x")
+    def coint(self):
+        """Engle-Granger test of log y on log x (constant trend), ``CointResult``."""
+        logp = np.log(self.prices())
+        return self.compute(
+            "engle_granger", (self.y, self.x), logp["y"].to_numpy(), logp["x"].to_numpy()
+        )
+
+    @param.depends(*DATA_DEPENDENCIES, "y", "x", *PAIR_PARAMS)
+    def backtest(self):
+        """The strategy's ``BacktestResult`` on the pair's prices."""
+        prices = self.prices()
+        params = self.params()
+        return self.compute(
+            "backtest_pairs",
+            (self.y, self.x, params),
+            prices["y"].to_numpy(),
+            prices["x"].to_numpy(),
+            params,
+        )
+
+    def n_train(self) -> int:
+        """Rows in the in-sample segment, ``floor(train_fraction T)`` as in the backtest."""
+        return int(np.floor(self.train_fraction * len(self.prices())))
+
+    @param.depends(*DATA_DEPENDENCIES, "y", "x", "train_fraction")
+    def train_regression(self):
+        """Engle-Granger regression of y on x (price levels) over the in-sample rows.
+
+        Its ``hedge_ratio`` is the backtest's static hedge (OLS slope of y on (1, x) over the
+        training window) and its test says whether that training spread is stationary.
+        """
+        prices = self.prices()
+        n_train = self.n_train()
+        if n_train < 20:
+            raise ValueError(
+                f"train_fraction {self.train_fraction} leaves only {n_train} in-sample rows"
+            )
+        head = prices.iloc[:n_train]
+        return self.compute(
+            "engle_granger",
+            ("levels", self.y, self.x, n_train),
+            head["y"].to_numpy(),
+            head["x"].to_numpy(),
+        )
+
+    def training_spread(self) -> np.ndarray:
+        """In-sample spread ``y - beta x`` with the static training-window hedge ratio."""
+        beta = self.train_regression().hedge_ratio
+        head = self.prices().iloc[: self.n_train()]
+        return head["y"].to_numpy() - beta * head["x"].to_numpy()
+
+    @param.depends("train_regression")
+    def ou(self):
+        """OU fit (``dt`` = 1 trading day) of the in-sample spread, ``OUFit``."""
+        return self.compute(
+            "ou_fit", (self.y, self.x, self.n_train()), self.training_spread(), dt=1.0
+        )
+
+    @param.depends("ou", "cost_bps")
+    def bands(self):
+        """Bertram-optimal bands of the in-sample spread, ``Thresholds`` (spread units).
+
+        The round-trip cost of one spread unit (1 share of y, beta shares of x) is
+        ``2 cost_bps / 1e4 (mean y + |beta| mean x)`` over the in-sample rows.
+        """
+        fit = self.ou()
+        beta = self.train_regression().hedge_ratio
+        prices = self.prices().iloc[: self.n_train()]
+        cost = (
+            2.0 * self.cost_bps / 1e4 * float(prices["y"].mean() + abs(beta) * prices["x"].mean())
+        )
+        if cost <= 0:
+            raise ValueError(
+                "OU-optimal bands need a positive cost_bps (with zero cost the optimal band is 0)"
+            )
+        return self.compute(
+            "optimal_thresholds",
+            (fit.kappa, fit.theta, fit.sigma, cost),
+            fit.kappa,
+            fit.theta,
+            fit.sigma,
+            cost,
+        )
+
+    def grid(self) -> dict[str, np.ndarray]:
+        """The sweep grid: ``sweep_steps`` integer lookbacks and entry z-scores."""
+        lo, hi = self.sweep_lookbacks
+        lookbacks = np.unique(np.round(np.linspace(lo, hi, self.sweep_steps)).astype(np.int64))
+        zlo, zhi = self.sweep_entry_zs
+        entry_zs = np.round(np.linspace(zlo, zhi, self.sweep_steps), 4)
+        return {"lookback": lookbacks, "entry_z": entry_zs}
+
+    @param.depends(
+        *DATA_DEPENDENCIES, "y", "x", "exit_z", "stop_z", "cost_bps", "hedge", "train_fraction",
+        "sweep_lookbacks", "sweep_entry_zs", "sweep_steps", "sweep_metric", "sweep_sample",
+    )  # fmt: skip
+    def sweep(self):
+        """``SweepResult``: the chosen metric over the lookback x entry_z grid."""
+        prices = self.prices()
+        grid = self.grid()
+        base = dataclasses.replace(
+            self.params(), lookback=int(grid["lookback"][0]), entry_z=float(grid["entry_z"][-1])
+        )
+        key = (
+            self.y,
+            self.x,
+            base,
+            tuple(grid["lookback"]),
+            tuple(grid["entry_z"]),
+            self.sweep_metric,
+            self.sweep_sample,
+        )
+        return self.compute(
+            "sweep",
+            key,
+            prices["y"].to_numpy(),
+            prices["x"].to_numpy(),
+            grid,
+            metric=self.sweep_metric,
+            params=base,
+            sample=self.sweep_sample,
+        )
+
+    # -- presentation helpers (pure) --------------------------------------------------------
+    @param.depends("backtest")
+    def metrics_table(self) -> pd.DataFrame:
+        """Backtest metrics, one row per metric, columns ``in-sample`` and ``out-of-sample``.
+
+        ``attrs["params"]`` holds the :class:`PairParams` and ``attrs["pair"]`` the (y, x) they
+        were computed with.
+        """
+        m = self.backtest().metrics
+        table = pd.DataFrame(
+            {"in-sample": pd.Series(m.in_sample), "out-of-sample": pd.Series(m.out_of_sample)}
+        ).loc[list(METRIC_NAMES)]
+        table.attrs["params"] = self.params()
+        table.attrs["pair"] = (self.y, self.x)
+        return table
+
+    @param.depends("backtest")
+    def trades_table(self) -> pd.DataFrame:
+        """Round trips with dates: entry, exit, direction, P&L (fraction of capital), holding
+        (days), exit reason and segment."""
+        from lab.analytics.backtest import EXIT_NO_SIGNAL, EXIT_OPEN, EXIT_SIGNAL, EXIT_STOP
+
+        res = self.backtest()
+        dates = self.prices().index
+        t = res.trades
+        reasons = {
+            EXIT_OPEN: "open",
+            EXIT_SIGNAL: "signal",
+            EXIT_STOP: "stop",
+            EXIT_NO_SIGNAL: "no signal",
+        }
+        return pd.DataFrame(
+            {
+                "entry": dates[t.entry],
+                "exit": dates[t.exit],
+                "side": np.where(t.direction > 0, "long", "short"),
+                "pnl": t.pnl,
+                "days": t.holding,
+                "exit reason": [reasons.get(int(r), str(r)) for r in t.reason],
+                "segment": np.where(t.entry < res.n_train, "in-sample", "out-of-sample"),
+            }
+        )
+
+    def set_from_sweep(self, lookback: float, entry_z: float) -> None:
+        """Set ``lookback`` and ``entry_z`` to the sweep grid point nearest to the given values."""
+        grid = self.grid()
+        lb = int(grid["lookback"][np.argmin(np.abs(grid["lookback"] - float(lookback)))])
+        ez = float(grid["entry_z"][np.argmin(np.abs(grid["entry_z"] - float(entry_z)))])
+        self.param.update(lookback=lb, entry_z=ez)

@@ -1,0 +1,390 @@
+"""The report as one self-contained HTML file.
+
+:func:`render_html` lays a :class:`~lab.report.content.ReportContent` out as sections of HTML
+tables and Bokeh figures, with BokehJS and its CSS inlined (:data:`bokeh.resources.INLINE`):
+the file opens from ``file://`` without any network request. Two machine-readable JSON blocks
+carry the numbers shown:
+
+- ``<script type="application/json" id="arblab-metrics">``: the backtest metrics,
+  ``{"in_sample": {...}, "out_of_sample": {...}}`` (NaN as null);
+- ``<script type="application/json" id="arblab-report">``: every number of the report
+  (provenance, pair, tests, OU fit, metrics, optional analyses, benchmark, run details).
+
+Visible metric cells carry ``data-metric="<name>:<in|out>"``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from bokeh.embed import file_html
+from bokeh.resources import INLINE, Resources
+
+from lab.analytics.backtest import METRIC_NAMES
+from lab.bench.report import NUMERIC_COLUMNS
+from lab.report import extras, plots
+from lab.report.content import ReportContent
+from lab.report.format import esc, metric_label, metric_text, number
+
+STYLE = """
+<style>
+  :root { --fg:#0f172a; --muted:#64748b; --line:#e2e8f0; --accent:#0284c7; --bg:#ffffff; }
+  body.arblab-report { font-family: Inter, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+    color: var(--fg); background: var(--bg); height: auto; }
+  .arb-page { max-width: 1100px; margin: 0 auto; padding: 24px 28px 48px; }
+  .arb-page h1 { font-size: 24px; margin: 0 0 4px; }
+  .arb-page h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--accent); }
+  .arb-page h3 { font-size: 14px; margin: 18px 0 6px; color: #1e293b; }
+  .arb-sub, .arb-note { color: var(--muted); font-size: 13px; }
+  .arb-note { margin: 4px 0 8px; }
+  table.arb-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
+  table.arb-table th, table.arb-table td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+  table.arb-table thead th { border-bottom: 2px solid #cbd5e1; }
+  table.arb-table td.num, table.arb-table th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .arb-grid { display: flex; flex-wrap: wrap; gap: 8px 36px; }
+  .arb-plot { margin: 8px 0 14px; }
+  .arb-warn { color: #b45309; }
+  details summary { cursor: pointer; color: var(--accent); font-size: 13px; margin: 6px 0; }
+  code { font-size: 12px; background: #f1f5f9; padding: 1px 4px; border-radius: 3px; }
+  @media print { .bk-toolbar { display: none; } }
+</style>
+"""
+
+TEMPLATE = (
+    """
+{% block preamble %}"""
+    + STYLE
+    + """{% endblock %}
+{% block body %}
+{% from macros import embed %}
+<body class="arblab-report">
+<main class="arb-page">
+{% for kind, value in blocks %}
+{% if kind == "html" %}{{ value }}{% else %}<div class="arb-plot" data-plot="{{ value }}">{{ embed(roots[value]) }}</div>{% endif %}
+{% endfor %}
+</main>
+<script type="application/json" id="arblab-metrics">{{ metrics_json }}</script>
+<script type="application/json" id="arblab-report">{{ report_json }}</script>
+{{ plot_script | indent(4) }}
+</body>
+{% endblock %}
+"""
+)
+
+
+class InlineResources(Resources):
+    """:data:`bokeh.resources.INLINE` restricted to BokehJS itself.
+
+    Bokeh adds the ``__javascript__``/``__css__`` files of *every* model class imported in the
+    process to a page's resources. When Panel is loaded (the app exporting a report), that means
+    relative URLs such as ``static/extensions/panel/.../tabulator.min.js`` that do not exist
+    next to a saved file. A report only holds Bokeh figures, so those files are never needed:
+    this class leaves them out, and the file stays self-contained whatever else is imported.
+    """
+
+    def __init__(self, components: list | None = None) -> None:
+        options = {"components": components} if components is not None else {}
+        super().__init__(mode="inline", **options)
+
+    def clone(self, *, components: list | None = None) -> InlineResources:
+        return InlineResources(
+            components=components if components is not None else list(self.components)
+        )
+
+    def _collect_external_resources(self, resource_attr: Any) -> list[str]:
+        return []
+
+
+def json_block(value: Any) -> str:
+    """Strict JSON (no NaN) that is safe inside a ``<script>`` element (``<`` as ``\\u003c``)."""
+    text = json.dumps(value, allow_nan=False, sort_keys=False)
+    return text.replace("<", "\\u003c")  # no "</script>" or "<!--" can end the element
+
+
+# ----------------------------------------------------------------------------- HTML pieces
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    numeric: Sequence[int] = (),
+    css: str = "arb-table",
+    raw: bool = False,
+) -> str:
+    """An HTML table; cells are escaped unless ``raw`` (pre-built HTML cells)."""
+    num = set(numeric)
+    head = "".join(
+        f'<th class="{"num" if i in num else ""}">{esc(h)}</th>' for i, h in enumerate(headers)
+    )
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="{"num" if i in num else ""}">{c if raw else esc(c)}</td>'
+            for i, c in enumerate(row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
+
+
+def key_values(pairs: Sequence[tuple[str, str]], key: str = "") -> str:
+    """A two-column table of label and (escaped) value."""
+    attr = f' data-table="{esc(key)}"' if key else ""
+    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs)
+    return f'<table class="arb-table"{attr}><tbody>{rows}</tbody></table>'
+
+
+def metrics_table(metrics: dict[str, dict[str, Any]]) -> str:
+    """In-sample and out-of-sample metrics; each value cell has ``data-metric``."""
+    rows = []
+    for key in METRIC_NAMES:
+        cells = "".join(
+            f'<td class="num" data-metric="{key}:{tag}">{esc(metric_text(key, metrics[seg][key]))}</td>'
+            for seg, tag in (("in_sample", "in"), ("out_of_sample", "out"))
+        )
+        rows.append(f'<tr data-row="{key}"><th>{esc(metric_label(key))}</th>{cells}</tr>')
+    return (
+        '<table class="arb-table arb-metrics"><thead><tr><th>metric</th><th class="num">in-sample</th>'
+        f'<th class="num">out-of-sample</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def _test_rows(test: dict[str, Any]) -> list[tuple[str, str]]:
+    crit = test["crit_values"]
+    return [
+        ("statistic", number(test["statistic"], "{:.4f}")),
+        ("p-value", number(test["pvalue"], "{:.4g}")),
+        (
+            "critical values (1% / 5% / 10%)",
+            " / ".join(number(crit[k], "{:.3f}") for k in ("1%", "5%", "10%")),
+        ),
+        ("hedge ratio", number(test["hedge_ratio"], "{:.6g}")),
+        ("intercept", number(test["intercept"], "{:.6g}")),
+        ("lags", number(test["lags"], "{:d}")),
+    ]
+
+
+# ----------------------------------------------------------------------------- sections
+def _header(d: dict[str, Any]) -> str:
+    run = d["run"]
+    prov = d["provenance"]
+    fallback = (
+        ' <span class="arb-warn">(a fallback engine ran part of it)</span>'
+        if run["fallback"]
+        else ""
+    )
+    return (
+        f'<header><h1>{esc(d["title"])}</h1><div class="arb-sub">{esc(prov["source"])}, '
+        f"{esc(prov['start'])} to {esc(prov['end'])}. Built {esc(run['timestamp'])} by ArbLab "
+        f"{esc(run['arblab_version'])}; analytics ran on <b>{esc(run['ran_on'])}</b>{fallback}.</div></header>"
+    )
+
+
+def _provenance(d: dict[str, Any]) -> str:
+    p = d["provenance"]
+    settings = p["settings"]
+    extra = [
+        (k.replace("_", " "), "not set (all available dates)" if v is None else str(v))
+        for k, v in settings.items()
+        if k != "source"
+    ]
+    rows = [
+        ("data source", p["source"]),
+        ("date range", f"{p['start']} to {p['end']}"),
+        ("rows (trading days)", f"{p['rows']:,}"),
+        (f"symbols ({len(p['symbols'])})", ", ".join(p["symbols"])),
+        ("content hash (blake2b of dates, symbols and prices)", p["content_hash"]),
+        *extra,
+    ]
+    return "<h2 id='provenance'>Provenance</h2>" + key_values(rows, "provenance")
+
+
+def _pair(d: dict[str, Any]) -> str:
+    pair = d["pair"]
+    params = pair["params"]
+    param_rows = [
+        ("pair (y / x)", f"{pair['y']} / {pair['x']}"),
+        ("rows", f"{pair['rows']:,} ({pair['first_date']} to {pair['last_date']})"),
+        ("in-sample rows", f"{pair['n_train']:,} (out-of-sample from {pair['split_date']})"),
+        ("lookback (days)", str(params["lookback"])),
+        ("entry z", number(params["entry_z"], "{:g}")),
+        ("exit z", number(params["exit_z"], "{:g}")),
+        ("stop z", "none" if params["stop_z"] is None else number(params["stop_z"], "{:g}")),
+        ("cost (bps per leg)", number(params["cost_bps"], "{:g}")),
+        ("hedge ratio method", params["hedge"]),
+        ("train fraction", number(params["train_fraction"], "{:g}")),
+    ]
+    coint, train, ou, bands = d["cointegration"], d["training_regression"], d["ou"], d["bands"]
+    ou_rows = [
+        (
+            "kappa (per day)",
+            f"{number(ou['kappa'], '{:.5g}')} ± {number(ou['kappa_se'], '{:.3g}')}",
+        ),
+        (
+            "theta (spread units)",
+            f"{number(ou['theta'], '{:.5g}')} ± {number(ou['theta_se'], '{:.3g}')}",
+        ),
+        (
+            "sigma (per sqrt(day))",
+            f"{number(ou['sigma'], '{:.5g}')} ± {number(ou['sigma_se'], '{:.3g}')}",
+        ),
+        (
+            "half-life (trading days)",
+            f"{number(ou['half_life'], '{:.2f}')} ± {number(ou['half_life_se'], '{:.2f}')}",
+        ),
+        ("log-likelihood", number(ou["loglik"], "{:.2f}")),
+        ("transitions", str(ou["nobs"])),
+    ]
+    if bands["available"]:
+        band_html = key_values(
+            [
+                (
+                    "entry / exit (spread units)",
+                    f"{number(bands['entry'], '{:.5g}')} / {number(bands['exit'], '{:.5g}')}",
+                ),
+                ("band as z-score", number(bands["entry_z"], "{:.3f}")),
+                ("expected cycle time (days)", number(bands["expected_cycle_time"], "{:.1f}")),
+                (
+                    "expected return per trade (spread units)",
+                    number(bands["expected_return_per_trade"], "{:.5g}"),
+                ),
+                ("round-trip cost (spread units)", number(bands["cost"], "{:.5g}")),
+            ],
+            "bands",
+        )
+    else:
+        band_html = f'<div class="arb-note">Not available: {esc(bands["reason"])}</div>'
+    return (
+        "<h2 id='pair'>The pair</h2>"
+        + key_values(param_rows, "parameters")
+        + '<div class="arb-grid"><div><h3>Cointegration test</h3>'
+        + f'<div class="arb-note">{esc(coint["test"])}</div>'
+        + key_values(_test_rows(coint), "cointegration")
+        + "</div><div><h3>In-sample hedge regression</h3>"
+        + f'<div class="arb-note">{esc(train["test"])}</div>'
+        + key_values(_test_rows(train), "training_regression")
+        + "</div></div>"
+        + '<div class="arb-grid"><div><h3>Ornstein-Uhlenbeck fit</h3>'
+        + f'<div class="arb-note">Exact-discretisation MLE (dt = 1 trading day) of the spread {esc(ou["spread"])}; ± one standard error.</div>'
+        + key_values(ou_rows, "ou")
+        + "</div><div><h3>OU-optimal bands (Bertram 2010)</h3>"
+        + band_html
+        + "</div></div>"
+    )
+
+
+def _backtest_intro(d: dict[str, Any]) -> str:
+    t = d["trades"]
+    return (
+        "<h2 id='backtest'>Backtest</h2>"
+        f'<div class="arb-note">Z-score strategy without look-ahead; {t["count"]} trades '
+        f"({t['in_sample']} in-sample, {t['out_of_sample']} out-of-sample). Metrics are computed "
+        "separately on the in-sample and out-of-sample rows (252 days a year).</div>"
+        + metrics_table(d["metrics"])
+    )
+
+
+def _trades(content: ReportContent) -> str:
+    trades = content.trades
+    if not len(trades):
+        return '<div class="arb-note">No trades.</div>'
+    rows = [
+        [
+            str(r["entry"])[:10],
+            str(r["exit"])[:10],
+            str(r["side"]),
+            number(float(r["pnl"]), "{:+.3%}"),
+            str(int(r["days"])),
+            str(r["exit reason"]),
+            str(r["segment"]),
+        ]
+        for _, r in trades.iterrows()
+    ]
+    return (
+        f"<details><summary>All {len(rows)} trades</summary>"
+        + table(
+            ["entry", "exit", "side", "P&L (of capital)", "days", "exit reason", "segment"],
+            rows,
+            numeric=(3, 4),
+        )
+        + "</details>"
+    )
+
+
+def _analysis(name: str, section: extras.Section) -> str:
+    notes = "".join(f'<div class="arb-note">{esc(n)}</div>' for n in section.notes)
+    tables = "".join(
+        f"<h3>{esc(title)}</h3>" + table(headers, rows, numeric=range(1, len(headers)))
+        for title, (headers, rows) in section.tables.items()
+    )
+    return f"<h2 id='{esc(name)}'>{esc(section.title)}</h2>{notes}{tables}"
+
+
+def _benchmark(b: dict[str, Any]) -> str:
+    numeric = [i for i, h in enumerate(b["headers"]) if h in NUMERIC_COLUMNS]
+    caps = "".join(f"<li>{esc(c)}</li>" for c in b["captions"])
+    state = " (cancelled)" if b["cancelled"] else ""
+    return (
+        "<h2 id='benchmark'>Benchmarks</h2>"
+        f'<div class="arb-note">Suite {esc(b["suite"])}{state}, started {esc(b["started"])}, '
+        f"{b['elapsed_s']:.1f} s. Measured on {esc(b['machine'])}. Times are medians of timed calls "
+        'after a warm-up; "ran on" is the engine that actually ran.</div>'
+        + table(b["headers"], b["cells"], numeric=numeric)
+        + (f"<ul class='arb-note'>{caps}</ul>" if caps else "")
+    )
+
+
+def _run(d: dict[str, Any]) -> str:
+    run = d["run"]
+    rows = [
+        (
+            "backend chosen",
+            run["backend"] + (f" ({run['backend_address']})" if run["backend_address"] else ""),
+        ),
+        ("backend status", run["backend_status"]),
+        *((f"engine that ran {fn}", engine) for fn, engine in run["engines"].items()),
+        ("ArbLab version", run["arblab_version"]),
+        ("Python / NumPy / pandas", f"{run['python']} / {run['numpy']} / {run['pandas']}"),
+        ("built at (UTC)", run["timestamp"]),
+    ]
+    if run["command"]:
+        rows.append(("command", run["command"]))
+    return "<h2 id='run'>Run details</h2>" + key_values(rows, "run")
+
+
+# ----------------------------------------------------------------------------- render
+def render_html(content: ReportContent) -> str:
+    """The complete, self-contained HTML document of ``content``."""
+    d = content.data
+    blocks: list[tuple[str, str]] = [
+        ("html", _header(d)),
+        ("html", _provenance(d)),
+        ("html", _pair(d)),
+        ("html", _backtest_intro(d)),
+    ]
+    figures = plots.pair_figures(content)
+    blocks += [("plot", f.name) for f in figures]
+    blocks.append(("html", _trades(content)))
+    for name, section in content.analyses.items():
+        blocks.append(("html", _analysis(name, section)))
+        for fig in plots.section_figures(name, section):
+            figures.append(fig)
+            blocks.append(("plot", fig.name))
+    if d["benchmark"] is not None:
+        blocks.append(("html", _benchmark(d["benchmark"])))
+    blocks.append(("html", _run(d)))
+    names = [f.name for f in figures]
+    if len(set(names)) != len(names):
+        raise ValueError(f"report figures need unique names, got {names}")
+    return file_html(
+        figures,
+        resources=InlineResources(components=list(INLINE.components)),
+        title=d["title"],
+        template=TEMPLATE,
+        template_variables={
+            "blocks": blocks,
+            "metrics_json": json_block(d["metrics"]),
+            "report_json": json_block(d),
+        },
+    )

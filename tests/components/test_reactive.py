@@ -1,0 +1,99 @@
+"""The bridge from model derivations to plots and panes (components/_reactive.py)."""
+
+from __future__ import annotations
+
+import holoviews as hv
+import param
+import pytest
+
+from components._reactive import ErrorBar, bind, dependencies, dmap
+
+
+class Data(param.Parameterized):
+    level = param.Number(1.0)
+
+
+class Model(param.Parameterized):
+    data = param.ClassSelector(class_=Data)
+    scale = param.Number(2.0)
+    unrelated = param.Integer(0)
+
+    def __init__(self, **params):
+        params.setdefault("data", Data())
+        super().__init__(**params)
+        self.calls = 0
+
+    @param.depends("data.level", "scale")
+    def value(self) -> float:
+        self.calls += 1
+        if self.scale < 0:
+            raise ValueError("scale must be >= 0")
+        return self.data.level * self.scale
+
+    @param.depends("value")
+    def doubled(self) -> float:
+        return 2 * self.value()
+
+
+def test_dependencies_reach_sub_objects_and_chained_derivations():
+    m = Model()
+    deps = {
+        (type(inst).__name__, tuple(sorted(names))) for inst, names in dependencies([m.doubled])
+    }
+    assert deps == {("Model", ("scale",)), ("Data", ("level",))}
+
+
+def test_dmap_redraws_on_inputs_only_and_reports_errors():
+    m = Model()
+    errors = ErrorBar()
+    seen = []
+
+    def plot(v):
+        seen.append(v)
+        return hv.Curve([] if v is None else [(0, v)])
+
+    dm = dmap(plot, m.value, errors=errors)
+    dm[()]
+    m.data.level = 3.0
+    dm[()]
+    assert seen[-1] == 6.0
+    m.scale = -1.0
+    dm[()]
+    assert seen[-1] is None
+    assert errors.messages == ["Error: scale must be >= 0"]
+    m.scale = 1.0
+    dm[()]
+    assert seen[-1] == 3.0 and errors.messages == []
+    streams = {
+        tuple(sorted(s.parameters[i].name for i in range(len(s.parameters)))) for s in dm.streams
+    }
+    assert ("unrelated",) not in streams
+
+
+def test_bind_passes_results_and_extra_parameters():
+    m = Model()
+    flag = Data(level=5.0)
+    fn = bind(lambda v, extra: f"{v}/{extra}", m.value, extra=[(flag, ["level"])])
+    assert fn() == "2.0/5.0"
+    flag.level = 7.0
+    assert fn() == "2.0/7.0"
+
+
+def test_error_bar_hides_when_clear():
+    bar = ErrorBar()
+    bar.set("a", "first")
+    bar.set("b", "first")
+    bar.set("c", "second")
+    assert bar.messages == ["first", "second"]
+    assert bar.__panel__().visible
+    for key in "abc":
+        bar.set(key, None)
+    assert not bar.__panel__().visible
+
+
+@pytest.mark.parametrize("extra", [[], [(Data(), ["level"])]])
+def test_dmap_streams_cover_every_dependency_once(extra):
+    m = Model()
+    dm = dmap(lambda *a: hv.Curve([]), m.value, m.doubled, extra=extra)
+    keys = [(id(s.parameterized), p.name) for s in dm.streams for p in s.parameters]
+    assert len(keys) == len(set(keys)) == 2 + len(extra)

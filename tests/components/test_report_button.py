@@ -1,0 +1,135 @@
+"""components.report: the sidebar's "Export report" button downloads the session's report, and
+a report from the UI holds the same numbers as ``arblab report`` with the same parameters."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import panel as pn
+import param
+import pytest
+
+from components.report import ReportButton, report_filename, sidebar_button
+from lab.backends import get_backend
+from lab.bench.runner import run_suite
+from lab.cli import main
+from lab.models.session import LabSession
+from lab.report.parse import read_report
+
+
+def _download(button: ReportButton) -> str:
+    """Click the FileDownload as the browser does (its ``_clicks`` counter) and decode the file."""
+    button.download._clicks += 1
+    header, b64 = button.download.data.split(",", 1)
+    assert header == "data:text/html;base64"
+    return base64.b64decode(b64).decode("utf-8")
+
+
+@pytest.fixture
+def session():
+    s = LabSession(backend="native")
+    yield s
+    s.close()
+
+
+def test_download_holds_the_session_numbers(session):
+    session.pair.param.update(y="KO", x="PEP", lookback=45, entry_z=2.2)
+    button = ReportButton(session=session)
+    html = _download(button)
+    parsed = read_report(html)
+    # Panel's models (Tabulator...) are loaded here: their JS/CSS files must not leak into the file
+    assert parsed.external == [] and "<script src=" not in html and "static/extensions" not in html
+    bt = session.pair.backtest()
+    assert parsed.metrics["out_of_sample"]["sharpe"] == bt.metrics.out_of_sample["sharpe"]
+    assert parsed.data["pair"]["params"]["lookback"] == 45
+    assert re.fullmatch(r"arblab-report-KO-PEP-\d{8}-\d{6}\.html", button.download.filename)
+    assert button.status.startswith("KO / PEP: ") and button.error == ""
+
+
+def test_ui_and_cli_reports_hold_the_same_numbers(session, tmp_path):
+    out = tmp_path / "cli.html"
+    assert (
+        main(
+            [
+                "report",
+                "--pair",
+                "XOM:CVX",
+                "--lookback",
+                "25",
+                "--entry-z",
+                "1.5",
+                "--exit-z",
+                "0.25",
+                "--cost-bps",
+                "2",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    cli = read_report(out.read_text(encoding="utf-8"))
+    # the same choices made in the app: pair picked, sliders moved
+    session.pair.param.update(y="XOM", x="CVX")
+    session.pair.param.update(lookback=25, entry_z=1.5, exit_z=0.25, cost_bps=2.0)
+    ui = read_report(_download(ReportButton(session=session)))
+    assert ui.metrics == cli.metrics
+    assert ui.cells == cli.cells
+    for key in (
+        "provenance",
+        "pair",
+        "cointegration",
+        "training_regression",
+        "ou",
+        "bands",
+        "metrics",
+        "trades",
+    ):
+        assert ui.data[key] == cli.data[key], key
+    assert ui.data["run"]["engines"] == cli.data["run"]["engines"]
+    assert ui.data["run"]["command"] is None and cli.data["run"]["command"].startswith(
+        "arblab report"
+    )
+
+
+def test_invalid_parameters_show_an_error_and_no_file(session):
+    button = ReportButton(session=session)
+    session.pair.param.update(entry_z=0.4, exit_z=0.5)
+    with pytest.raises(ValueError, match="exit_z must satisfy"):
+        button.download._clicks += 1
+    assert "exit_z must satisfy" in button.error and button.download.data is None
+    assert 'data-report="error"' in button._message_html(button.status, button.error)
+    session.pair.param.update(exit_z=0.0)
+    read_report(_download(button))
+    assert button.error == ""
+
+
+def test_app_button_includes_the_benchmark_page_results(session):
+    from components.app import LabApp
+
+    app = LabApp(session=session)
+    downloads = app.sidebar.select(pn.widgets.FileDownload)  # the app lists the button
+    assert len(downloads) == 1 and downloads[0].label == "Export report"
+    assert downloads[0].callback.__self__.session is session
+    button = sidebar_button(app)
+    assert button.session is session
+    assert read_report(button.build()).data["benchmark"] is None  # no benchmark page yet
+    page = app._build("Benchmark")
+    results = run_suite(
+        ["rolling_stats"],
+        {"native": get_backend("native")},
+        sizes=(0.25,),
+        repeats=2,
+        budget_s=0.01,
+        min_repeats=1,
+    )
+    with param.edit_constant(page):
+        page.results = results
+    bench = read_report(button.build()).data["benchmark"]
+    assert [r["median_s"] for r in bench["rows"]] == [r.median_s for r in results.rows]
+
+
+def test_report_filename_is_file_safe(session):
+    session.pair.param.update(y="KO", x="PEP")
+    assert report_filename(session).startswith("arblab-report-KO-PEP-")

@@ -1,0 +1,119 @@
+"""PairModel: every PairParams field, derived results, caching per inputs and backend."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from lab.analytics import PairParams
+from lab.analytics.backtest import METRIC_NAMES
+from lab.models import BackendModel, PairModel
+
+
+@pytest.fixture
+def pair(dataset, backend) -> PairModel:
+    return PairModel(dataset=dataset, backend=backend)
+
+
+def test_every_pair_params_field_is_a_parameter(pair):
+    fields = {f.name for f in dataclasses.fields(PairParams)}
+    assert fields <= set(pair.param)
+    assert pair.params() == PairParams(**{f: getattr(pair, f) for f in fields})
+    assert (pair.y, pair.x) == ("KO", "PEP")
+
+
+def test_lookback_changes_the_backtest(pair):
+    first = pair.backtest()
+    sharpe = first.metrics.out_of_sample["sharpe"]
+    pair.lookback = 20
+    second = pair.backtest()
+    assert second is not first
+    assert not np.array_equal(second.zscore, first.zscore, equal_nan=True)
+    assert second.metrics.out_of_sample["sharpe"] != sharpe
+    pair.lookback = 60
+    assert pair.backtest() is first  # served from the cache
+
+
+def test_reference_and_native_give_equal_results(dataset):
+    native = PairModel(dataset=dataset, backend=BackendModel(backend="native"), lookback=30)
+    reference = PairModel(dataset=dataset, backend=BackendModel(backend="reference"), lookback=30)
+    a, b = native.backtest(), reference.backtest()
+    np.testing.assert_allclose(a.equity, b.equity, rtol=1e-10)
+    np.testing.assert_array_equal(a.positions, b.positions)
+    assert native.engine_of("backtest_pairs") == "native"
+    assert reference.engine_of("backtest_pairs") == "reference"
+    for key in METRIC_NAMES:
+        assert a.metrics.out_of_sample[key] == pytest.approx(
+            b.metrics.out_of_sample[key], rel=1e-9, abs=1e-12, nan_ok=True
+        )
+    ca, cb = native.coint(), reference.coint()
+    assert ca.statistic == pytest.approx(cb.statistic, rel=1e-8) and ca.lags == cb.lags
+
+
+def test_switching_backend_recomputes_with_the_other_engine(pair):
+    native = pair.backtest()
+    pair.backend.backend = "reference"
+    reference = pair.backtest()
+    assert reference is not native  # the cache key holds the backend
+    np.testing.assert_allclose(reference.equity, native.equity, rtol=1e-10)
+    assert pair.engine_of("backtest_pairs") == "reference"
+
+
+def test_the_cache_is_bounded(pair):
+    assert pair.cache_size == PairModel.cache_size == 32
+    for lookback in range(10, 10 + 2 * pair.cache_size):
+        pair.lookback = lookback
+        pair.backtest()
+    assert len(pair.cache) == pair.cache_size
+
+
+def test_invalid_parameters_raise_a_clear_value_error(pair):
+    pair.param.update(entry_z=1.0, exit_z=1.5)
+    with pytest.raises(ValueError, match="exit_z must satisfy"):
+        pair.backtest()
+    pair.param.update(exit_z=0.5)
+    pair.x = "KO"
+    with pytest.raises(ValueError, match="different symbols"):
+        pair.backtest()
+
+
+def test_ou_fit_and_bands_describe_the_in_sample_spread(pair):
+    fit, train, bands = pair.ou(), pair.train_regression(), pair.bands()
+    assert fit.nobs == pair.n_train() - 1 and fit.dt == 1.0
+    assert fit.half_life == pytest.approx(np.log(2) / fit.kappa)
+    assert bands.entry < fit.theta < bands.exit
+    # the static hedge of the backtest is the training-window OLS slope
+    bt = pair.backtest()
+    assert bt.hedge_ratio[pair.n_train() - 1] == pytest.approx(train.hedge_ratio, rel=1e-9)
+    pair.cost_bps = 0.0
+    with pytest.raises(ValueError, match="positive cost_bps"):
+        pair.bands()
+
+
+def test_sweep_covers_the_grid_and_ignores_lookback_and_entry(pair):
+    pair.param.update(sweep_steps=4, sweep_lookbacks=(20, 80), sweep_entry_zs=(1.5, 2.5))
+    res = pair.sweep()
+    assert res.values.shape == (4, 4) and res.metric == "sharpe" and res.sample == "out"
+    np.testing.assert_array_equal(res.lookbacks, [20, 40, 60, 80])
+    pair.lookback = 33
+    assert pair.sweep() is res  # the surface does not depend on the current point
+    pair.set_from_sweep(lookback=57.0, entry_z=2.2)
+    assert (pair.lookback, pair.entry_z) == (60, pytest.approx(2.1667, abs=1e-4))
+
+
+def test_metrics_and_trades_tables(pair):
+    table = pair.metrics_table()
+    assert list(table.index) == list(METRIC_NAMES)
+    assert table.attrs["params"] == pair.params() and table.attrs["pair"] == ("KO", "PEP")
+    trades = pair.trades_table()
+    assert len(trades) == len(pair.backtest().trades.entry)
+    assert set(trades["segment"]) <= {"in-sample", "out-of-sample"}
+    assert (trades["exit"] >= trades["entry"]).all()
+
+
+def test_a_new_dataset_keeps_a_valid_pair(pair, dataset):
+    dataset.symbols = ["XOM", "CVX", "JNJ"]
+    assert {pair.y, pair.x} <= {"XOM", "CVX", "JNJ"} and pair.y != pair.x
+    assert pair.backtest().equity.shape == (len(dataset.prices),)
