@@ -48,7 +48,7 @@ class Backend(abc.ABC):
     def _run(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Run analytics ``function`` with the caller's arguments and return its result."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (in-process backends hold nothing to release)
         """Release connections, clusters or threads held by the backend (idempotent)."""
 
     def __enter__(self) -> Backend:

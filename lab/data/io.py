@@ -84,7 +84,9 @@ def _parse_dates(values: pd.Series | pd.Index, label: str, name: str) -> pd.Date
     return pd.DatetimeIndex(parsed)
 
 
-def validate_prices(frame: pd.DataFrame, name: str = "prices", min_rows: int = MIN_ROWS) -> pd.DataFrame:
+def validate_prices(
+    frame: pd.DataFrame, name: str = "prices", min_rows: int = MIN_ROWS
+) -> pd.DataFrame:
     """Validate a date-indexed price frame and apply the NaN policy of this module.
 
     Rows are numbered from 1 in data order (the header is not counted).
@@ -134,12 +136,16 @@ def validate_prices(frame: pd.DataFrame, name: str = "prices", min_rows: int = M
     result.index.name = "date"
     result.columns.name = "symbol"
     if len(result) < min_rows:
-        raise DataError(f"{name}: only {len(result)} rows; at least {min_rows} are needed for analysis")
+        raise DataError(
+            f"{name}: only {len(result)} rows; at least {min_rows} are needed for analysis"
+        )
     # NaN policy: forward-fill after the first valid price, keep leading NaNs.
     return result.ffill()
 
 
-def read_prices(path: str | Path, date_column: str | None = None, min_rows: int = MIN_ROWS) -> pd.DataFrame:
+def read_prices(
+    path: str | Path, date_column: str | None = None, min_rows: int = MIN_ROWS
+) -> pd.DataFrame:
     """Read a price file (CSV or Parquet) into a validated, date-indexed frame.
 
     Parameters

@@ -5,7 +5,6 @@ ValueError, the fallback to native is visible and the backend reconnects by itse
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import math
 import os
 import signal
@@ -15,7 +14,6 @@ import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,12 +28,7 @@ from lab.backends.grpc import GrpcBackend
 from lab.data import load_sp500
 from lab.rpc.client import Progress, ServerUnavailable
 from lab.rpc.server import start_embedded
-
-_spec = importlib.util.spec_from_file_location(
-    "rpc_support", Path(__file__).resolve().parents[1] / "rpc" / "rpc_support.py"
-)
-rpc_support = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(rpc_support)
+from tests.rpc import rpc_support
 
 RTOL = ATOL = 1e-10
 

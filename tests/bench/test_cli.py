@@ -6,13 +6,13 @@ import json
 
 import pandas as pd
 import pytest
-from bench_fakes import FakeBackend, toy_workload
 
 from lab.bench import suites
 from lab.bench.report import captions, fmt_rate, fmt_time, to_markdown, to_text
 from lab.bench.runner import run_suite
 from lab.bench.suites import Suite, open_backends, parse_backends, parse_sizes
 from lab.cli import main
+from tests.bench.bench_fakes import FakeBackend, toy_workload
 
 
 def test_core_suite_holds_the_issue_workloads_and_full_all_of_them():

@@ -7,10 +7,10 @@ import threading
 
 import pandas as pd
 import pytest
-from bench_fakes import FakeBackend, toy_workload
 
 from lab.bench.runner import BenchResults, Row, _extrapolate, engine_label, run_suite
 from lab.bench.workloads import Request
+from tests.bench.bench_fakes import FakeBackend, toy_workload
 
 
 def _rows(results: BenchResults, **match) -> list[Row]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from rpc_support import CACHE_MB, make_self_signed, start_server
 
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
+from tests.rpc.rpc_support import CACHE_MB, make_self_signed, start_server
 
 
 @pytest.fixture(scope="session")

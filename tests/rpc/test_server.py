@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from rpc_support import CACHE_MB, start_server
 
 from lab import analytics
 from lab.analytics.backtest import PairParams
@@ -24,6 +23,7 @@ from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.client import AnalyticsClient, Progress
 from lab.rpc.server import ServerConfig, is_loopback
+from tests.rpc.rpc_support import CACHE_MB, start_server
 
 
 def walk(n=300, seed=0):
