@@ -63,7 +63,7 @@ class ReportButton(pn.viewable.Viewer):
             callback=self._file,
             filename="arblab-report.html",
             label="Export report",
-            button_type="primary",
+            color="primary",
             embed=False,
             sizing_mode="stretch_width",
             css_classes=["arb-report-button"],
