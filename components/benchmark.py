@@ -31,7 +31,7 @@ from lab.bench.machine import describe
 from lab.bench.report import captions, fmt_time
 from lab.bench.runner import COLUMNS, ERROR, REFERENCE, BenchResults, Row, run_suite
 from lab.bench.suites import open_backends
-from lab.bench.workloads import ANALYTICS, GRPC_ROWS, WORKLOADS
+from lab.bench.workloads import ANALYTICS, GRPC_ROWS, JIT_ROWS, WORKLOADS
 from lab.models import BackendModel
 
 log = logging.getLogger(__name__)
@@ -189,7 +189,7 @@ class BenchmarkView(pn.viewable.Viewer):
     backend_model = param.ClassSelector(class_=BackendModel, doc="The session's backend choice.")
     workloads = param.ListSelector(
         default=["rolling_stats", "engle_granger", "backtest_pairs"],
-        objects=list(ANALYTICS + GRPC_ROWS),
+        objects=list(ANALYTICS + GRPC_ROWS + JIT_ROWS),
         doc="Workloads to run (grpc_info and upload_* rows run on grpc only).",
     )
     sizes = param.ListSelector(

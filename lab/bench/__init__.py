@@ -8,6 +8,7 @@ Shared by ``arblab bench`` (:mod:`lab.bench.cli`) and the app's BenchmarkView::
 
 :mod:`lab.bench.workloads` defines the workloads and their size ladders,
 :mod:`lab.bench.runner` measures them (warm-up, timed runs, fallback labels, error rows),
+:mod:`lab.bench.jit` measures numba compilation and cache loading in fresh processes,
 :mod:`lab.bench.suites` names the suites, and :mod:`lab.bench.report` renders tables and
 captions.
 """

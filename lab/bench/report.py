@@ -14,6 +14,7 @@ import numpy as np
 
 from lab.bench.machine import describe
 from lab.bench.runner import ERROR, REFERENCE, SKIPPED, BenchResults, Row
+from lab.bench.workloads import JIT_ROWS
 
 
 def fmt_time(seconds: float | None) -> str:
@@ -128,6 +129,10 @@ def to_text(results: BenchResults, max_note: int = 70) -> str:
     lines = [_title(results), line(headers), line(["-" * w for w in widths])]
     lines += [line(b) for b in body]
     lines += ["", "Data:"] + [f"  {d}" for d in data_legend(results)]
+    jit = [r for r in results.rows if r.workload in JIT_ROWS and r.ok and len(r.note) > max_note]
+    if jit:
+        lines += ["", "First calls per function (median over the row's runs):"]
+        lines += [f"  {r.workload}: {r.note}" for r in jit]
     caps = captions(results)
     if caps:
         lines += ["", "Summary:"] + [f"  {c}" for c in caps.values()]
@@ -258,6 +263,22 @@ def captions(results: BenchResults) -> dict[str, str]:
                 s = _wins_sentence(name, base_name, wins, multi_size)
                 if s:
                     sentences.append(s)
+            jit = {w: r for (w, _), r in mine.items() if w in JIT_ROWS}
+            if name == "native" and jit:
+                said = []
+                if "numba_compile" in jit:
+                    said.append(
+                        f"{fmt_time(jit['numba_compile'].median_s)} to compile with an empty "
+                        "numba cache"
+                    )
+                if "numba_cache_load" in jit:
+                    said.append(
+                        f"{fmt_time(jit['numba_cache_load'].median_s)} to load from numba's "
+                        "on-disk cache (cache=True)"
+                    )
+                sentences.append(
+                    "in a fresh process its core functions' first calls took " + " and ".join(said)
+                )
             firsts = [r.first_call_s for r in mine.values() if r.first_call_s]
             if name == "native" and firsts:
                 sentences.append(

@@ -23,6 +23,14 @@ Honesty rules:
 - A call that raises turns its row into an error row holding the message and no time.
 - A row whose call time, extrapolated from the same backend's smaller sizes, would exceed
   ``max_call_s`` is recorded as skipped, with the estimate, never as a time.
+
+Fixed-size kinds run once, at size 1, on one backend (:attr:`Workload.fixed_backend`) when the
+suite has it: transport rows (``kind="grpc"``) on grpc, numba compile-time rows
+(``kind="jit"``) on native. Compile-time rows are self-timed: each call starts a fresh process
+and returns a :class:`lab.bench.workloads.Timed`, and the runner records ITS ``seconds`` (the
+first calls as the child timed them), not the call's wall time, which includes starting the
+interpreter; the median of each of its ``parts`` goes in the row's note. Their rows have no
+throughput and no speedup (there is no reference row to compare with).
 """
 
 from __future__ import annotations
@@ -43,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from lab.bench.machine import machine_info, versions
-from lab.bench.workloads import Request, Workload, get_workload
+from lab.bench.workloads import Request, Timed, Workload, get_workload
 
 OK, ERROR, SKIPPED = "ok", "error", "skipped"
 REFERENCE = "reference"
@@ -193,8 +201,9 @@ def engine_label(backend: Any) -> str:
 
 
 def _ran_on(workload: Workload, backend: Any) -> str:
-    # transport rows (Info, uploads) cannot fall back: they either reach the server or raise
-    return backend.name if workload.kind == "grpc" else engine_label(backend)
+    # transport rows (Info, uploads) cannot fall back: they either reach the server or raise;
+    # compile-time rows run in a child process of their own, never through a fallback
+    return backend.name if workload.fixed_size else engine_label(backend)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -224,14 +233,18 @@ def _order_backends(names: Iterable[str]) -> list[str]:
 def plan_suite(
     workloads: Sequence[str | Workload], backends: Sequence[str], sizes: Sequence[float]
 ) -> list[_Plan]:
-    """The (workload, size, backends) units a suite will run; transport rows run once, on grpc."""
+    """The (workload, size, backends) units a suite will run.
+
+    Fixed-size rows (transport, compile time) run once, at size 1, on their own backend, and
+    only when the suite has that backend.
+    """
     plans = []
     order = _order_backends(backends)
     for w in workloads:
         workload = w if isinstance(w, Workload) else get_workload(w)
         if workload.fixed_size:
-            if "grpc" in order:
-                plans.append(_Plan(workload, 1.0, ["grpc"]))
+            if workload.fixed_backend in order:
+                plans.append(_Plan(workload, 1.0, [workload.fixed_backend]))
             continue
         for size in sizes:
             plans.append(_Plan(workload, float(size), order))
@@ -267,7 +280,8 @@ def run_suite(
     repeats : int
         Most timed calls per row.
     warmup : int
-        Untimed calls before timing; the first one's time is reported as ``first_call_s``.
+        Untimed calls before timing; the first one's time is reported as ``first_call_s``
+        (a workload's own ``warmup``, if set, overrides it).
     budget_s : float
         Timed calls stop once they have taken this many seconds in total (see ``min_repeats``
         and ``repeats``).
@@ -475,6 +489,43 @@ def _error_row(
     )
 
 
+def _timed_call(workload: Workload, backend: Any, request: Request) -> tuple[float, Any]:
+    """One call of ``workload``: (its duration in seconds, what it returned).
+
+    The duration is the wall time on :func:`time.perf_counter`, except for a self-timed
+    workload (``kind="jit"``), whose call must return a :class:`Timed` and is timed by its
+    ``seconds``.
+    """
+    t0 = time.perf_counter()
+    out = workload.run(backend, request)
+    dt = time.perf_counter() - t0
+    if workload.self_timed:
+        if not isinstance(out, Timed):
+            raise TypeError(
+                f"self-timed workload {workload.name!r} returned {type(out).__name__}, not Timed"
+            )
+        if not (math.isfinite(out.seconds) and out.seconds >= 0):
+            raise ValueError(f"self-timed workload {workload.name!r} reported {out.seconds!r} s")
+        dt = float(out.seconds)
+    return dt, out
+
+
+def _parts_note(timed: list[Timed]) -> str:
+    """``"pair_scan 12.10 s, sweep 3.20 s; numba cache hits 0, misses 41"``: the median of each
+    part over the timed calls, then their distinct details."""
+    if not timed:
+        return ""
+    from lab.bench.report import fmt_time  # report imports this module
+
+    names = list(dict.fromkeys(k for t in timed for k in t.parts))
+    medians = [
+        f"{k} {fmt_time(float(np.median([t.parts[k] for t in timed if k in t.parts])))}"
+        for k in names
+    ]
+    details = list(dict.fromkeys(t.detail for t in timed if t.detail))
+    return "; ".join(p for p in (", ".join(medians), " / ".join(details)) if p)
+
+
 def _measure(
     workload: Workload,
     request: Request,
@@ -491,16 +542,16 @@ def _measure(
 ) -> list[Row]:
     """Warm up, time, and return one row per engine that actually served the timed calls."""
     gc.collect()
-    clock = time.perf_counter
     first: tuple[str, float] | None = None
     done_warmup = 0
+    parts: list[Timed] = []
+    if workload.warmup is not None:
+        warmup = workload.warmup
     try:
         for _ in range(warmup):
             if cancel.is_set():
                 raise Cancelled
-            t0 = clock()
-            workload.run(backend, request)
-            dt = clock() - t0
+            dt, _out = _timed_call(workload, backend, request)
             done_warmup += 1
             if first is None:
                 first = (_ran_on(workload, backend), dt)
@@ -511,9 +562,9 @@ def _measure(
         while done < most:
             if cancel.is_set():
                 raise Cancelled
-            t0 = clock()
-            workload.run(backend, request)
-            dt = clock() - t0
+            dt, out = _timed_call(workload, backend, request)
+            if workload.self_timed:
+                parts.append(out)
             times.setdefault(_ran_on(workload, backend), []).append(dt)
             spent, done = spent + dt, done + 1
             if first_timed is None:
@@ -543,7 +594,7 @@ def _measure(
         arr = np.asarray(ts)
         median = float(np.median(arr))
         q = {p: float(np.quantile(arr, p)) for p in workload.quantiles}
-        note = ""
+        note = _parts_note(parts)
         if mixed:
             note = f"{arr.size} of {sum(len(v) for v in times.values())} timed calls ran on {label}"
         rows.append(
@@ -561,7 +612,7 @@ def _measure(
                 p95_s=q.get(0.95),
                 p99_s=q.get(0.99),
                 min_s=float(arr.min()),
-                ops_per_s=request.ops / median if median > 0 else None,
+                ops_per_s=request.ops / median if median > 0 and request.ops > 0 else None,
                 unit=workload.unit,
                 note=note,
             )

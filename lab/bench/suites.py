@@ -1,11 +1,15 @@
 """Named benchmark suites and the backends they run on.
 
-- ``core``: issue 2's five workloads (pair_scan, engle_granger, backtest_pairs, sweep,
-  rolling_stats), issue 3's rows (hmm_fit, optimize_portfolio, ob_replay) and, when grpc is
-  among the backends, issue 4's transport rows (Info round-trip, 80 MB streaming and unary
-  upload), at size 1x on reference, native and grpc.
-- ``full``: every workload at 1x, 4x and 16x on all four backends; reference calls that would
-  take longer than 30 s (extrapolated from the smaller size) are recorded as skipped.
+- ``core``: when native is among the backends, issue 2's numba compile-time rows first
+  (``numba_compile``: the core functions' first calls in a fresh process with an empty numba
+  cache; ``numba_cache_load``: the same with the cache written by an earlier process), then
+  issue 2's five workloads (pair_scan, engle_granger, backtest_pairs, sweep, rolling_stats),
+  issue 3's rows (hmm_fit, optimize_portfolio, ob_replay) and, when grpc is among the
+  backends, issue 4's transport rows (Info round-trip, 80 MB streaming and unary upload), at
+  size 1x on reference, native and grpc.
+- ``full``: the compile-time rows first, then every workload at 1x, 4x and 16x on all four
+  backends; reference calls that would take longer than 30 s (extrapolated from the smaller
+  size) are recorded as skipped.
 - ``ui``: the app's own timings (:mod:`lab.bench.ui`).
 """
 
@@ -19,7 +23,14 @@ from typing import Any
 from lab.backends import BACKENDS, get_backend
 from lab.backends.base import Backend
 from lab.bench.runner import BenchResults, ProgressFn, run_suite
-from lab.bench.workloads import ANALYTICS, DEFAULT_LADDER, GRPC_ROWS, ISSUE2_CORE, ISSUE3_CORE
+from lab.bench.workloads import (
+    ANALYTICS,
+    DEFAULT_LADDER,
+    GRPC_ROWS,
+    ISSUE2_CORE,
+    ISSUE3_CORE,
+    JIT_ROWS,
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,7 @@ class Suite:
 SUITES: dict[str, Suite] = {
     "core": Suite(
         "core",
-        ISSUE2_CORE + ISSUE3_CORE + GRPC_ROWS,
+        JIT_ROWS + ISSUE2_CORE + ISSUE3_CORE + GRPC_ROWS,
         ("reference", "native", "grpc"),
         (1.0,),
         repeats=30,
@@ -46,7 +57,7 @@ SUITES: dict[str, Suite] = {
     ),
     "full": Suite(
         "full",
-        ANALYTICS + GRPC_ROWS,
+        JIT_ROWS + ANALYTICS + GRPC_ROWS,
         ("reference", "native", "grpc", "dask"),
         DEFAULT_LADDER,
         repeats=15,

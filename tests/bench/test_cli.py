@@ -18,6 +18,8 @@ from tests.bench.bench_fakes import FakeBackend, toy_workload
 def test_core_suite_holds_the_issue_workloads_and_full_all_of_them():
     core = suites.SUITES["core"]
     assert set(core.workloads) == {
+        "numba_compile",
+        "numba_cache_load",
         "pair_scan",
         "engle_granger",
         "backtest_pairs",
@@ -34,6 +36,8 @@ def test_core_suite_holds_the_issue_workloads_and_full_all_of_them():
     full = suites.SUITES["full"]
     assert set(full.backends) == {"reference", "native", "grpc", "dask"}
     assert full.sizes == (1.0, 4.0, 16.0) and set(core.workloads) <= set(full.workloads)
+    # the compile-time rows come first in both suites
+    assert core.workloads[:2] == full.workloads[:2] == ("numba_compile", "numba_cache_load")
 
 
 def test_parse_backends_and_sizes():
