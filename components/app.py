@@ -209,6 +209,10 @@ class LabApp(pn.viewable.Viewer):
 def create_app() -> pn.template.FastListTemplate:
     """Build one session's app (``pn.serve`` calls this once per browser session)."""
     pn.config.throttled = True
+    # Pages are built on first visit, after the template has rendered: set the design and the
+    # dark theme for the whole session so those late widgets are themed like the rest.
+    pn.config.design = theme.OfflineFast
+    pn.config.theme = "dark"
     app = LabApp()
     pn.state.on_session_destroyed(lambda _ctx: app.session.close())
     if pn.state.location is not None:

@@ -51,6 +51,16 @@ def test_every_page_renders_its_plots_without_console_errors(served, open_page):
     assert console.errors == []
 
 
+def test_pages_built_on_first_visit_are_themed_like_the_rest(served, open_page):
+    page, console = open_page(served.url)  # opens on the Data page
+    page.locator(".bk-tab", has_text="Mean reversion").first.click()
+    _pair_page(page)
+    label = page.get_by_text("Lookback (days)").first
+    rgb = label.evaluate("e => getComputedStyle(e).color.match(/\\d+/g).slice(0, 3).map(Number)")
+    assert sum(rgb) / 3 > 150, f"slider label is unreadable on the dark page: rgb{tuple(rgb)}"
+    assert console.errors == []
+
+
 def test_moving_the_lookback_slider_changes_the_sharpe(served, open_page):
     page, console = open_page(f"{served.url}?page={PAGE_INDEX['Mean reversion']}")
     pp = _pair_page(page)
