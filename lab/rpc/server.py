@@ -91,7 +91,7 @@ SERVER_OPTIONS: tuple[tuple[str, Any], ...] = (
     ("grpc.keepalive_timeout_ms", 20_000),
     ("grpc.keepalive_permit_without_calls", 1),
     # clients ping every 20 s (lab.rpc.client.CHANNEL_OPTIONS); accept down to 10 s
-    ("grpc.http2.min_recv_ping_interval_without_data_ms", 10_000),
+    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ("grpc.http2.max_ping_strikes", 2),
     # a 16 MiB stream window: with the 64 KiB default, a streaming upload on loopback runs at a
     # third of the speed (measured with 1 MiB chunks)
