@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import math
-import os
 import socket
 import time
 from pathlib import Path
@@ -25,20 +24,11 @@ from lab.cli import main
 from lab.models.session import LabSession
 from lab.report.format import MISSING, metric_text
 from lab.report.parse import parse_number, read_report, shown_precision
+from tests._browser import launch
 
 pytestmark = pytest.mark.ui
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
 PAIR = {"y": "KO", "x": "PEP", "lookback": 35, "entry_z": 1.9, "exit_z": 0.4, "cost_bps": 4.0}
 CLI_ARGS = [
     "--pair",
@@ -54,20 +44,12 @@ CLI_ARGS = [
 ]
 
 
-def _launch(playwright):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests")
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium to run the browser tests)")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = _launch(p)
+        b = launch(p)
         yield b
         b.close()
 
