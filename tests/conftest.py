@@ -1,5 +1,6 @@
 """Suite-wide settings: hypothesis profile (numba JIT on first call makes deadlines meaningless)."""
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -9,3 +10,21 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile("arblab")
+
+
+@pytest.fixture(scope="session")
+def logp():
+    """Log prices of the 20 bundled stocks, 2015-2022 (the issues' 190-pair sample)."""
+    import numpy as np
+
+    from lab.data import load_sp500
+
+    return np.log(load_sp500().loc["2015":"2022"])
+
+
+@pytest.fixture(scope="session")
+def coint_190(logp):
+    """statsmodels ``coint`` on all 190 pairs (y = column i, x = column j, i < j)."""
+    from tests.analytics._helpers import coint_all_pairs
+
+    return coint_all_pairs(logp.to_numpy())

@@ -15,21 +15,10 @@ from statsmodels.tsa.stattools import adfuller, coint
 from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 from lab.analytics import cointegration as ca
-from lab.data import load_sp500, simulate_ou_pair
-from tests.analytics._helpers import SERIES, check_adf, coint_all_pairs
+from lab.data import simulate_ou_pair
+from tests.analytics._helpers import SERIES, check_adf
 
 TOL = 1e-10  # the reference calls statsmodels itself: agreement is to rounding
-
-
-@pytest.fixture(scope="module")
-def logp() -> pd.DataFrame:
-    return np.log(load_sp500().loc["2015":"2022"])
-
-
-@pytest.fixture(scope="module")
-def coint_190(logp):
-    """statsmodels ``coint`` on all 190 pairs (y = column i, x = column j, i < j)."""
-    return coint_all_pairs(logp.to_numpy())
 
 
 @pytest.fixture(scope="module")

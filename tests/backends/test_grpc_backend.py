@@ -28,6 +28,7 @@ from lab.backends.grpc import GrpcBackend
 from lab.data import load_sp500
 from lab.rpc.client import Progress, ServerUnavailable
 from lab.rpc.server import start_embedded
+from tests._process import alive
 from tests.rpc import rpc_support
 
 RTOL = ATOL = 1e-10
@@ -350,19 +351,6 @@ def test_tls_through_the_backend(tmp_path):
 # no process left behind
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie that its (dead) parent never reaped counts as gone
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split()[2] != "Z"
-    except OSError:
-        return False
-
-
 _PARENT = textwrap.dedent(
     """
     import os, signal, sys
@@ -391,22 +379,22 @@ def test_embedded_server_dies_with_its_parent():
     try:
         for how, parent in parents.items():
             children[how] = int(parent.stdout.readline())
-            assert _alive(children[how]), how
+            assert alive(children[how]), how
         for parent in parents.values():
             parent.stdin.write("\n")
             parent.stdin.flush()
         for parent in parents.values():
             parent.wait(60)
         deadline = time.monotonic() + 20
-        while any(_alive(pid) for pid in children.values()) and time.monotonic() < deadline:
+        while any(alive(pid) for pid in children.values()) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert {how: _alive(pid) for how, pid in children.items()} == {"exit": False, "kill": False}
+        assert {how: alive(pid) for how, pid in children.items()} == {"exit": False, "kill": False}
     finally:
         for parent in parents.values():
             if parent.poll() is None:
                 parent.kill()
         for pid in children.values():
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
 

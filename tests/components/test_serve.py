@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
 from components.serve import _origins
 from lab.bench.ui import ServedApp
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie is gone for our purpose only once reaped; /proc tells
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split()[2] != "Z"
-    except FileNotFoundError:
-        return False
+from tests._process import alive
 
 
 def _wait_dead(pid: int, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not alive(pid):
             return True
         time.sleep(0.1)
     return False
@@ -39,14 +26,14 @@ def test_serve_starts_and_stops_its_embedded_server():
     try:
         state = app.state
         assert state["pid"] == app.process.pid and state["grpc_embedded"] is True
-        assert state["grpc_address"].startswith("127.0.0.1:") and _alive(state["grpc_pid"])
+        assert state["grpc_address"].startswith("127.0.0.1:") and alive(state["grpc_pid"])
         app.stop_grpc()  # SIGUSR1: the embedded server stops, the app keeps serving
         assert _wait_dead(state["grpc_pid"])
         assert app.process.poll() is None
         assert app.stop() == 0
     finally:
         app.close()
-    assert not _alive(state["grpc_pid"])
+    assert not alive(state["grpc_pid"])
 
 
 @pytest.mark.slow
