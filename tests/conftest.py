@@ -12,6 +12,23 @@ settings.register_profile(
 settings.load_profile("arblab")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-slow", action="store_true", help="also run the long variants marked slow"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (long variants: many more hypothesis examples, long soaks) run only
+    with ``--run-slow`` or when ``-m`` selects them; the default suite stays within CI's budget."""
+    if config.getoption("--run-slow") or "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="long variant: run with --run-slow (or -m slow)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def logp():
     """Log prices of the 20 bundled stocks, 2015-2022 (the issues' 190-pair sample)."""

@@ -89,10 +89,25 @@ EXIT_OPEN, EXIT_SIGNAL, EXIT_STOP, EXIT_NO_SIGNAL = 0, 1, 2, 3
 """Trade exit reasons: still open at the end of the data, ``|z|`` back inside ``exit_z``,
 stop-loss at ``stop_z``, z-score undefined (closed flat)."""
 
-VAR_X_TOL = 1e-24
-"""Hedge undefined when ``var(x) <= VAR_X_TOL x[t]^2`` (x numerically constant)."""
+VAR_X_TOL = 1e-12
+"""Hedge undefined when ``var(x) <= VAR_X_TOL x[t]^2``: x flat to six digits over the window
+(a flat stretch of equal closes, which sliding sums resolve only to rounding), so the slope is
+not identified. The same resolution as :data:`SPREAD_RESOLUTION`."""
 VAR_S_TOL = 1e-9
 """z undefined when ``var(s) <= VAR_S_TOL (var(y) + beta^2 var(x))`` (spread numerically constant)."""
+Z_DECIMALS = 1e9
+"""z-scores are rounded to nine decimals, ``rint(z * Z_DECIMALS) / Z_DECIMALS``, on both engines.
+A z-score can equal a band exactly (a three-row window whose last two x closes are equal gives
+``z = +-1`` exactly, and real prices repeat); computed two ways it lands on either side of the
+band by one rounding, and the engines would trade differently. On the nine-decimal grid an
+exact tie stays an exact tie, so every engine takes the same side of it."""
+
+SPREAD_RESOLUTION = 1e-6
+"""z undefined when the spread's window standard deviation is at most this fraction of the
+legs' level ``|y[t]| + |beta[t] x[t]|``. The spread is a difference of prices, so it carries a
+rounding error of about 1e-16 of that level; below a millionth of it (a hundredth of a
+one-cent tick on a $100 stock) the z-score is dominated by rounding, and two exact algorithms
+give z-scores that differ in the ninth digit. Both engines apply it."""
 
 METRIC_NAMES: tuple[str, ...] = (
     "total_return",
@@ -315,6 +330,30 @@ class SweepResult:
     values: np.ndarray
     metric: str
     sample: str
+
+
+def merge_sweeps(parts: list[SweepResult]) -> SweepResult:
+    """One :class:`SweepResult` from results on consecutive chunks of the lookback axis.
+
+    ``lookbacks`` and the rows of ``values`` are concatenated in order; ``entry_zs``,
+    ``metric`` and ``sample`` must agree across the parts (``ValueError`` otherwise). The gRPC
+    server and the Dask backend merge their chunks with it (:mod:`lab.analytics.chunking`).
+    """
+    if not parts:
+        raise ValueError("parts must hold at least one sweep result")
+    first = parts[0]
+    for part in parts[1:]:
+        if (
+            part.metric != first.metric
+            or part.sample != first.sample
+            or not np.array_equal(part.entry_zs, first.entry_zs)
+        ):
+            raise ValueError("sweep parts disagree on entry_zs, metric or sample")
+    return dataclasses.replace(
+        first,
+        lookbacks=np.concatenate([p.lookbacks for p in parts]),
+        values=np.concatenate([p.values for p in parts], axis=0),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -607,9 +646,13 @@ def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
     spread = wy - beta[lookback - 1 :, None] * wx
     deviation = spread - spread.mean(axis=1)[:, None]
     spread_var = np.r_[pad, np.einsum("ij,ij->i", deviation, deviation) / (lookback - 1)]
-    ok = spread_var > VAR_S_TOL * (var_y + beta**2 * var_x)
+    level = np.abs(y) + np.abs(beta * x)
+    ok = (spread_var > VAR_S_TOL * (var_y + beta**2 * var_x)) & (
+        np.sqrt(spread_var) > SPREAD_RESOLUTION * level
+    )
     z = np.full(y.shape[0], np.nan)
-    z[ok] = np.r_[pad, deviation[:, -1]][ok] / np.sqrt(spread_var[ok])
+    z[ok] = np.rint(np.r_[pad, deviation[:, -1]][ok] / np.sqrt(spread_var[ok]) * Z_DECIMALS)
+    z[ok] /= Z_DECIMALS
     return z, beta
 
 

@@ -188,11 +188,25 @@ def ntrend_of(regression: str) -> int:
     return REGRESSIONS.index(regression)
 
 
+ADF_MIN_RESID_DOF = 10
+"""Smallest number of residual degrees of freedom the ADF regressions may keep.
+
+The lag search (and, without ``autolag``, the one regression) fits ``ntrend + 1 + maxlag``
+coefficients on the ``nobs - maxlag - 1`` rows the largest lag leaves, so it keeps
+``nobs - 2 maxlag - ntrend - 2`` residual degrees of freedom. Below 10 the t-ratio and the
+information criteria are dominated by the fit's own noise: statsmodels then returns, for a
+random walk, a statistic of exactly 0 (no degrees of freedom, even T <= 20) or +13.6 (T = 19).
+Both engines refuse such a sample with the same ``ValueError``. With the default ``maxlag``
+this means at least 31 observations for ``regression="c"`` (30 for the Engle-Granger residual
+test, which has no deterministic terms); a smaller explicit ``maxlag`` needs fewer."""
+
+
 def resolve_maxlag(maxlag: Any, nobs: int, ntrend: int, name: str = "x") -> int:
-    """statsmodels' ADF ``maxlag`` rule for a series of length ``nobs``.
+    """statsmodels' ADF ``maxlag`` rule for a series of length ``nobs``, and the sample check.
 
     The default is ``ceil(12 (nobs/100)^(1/4))`` capped at ``nobs // 2 - ntrend - 1``; a given
-    ``maxlag`` must be a non-negative integer not above that cap.
+    ``maxlag`` must be a non-negative integer not above that cap. Either way the regressions
+    must keep :data:`ADF_MIN_RESID_DOF` residual degrees of freedom.
     """
     cap = nobs // 2 - ntrend - 1
     if maxlag is None:
@@ -201,12 +215,23 @@ def resolve_maxlag(maxlag: Any, nobs: int, ntrend: int, name: str = "x") -> int:
                 f"{name} is too short ({nobs} observations) for an ADF regression with "
                 f"{ntrend} deterministic terms"
             )
-        return min(int(np.ceil(12.0 * np.power(nobs / 100.0, 1 / 4.0))), cap)
-    maxlag = check_int(maxlag, "maxlag", 0)
-    if maxlag > cap:
+        maxlag = min(int(np.ceil(12.0 * np.power(nobs / 100.0, 1 / 4.0))), cap)
+        which = "the default maxlag"
+    else:
+        maxlag = check_int(maxlag, "maxlag", 0)
+        if maxlag > cap:
+            raise ValueError(
+                f"maxlag must be at most nobs // 2 - ntrend - 1 = {cap} for {nobs} observations "
+                f"and {ntrend} deterministic terms, got {maxlag}"
+            )
+        which = "maxlag"
+    dof = nobs - 2 * maxlag - ntrend - 2
+    if dof < ADF_MIN_RESID_DOF:
         raise ValueError(
-            f"maxlag must be at most nobs // 2 - ntrend - 1 = {cap} for {nobs} observations "
-            f"and {ntrend} deterministic terms, got {maxlag}"
+            f"{name} has too few observations ({nobs}) for an ADF regression with {which} = "
+            f"{maxlag} and {ntrend} deterministic terms: it keeps {dof} residual degrees of "
+            f"freedom, at least {ADF_MIN_RESID_DOF} are needed (use a longer sample or a "
+            "smaller maxlag)"
         )
     return maxlag
 
@@ -238,8 +263,7 @@ def check_eg_input(y: Any, x: Any, trend: Any, maxlag: Any, autolag: Any) -> tup
             raise ValueError(f"{name} is constant; the Engle-Granger test needs varying series")
     trend = check_choice(trend, "trend", REGRESSIONS)
     autolag = check_choice(autolag, "autolag", AUTOLAGS)
-    if maxlag is not None:
-        resolve_maxlag(maxlag, ya.shape[0], 0, "y")
+    resolve_maxlag(maxlag, ya.shape[0], 0, "y")  # the residual test's sample check
     return ya, xa, trend, maxlag, autolag
 
 
@@ -299,15 +323,14 @@ def check_pair_scan_input(
     pairs = check_pairs(pairs, arr.shape[1])
     for i, j in pairs:
         nobs = t - max(starts[i], starts[j])
+        li = labels[i] if labels else i
+        lj = labels[j] if labels else j
         if nobs < 4:
-            li = labels[i] if labels else i
-            lj = labels[j] if labels else j
             raise ValueError(
                 f"prices columns {li!r} and {lj!r} overlap on only {nobs} rows; "
                 "at least 4 are needed"
             )
-        if maxlag is not None:
-            resolve_maxlag(maxlag, nobs, 0, "prices")
+        resolve_maxlag(maxlag, nobs, 0, f"prices columns {li!r} and {lj!r} (overlap)")
     return arr, starts, labels or (), trend, maxlag, autolag, pairs
 
 

@@ -545,6 +545,44 @@ def implied_vol(price, spot, strike, t, rate, kind="call", dividend=0.0) -> Impl
     return ImpliedVol(vol=vol.reshape(shape), code=code.reshape(shape))
 
 
+def implied_vol_agreement(got: Any, want: Any, args: tuple, kwargs: dict) -> list[str]:
+    """How two implied-volatility results of the same call disagree beyond what the price
+    determines (empty when they agree).
+
+    Both must be NaN at the same elements. Elsewhere each volatility must reprice the option:
+    the two volatilities agree within 1e-10, or, where the price is nearly insensitive to the
+    volatility (deep out of the money, little time value, so that many volatilities give the
+    same price to rounding), their Black-Scholes prices agree within 1e-12 of ``max(S, K)``.
+    """
+    import inspect
+
+    bound = inspect.signature(implied_vol).bind(*args, **kwargs)
+    bound.apply_defaults()
+    a = bound.arguments
+    g, w = np.asarray(got.vol, dtype=float), np.asarray(want.vol, dtype=float)
+    if g.shape != w.shape or not np.array_equal(np.isnan(g), np.isnan(w)):
+        return ["vol: shape or NaN pattern differs"]
+    ok = ~np.isnan(w)
+    if not ok.any():
+        return []
+    shape = np.broadcast_shapes(np.shape(a["price"]), np.shape(a["spot"]), np.shape(a["strike"]))
+    spot = np.broadcast_to(np.asarray(a["spot"], dtype=float), shape)
+    strike = np.broadcast_to(np.asarray(a["strike"], dtype=float), shape)
+    tt = np.broadcast_to(np.asarray(a["t"], dtype=float), shape)
+    rate = np.broadcast_to(np.asarray(a["rate"], dtype=float), shape)
+    div = np.broadcast_to(np.asarray(a["dividend"], dtype=float), shape)
+    close = np.abs(g - w) <= 1e-10
+    reprice = np.zeros(shape, dtype=bool)
+    pg = bs_price(spot[ok], strike[ok], tt[ok], rate[ok], g[ok], a["kind"], div[ok])
+    pw = bs_price(spot[ok], strike[ok], tt[ok], rate[ok], w[ok], a["kind"], div[ok])
+    reprice[ok] = np.abs(pg - pw) <= 1e-12 * np.maximum(spot[ok], strike[ok])
+    bad = ok & ~close & ~reprice
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        return [f"vol: {g.ravel()[i]!r} != {w.ravel()[i]!r} and their prices differ"]
+    return []
+
+
 # --------------------------------------------------------------------------------------------
 # strategies
 # --------------------------------------------------------------------------------------------

@@ -192,7 +192,8 @@ def check_ar_coefficient(a: float, dt: float) -> None:
 
 def check_residuals(rss: float, total: float) -> None:
     """Raise ``ValueError`` when the lag-one regression fits exactly (residual sum of squares
-    ``rss`` <= 1e-20 of the total sum of squares ``total``): a deterministic path, no diffusion."""
+    ``rss`` <= 1e-20 of the whole series' sum of squared deviations ``total``, in the same
+    units): a deterministic path (or one constant after its first value), no diffusion."""
     if not rss > 1e-20 * total:
         raise ValueError(
             "x is a deterministic AR(1) path (the lag-one regression fits it exactly): there is "
@@ -203,6 +204,53 @@ def check_residuals(rss: float, total: float) -> None:
 def half_life_of(kappa: float, kappa_se: float) -> tuple[float, float]:
     """``ln 2 / kappa`` and its delta-method standard error."""
     return math.log(2.0) / kappa, math.log(2.0) / kappa**2 * kappa_se
+
+
+MIN_SCALED_COST = 1e-12
+"""Smallest round-trip cost :func:`optimal_thresholds` accepts, as a fraction of the spread's
+diffusion scale ``sigma / sqrt(kappa)``. The optimal band is then ``(3 c_hat / 4)^(1/3)`` of
+that scale, about 1e-4: finer costs are numerically zero and their cycle times underflow."""
+
+DAWSON_SERIES_BELOW = 0.5
+"""Below this ``u``, ``u - D(u)`` is summed from its own series instead of ``u - dawsn(u)``,
+which cancels to ~``eps / u^2`` relative (and would put a tiny-cost band orders of magnitude
+off)."""
+
+
+def u_minus_dawson_series(u: float) -> float:
+    """``u - D(u) = sum_{n>=1} (-1)^(n+1) 2^n u^(2n+1) / (2n+1)!!`` for ``0 <= u < 0.5``
+    (alternating with ratio below 0.1: no cancellation; Abramowitz and Stegun 7.1.5 with
+    ``D(u) = sqrt(pi)/2 exp(-u^2) erfi(u)``)."""
+    term = 2.0 * u**3 / 3.0
+    total = term
+    n = 1
+    while abs(term) > 1e-17 * abs(total):
+        term *= -2.0 * u * u / (2 * n + 3)
+        total += term
+        n += 1
+    return total
+
+
+def bertram_gap(u: float) -> float:
+    """``2 (u - D(u))`` for ``u >= 0``, accurate to rounding for every ``u`` (scipy's
+    ``dawsn`` above :data:`DAWSON_SERIES_BELOW`, the series below)."""
+    if u < DAWSON_SERIES_BELOW:
+        return 2.0 * u_minus_dawson_series(u)
+    return 2.0 * (u - float(special.dawsn(u)))
+
+
+def bertram_bracket(c_hat: float) -> tuple[float, float]:
+    """A bracket ``[lo, hi]`` of the root of ``2 (u - D(u)) = c_hat`` (both engines).
+
+    Since ``2 (u - D(u)) <= 4 u^3 / 3`` for every ``u >= 0``, the root is at least
+    ``u0 = (3 c_hat / 4)^(1/3)`` (and at least ``c_hat / 2``); for ``u0 <= 0.25`` the next terms
+    of the series keep ``2 (u - D(u)) > c_hat`` at ``2 u0``, otherwise ``c_hat / 2 + 1`` bounds
+    it. The bracket's width is then proportional to the root, however small the cost.
+    """
+    u0 = (0.75 * c_hat) ** (1.0 / 3.0)
+    lo = max(0.5 * c_hat, u0)
+    hi = 2.0 * u0 if u0 <= 0.25 else 0.5 * c_hat + 1.0
+    return lo, max(hi, lo)
 
 
 def bertram_rate(band: float, kappa: float, sigma: float, cost: float) -> float:
@@ -244,6 +292,13 @@ def check_threshold_inputs(
         raise ValueError(f"theta must be a number, got {theta!r}") from None
     if not math.isfinite(theta):
         raise ValueError(f"theta must be finite, got {theta!r}")
+    scale = p["sigma"] / math.sqrt(p["kappa"])
+    if p["cost"] < MIN_SCALED_COST * scale:
+        raise ValueError(
+            f"cost must be at least {MIN_SCALED_COST:g} x sigma / sqrt(kappa) = "
+            f"{MIN_SCALED_COST * scale:g}, got {p['cost']!r}: a smaller cost is numerically "
+            "zero (with zero cost the optimal band is 0: trade continuously)"
+        )
     return p["kappa"], theta, p["sigma"], p["cost"]
 
 
@@ -279,7 +334,7 @@ def ou_fit(x, dt=1.0):
     ---------
     Reference engine: the negative log-likelihood is minimised numerically over
     ``(log kappa dt, theta, log sigma^2 dt)`` of the standardised series with scipy's BFGS,
-    started from method-of-moments values (sample mean, lag-one autocorrelation, variance),
+    started from the conditional least-squares values of the AR(1),
     polished by Newton steps on complex-step derivatives (``statsmodels.tools.numdiff``), then
     mapped back. Standard errors are the square roots of the diagonal of the inverse observed
     Fisher information: the inverse of the complex-step Hessian (``approx_hess_cs``) of the
@@ -332,12 +387,17 @@ def ou_fit(x, dt=1.0):
         raise ValueError("x is constant (or constant but for its last value): nothing to fit")
     check_ar_coefficient(float(coef[1]), dt)
     resid = z1 - design @ coef
-    check_residuals(float(resid @ resid), float(np.sum((z1 - z1.mean()) ** 2)))
+    check_residuals(float(resid @ resid), float(np.sum(((arr - loc) / scale) ** 2)))
 
-    # numerical maximisation from method-of-moments start values
-    rho = float(np.corrcoef(z0, z1)[0, 1])
-    rho = min(max(rho, 0.05), 0.995)
-    start = np.array([math.log(-math.log(rho)), 0.0, math.log(-2.0 * math.log(rho))])
+    # numerical maximisation from the conditional least-squares values (moment estimates of
+    # the AR(1); a method-of-moments start on the lag-one correlation could leave BFGS on the
+    # likelihood's plateau at a -> 0 when one outlying first value dominates the fit)
+    a0 = min(max(float(coef[1]), 1e-6), 1.0 - 1e-6)
+    q0 = -math.log(a0)
+    v0 = float(resid @ resid) / n
+    start = np.array(
+        [math.log(q0), float(coef[0]) / (1.0 - a0), math.log(v0 * 2.0 * q0 / (1.0 - a0 * a0))]
+    )
 
     def objective(p: np.ndarray):
         # p = (log(kappa dt), theta, log(sigma^2 dt)) of the standardised series
@@ -411,8 +471,10 @@ def optimal_thresholds(kappa, theta, sigma, cost):
 
     Estimator
     ---------
-    Reference engine: Brent's method (``scipy.optimize.brentq``, ``xtol = 1e-15``) with
-    ``scipy.special.dawsn``. The native engine runs a safeguarded Newton iteration in numba
+    Reference engine: Brent's method (``scipy.optimize.brentq``, relative tolerance only) on the
+    bracket :func:`bertram_bracket`, with ``scipy.special.dawsn`` (``u - D(u)`` from its series
+    below ``u = 0.5``, :func:`bertram_gap`, so that the band stays exact to rounding for costs
+    down to the smallest floats). The native engine runs a safeguarded Newton iteration in numba
     with its own Dawson integral; the two agree within 1e-10 relative on ``band``.
 
     Parameters
@@ -441,9 +503,10 @@ def optimal_thresholds(kappa, theta, sigma, cost):
     c_hat = k * cost
 
     def foc(u: float) -> float:
-        return 2.0 * u - c_hat - 2.0 * float(special.dawsn(u))
+        return bertram_gap(u) - c_hat
 
-    u = optimize.brentq(foc, 0.5 * c_hat, 0.5 * c_hat + 1.0, xtol=1e-15, maxiter=500)
+    lo, hi = bertram_bracket(c_hat)
+    u = lo if foc(lo) >= 0.0 else optimize.brentq(foc, lo, hi, xtol=1e-300, maxiter=500)
     return thresholds_from_band(u / k, kappa, theta, sigma, cost)
 
 

@@ -690,6 +690,61 @@ def sparse_result(design: SparseDesign, coef: np.ndarray, method: str) -> Sparse
     )
 
 
+SPARSE_GAP_TOL = 1e-14
+"""Both engines stop the elastic net when its duality gap is at most this fraction of ``y'y/T``
+(scikit-learn's ``tol``)."""
+
+
+def sparse_agreement(got: Any, want: Any, args: tuple, kwargs: dict) -> list[str]:
+    """How two sparse portfolios of the same call disagree beyond what their optimiser
+    certifies (empty when they agree).
+
+    Both solutions have a duality gap of at most ``g = SPARSE_GAP_TOL * y'y/T``, so each is
+    within ``g`` of the optimal objective and, the objective being strongly convex with
+    modulus ``m = lambda_min(Q) + a (1 - l1)``, within ``sqrt(2 g / m)`` of the optimal
+    weights. They must therefore have objectives within ``2 g`` and weights within
+    ``2 sqrt(2 g / m)`` (plus rounding), and the same support outside that distance. When
+    ``m`` is 0 (collinear assets) the weights are not identified and only the objective is
+    compared.
+    """
+    import inspect
+
+    bound = inspect.signature(sparse_portfolio).bind(*args, **kwargs)
+    bound.apply_defaults()
+    a = bound.arguments
+    design = sparse_design(
+        a["returns"], a["method"], a["lam"], a["alpha"], a["target"], a["positive"]
+    )
+    t = design.X.shape[0]
+    q_mat = design.X.T @ design.X / t
+    yy = float(design.y @ design.y) / t
+    l1 = design.penalty * design.l1_ratio
+    l2 = design.penalty * (1.0 - design.l1_ratio)
+    gap = SPARSE_GAP_TOL * yy
+    rounding = 64 * np.finfo(float).eps * (yy + 1.0)
+
+    def objective(w: np.ndarray) -> float:
+        r = design.y - design.X @ w
+        return float(r @ r) / (2 * t) + l1 * float(np.abs(w).sum()) + 0.5 * l2 * float(w @ w)
+
+    problems = []
+    f_got, f_want = objective(got.weights), objective(want.weights)
+    if abs(f_got - f_want) > 2 * gap + rounding:
+        problems.append(
+            f"objective {f_got!r} != {f_want!r} beyond the certified 2 gap = {2 * gap:g}"
+        )
+    modulus = float(np.linalg.eigvalsh(q_mat)[0]) + l2
+    if modulus > 1e-12 * max(1.0, float(np.trace(q_mat))):
+        radius = 2.0 * math.sqrt(2.0 * gap / modulus) + 1e-9
+        diff = np.abs(got.weights - want.weights)
+        if diff.max() > radius:
+            problems.append(f"weights differ by {diff.max():g} > certified {radius:g}")
+        clear = np.abs(want.weights) > 2 * radius
+        if np.any((got.weights[clear] == 0) != (want.weights[clear] == 0)):
+            problems.append("support differs where the weights are certified non-zero")
+    return problems
+
+
 # ---- multi-period ---------------------------------------------------------------------------
 
 
@@ -1160,7 +1215,7 @@ def sparse_portfolio(
         "alpha": design.penalty,
         "fit_intercept": False,
         "positive": bool(positive),
-        "tol": 1e-14,
+        "tol": SPARSE_GAP_TOL,
         "max_iter": 1_000_000,
     }
     model = Lasso(**common) if method == "lasso" else ElasticNet(l1_ratio=design.l1_ratio, **common)

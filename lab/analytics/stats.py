@@ -211,12 +211,34 @@ class HurstResult:
 # ---------------------------------------------------------------------------------------------
 
 
+FLAT_RTOL = 1e-7
+"""A trailing window is *flat* when its sample standard deviation is at most this fraction of
+the absolute value of its mean. Both engines then report ``std`` exactly 0 and a NaN z-score:
+in such a window (equal values, or values equal to seven digits) the standard deviation is
+rounding noise of the level, and a z-score of noise differs from engine to engine by O(1)."""
+
+
+def flat_to_zero(mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """``std`` with flat windows (``std <= FLAT_RTOL * |mean|``, see :data:`FLAT_RTOL`) set to
+    exactly 0 (one convention for every engine; NaN stays NaN)."""
+    out = np.array(std, dtype=np.float64, copy=True)
+    out[out <= FLAT_RTOL * np.abs(mean)] = 0.0
+    return out
+
+
 def zscore_from(x: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """``(x - mean) / std``, NaN where ``std`` is 0 or NaN (one definition for every engine)."""
     ok = std > 0.0
     out = np.full_like(x, np.nan)
     np.divide(x - mean, std, out=out, where=ok)
     return out
+
+
+def rolling_result(x: np.ndarray, mean: np.ndarray, std: np.ndarray) -> RollingStats:
+    """The :class:`RollingStats` of trailing moments ``mean``/``std`` of ``x``, with the flat
+    window convention (:func:`flat_to_zero`) applied; shared by both engines."""
+    std = flat_to_zero(mean, std)
+    return RollingStats(mean=mean, std=std, zscore=zscore_from(x, mean, std))
 
 
 def check_pca_components(n_components: Any, t: int, n: int) -> int:
@@ -296,8 +318,18 @@ def covariance(returns: Any) -> np.ndarray:
     return (out + out.T) / 2.0  # exactly symmetric
 
 
+ROLLING_BLOCK = 1 << 20
+"""Window elements the reference materialises at once (rows are processed in blocks)."""
+
+
 def rolling_stats(x: Any, window: int) -> RollingStats:
-    """Causal trailing-window mean, standard deviation and z-score (pandas ``rolling``).
+    """Causal trailing-window mean, standard deviation and z-score.
+
+    Reference estimator: every window is computed exactly and independently with NumPy
+    (``sliding_window_view``, then ``mean`` and the two-pass ``std(ddof=1)``), so the result has
+    no accumulated rounding. (pandas' ``rolling().std()`` updates the variance online and its
+    relative error reaches ~1e-7 on level series with short windows, too coarse to be the
+    source of truth.)
 
     Parameters
     ----------
@@ -310,25 +342,26 @@ def rolling_stats(x: Any, window: int) -> RollingStats:
     -------
     RollingStats
         ``mean``, ``std`` (ddof=1) and ``zscore``, same shape as ``x``; the first
-        ``window - 1`` rows are NaN. A window of equal values has ``std`` exactly 0 and a NaN
-        z-score.
-
-    Notes
-    -----
-    pandas updates the variance online (add one value, remove one), so on level series with
-    short windows (e.g. log prices, window 5) its relative error reaches ~1e-7; on returns and
-    spreads it is ~1e-13. The native engine is exact to ~1e-13 everywhere.
+        ``window - 1`` rows are NaN. A *flat* window (``std <= FLAT_RTOL * |mean|``, which
+        includes every window of equal values, see :data:`FLAT_RTOL`) has ``std`` exactly 0 and
+        a NaN z-score, on every engine.
     """
     arr, window = check_rolling_input(x, window)
-    roll = pd.DataFrame(arr).rolling(window, min_periods=window)
-    mean = roll.mean().to_numpy()
-    std = roll.std(ddof=1).to_numpy().copy()
-    # pandas' online variance leaves rounding noise (up to ~1e-7 of the level) on windows whose
-    # values are all equal; their standard deviation is exactly 0
-    std[(roll.max() == roll.min()).to_numpy()] = 0.0
+    cols = arr[:, None] if arr.ndim == 1 else arr
+    t = cols.shape[0]
+    mean = np.full(cols.shape, np.nan)
+    std = np.full(cols.shape, np.nan)
+    block = max(1, ROLLING_BLOCK // window)
+    for j in range(cols.shape[1]):  # column by column: each column's result is its own
+        col = np.ascontiguousarray(cols[:, j])
+        for lo in range(window - 1, t, block):
+            hi = min(t, lo + block)
+            view = np.lib.stride_tricks.sliding_window_view(col[lo - window + 1 : hi], window)
+            mean[lo:hi, j] = view.mean(axis=-1)
+            std[lo:hi, j] = view.std(axis=-1, ddof=1)
     if arr.ndim == 1:
         mean, std = mean[:, 0], std[:, 0]
-    return RollingStats(mean=mean, std=std, zscore=zscore_from(arr, mean, std))
+    return rolling_result(arr, mean, std)
 
 
 def pca(returns: Any, n_components: int = 3) -> PCAResult:

@@ -1,7 +1,7 @@
 """The Backend contract: one object per way of running the analytics.
 
-Every backend exposes each name in :data:`lab.analytics.FUNCTIONS` as a method with exactly the
-signature of the ``lab.analytics`` function, and returns the same result dataclasses. The
+Every backend exposes each analytic of the registry (:mod:`lab.analytics.registry`) as a method
+with exactly the signature of its reference function, and returns the same result dataclasses. The
 methods are generated from the reference functions, so a signature can never drift; concrete
 backends implement a single hook, :meth:`Backend._run`.
 
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lab import analytics
+from lab.analytics.registry import REGISTRY
 
 
 class Backend(abc.ABC):
@@ -62,7 +63,7 @@ class Backend(abc.ABC):
 
 
 def _method(function: str) -> Callable[..., Any]:
-    reference = getattr(analytics, function)
+    reference = REGISTRY[function].reference
 
     @functools.wraps(reference)
     def method(self: Backend, *args: Any, **kwargs: Any) -> Any:
@@ -74,7 +75,7 @@ def _method(function: str) -> Callable[..., Any]:
     return method
 
 
-for _function in analytics.FUNCTIONS:
+for _function in REGISTRY:
     setattr(Backend, _function, _method(_function))
 del _function
 

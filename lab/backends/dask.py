@@ -5,15 +5,18 @@ started on the backend's FIRST call, not at construction, so creating the backen
 in the app's backend selector) costs nothing. Alternatively ``address=`` names a running
 scheduler (``tcp://host:port``).
 
-How calls are distributed:
+How calls are distributed: every call is planned by :func:`lab.analytics.chunking.plan`, the
+plan the gRPC server uses too. Analytics whose registry entry declares a chunking are cut into
+one chunk per worker thread (times ``chunks_per_thread``) and merged back exactly:
 
-- ``pair_scan`` -- the N(N-1)/2 column pairs are cut into one contiguous chunk per worker
-  thread; each chunk is scanned by the native engine on a worker (``pair_scan(..., pairs=...)``)
-  and the parts are merged by :func:`lab.analytics.cointegration.merge_pair_scans`, which
-  re-ranks them and recomputes the Benjamini-Hochberg q-values over all pairs, so the result is
-  the one a single native scan returns.
+- ``pair_scan`` -- the N(N-1)/2 column pairs are cut into contiguous chunks, each scanned by the
+  native engine on a worker (``pair_scan(..., pairs=...)``), and the parts are merged by
+  :func:`lab.analytics.cointegration.merge_pair_scans`, which re-ranks them and recomputes the
+  Benjamini-Hochberg q-values over all pairs, so the result is the one a single native scan
+  returns;
 - ``sweep`` -- the ``lookback`` axis of the grid is cut into chunks; each chunk is swept by the
-  native engine on a worker and the metric surfaces are stacked back along that axis.
+  native engine on a worker and the surfaces are stacked back
+  (:func:`lab.analytics.backtest.merge_sweeps`);
 - every other function runs the native engine on one worker (``client.submit``).
 
 Large inputs (ndarrays, pandas objects and result dataclasses such as an order-book event
@@ -29,7 +32,6 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -65,7 +67,7 @@ def _nbytes(value: Any) -> int:
     if isinstance(value, np.ndarray):
         return value.nbytes
     if isinstance(value, pd.DataFrame | pd.Series):
-        return int(value.memory_usage(deep=False).sum())
+        return int(np.sum(value.memory_usage(deep=False)))  # a Series gives an int
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return sum(_nbytes(getattr(value, f.name)) for f in dataclasses.fields(value))
     return 0
@@ -101,13 +103,6 @@ def _content_key(value: Any) -> str | None:
     h = hashlib.blake2b(digest_size=20)
     _feed(h, value)
     return "arblab-" + h.hexdigest()
-
-
-def _chunks(n: int, parts: int) -> list[slice]:
-    """Split ``range(n)`` into at most ``parts`` contiguous, non-empty, near-equal slices."""
-    parts = max(1, min(int(parts), n))
-    bounds = np.linspace(0, n, parts + 1).round().astype(int)
-    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
 
 
 class DaskBackend(Backend):
@@ -287,88 +282,26 @@ class DaskBackend(Backend):
 
     # ------------------------------------------------------------------ dispatch
     def _run(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        from lab.analytics import chunking
+
         with self._lock:
             client = self.client
             self.last_engine = self.name
-            if function == "pair_scan":
-                return self._pair_scan(client, args, kwargs)
-            if function == "sweep":
-                return self._sweep(client, args, kwargs)
-            sargs, skwargs = self._prepare(args, kwargs)
-        return self._submit(function, sargs, skwargs).result()
-
-    def _bound(self, function: str, args: tuple, kwargs: dict) -> dict[str, Any]:
-        import inspect
-
-        from lab import analytics
-
-        sig = inspect.signature(getattr(analytics, function))
-        try:
-            bound = sig.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise TypeError(f"{function}(): {exc}") from None
-        return dict(bound.arguments)
-
-    def _pair_scan(self, client: Any, args: tuple, kwargs: dict) -> Any:
-        from lab.analytics.cointegration import all_pairs, merge_pair_scans
-
-        call = self._bound("pair_scan", args, kwargs)
-        if call.get("pairs") is not None:
-            # an explicit subset: one native call on a worker
-            sargs, skwargs = self._prepare((), call)
-            return self._submit("pair_scan", sargs, skwargs).result()
-        prices = call["prices"]
-        n = np.shape(prices)[1] if np.ndim(prices) == 2 else None
-        if n is None or n < 2:
-            # let the native engine raise its ValueError for the malformed input
-            return self._submit("pair_scan", (), call).result()
-        pairs = all_pairs(n)
-        parts = self.total_threads() * self.chunks_per_thread
-        base = {k: v for k, v in call.items() if k != "pairs"}
-        _, sbase = self._prepare((), base)
-        futures = [
-            self._submit("pair_scan", (), {**sbase, "pairs": pairs[chunk]})
-            for chunk in _chunks(len(pairs), parts)
-        ]
-        return merge_pair_scans(client.gather(futures))
-
-    def _sweep(self, client: Any, args: tuple, kwargs: dict) -> Any:
-        call = self._bound("sweep", args, kwargs)
-        grid = call.get("grid")
-        if not isinstance(grid, Mapping) or "lookback" not in grid:
-            # not a lookback grid we can split: the native engine validates and runs it whole
-            sargs, skwargs = self._prepare((), call)
-            return self._submit("sweep", sargs, skwargs).result()
-        lookbacks = np.asarray(grid["lookback"])
-        if lookbacks.ndim != 1 or lookbacks.size < 2:
-            sargs, skwargs = self._prepare((), call)
-            return self._submit("sweep", sargs, skwargs).result()
-        _, sbase = self._prepare((), {k: v for k, v in call.items() if k != "grid"})
-        parts = self.total_threads() * self.chunks_per_thread
-        futures = []
-        for chunk in _chunks(lookbacks.size, parts):
-            sub = dict(grid)
-            sub["lookback"] = lookbacks[chunk]
-            futures.append(self._submit("sweep", (), {**sbase, "grid": sub}))
-        return merge_sweeps(client.gather(futures))
+            n_chunks = self.total_threads() * self.chunks_per_thread
+            plan = chunking.plan(
+                function, getattr(native_engine(), function), args, kwargs, n_chunks
+            )
+            futures = []
+            for part_args, part_kwargs in plan.parts:
+                sargs, skwargs = self._prepare(part_args, part_kwargs)
+                futures.append(self._submit(function, sargs, skwargs))
+        if len(futures) == 1:
+            return futures[0].result()
+        return plan.merge(client.gather(futures))
 
 
-def merge_sweeps(parts: list[Any]) -> Any:
-    """Stack :class:`~lab.analytics.backtest.SweepResult` parts computed on consecutive chunks
-    of the ``lookback`` axis: ``lookbacks`` and the rows of ``values`` are concatenated in
-    order; ``entry_zs``, ``metric`` and ``sample`` must agree across parts."""
-    if not parts:
-        raise ValueError("parts must hold at least one sweep result")
-    first = parts[0]
-    for part in parts[1:]:
-        if (
-            part.metric != first.metric
-            or part.sample != first.sample
-            or not np.array_equal(part.entry_zs, first.entry_zs)
-        ):
-            raise ValueError("sweep parts disagree on entry_zs, metric or sample")
-    return dataclasses.replace(
-        first,
-        lookbacks=np.concatenate([p.lookbacks for p in parts]),
-        values=np.concatenate([p.values for p in parts], axis=0),
-    )
+def native_engine() -> Any:
+    """The native engine module (:mod:`lab.backends.native`), imported on first use."""
+    from lab.backends import native
+
+    return native

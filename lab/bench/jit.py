@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lab.bench.workloads import JIT_FUNCTIONS, WORKLOADS, Request
+from lab.bench.workloads import CORE_FUNCTIONS, WORKLOADS, Request
 
 TINY = 0.01
 """Size multiplier of the inputs (each workload clamps it to its smallest size)."""
@@ -61,7 +61,7 @@ def tiny_request(name: str) -> Request:
     """The tiny input of ``name``'s first call, built without compiling any kernel."""
     if name == "ob_replay":
         from lab.analytics.orderbook import simulate_lob
-        from lab.bench.workloads import OB_RECORD_EVERY
+        from lab.analytics.workloads import OB_RECORD_EVERY
 
         events = simulate_lob(OB_EVENTS, seed=8)
         return Request((events,), {"every": OB_RECORD_EVERY}, 1.0, f"{OB_EVENTS} events")
@@ -101,7 +101,7 @@ def cache_counts() -> tuple[int, int]:
     return hits, misses
 
 
-def measure_first_calls(names: Sequence[str] = JIT_FUNCTIONS) -> dict[str, Any]:
+def measure_first_calls(names: Sequence[str] = CORE_FUNCTIONS) -> dict[str, Any]:
     """Time the first native call of each workload in ``names`` in THIS process.
 
     Meant to run in a fresh process (see :func:`run_child`); in a process that already called
@@ -136,7 +136,7 @@ def measure_first_calls(names: Sequence[str] = JIT_FUNCTIONS) -> dict[str, Any]:
 
 def run_child(
     cache_dir: str | Path,
-    names: Sequence[str] = JIT_FUNCTIONS,
+    names: Sequence[str] = CORE_FUNCTIONS,
     timeout_s: float = CHILD_TIMEOUT_S,
 ) -> dict[str, Any]:
     """Run :func:`measure_first_calls` in a fresh Python process with ``NUMBA_CACHE_DIR=cache_dir``.
@@ -177,7 +177,7 @@ def run_child(
     return json.loads(lines[-1])
 
 
-def cold_run(names: Sequence[str] = JIT_FUNCTIONS) -> dict[str, Any]:
+def cold_run(names: Sequence[str] = CORE_FUNCTIONS) -> dict[str, Any]:
     """One child with a fresh, empty numba cache directory (removed afterwards)."""
     with tempfile.TemporaryDirectory(prefix="arblab-numba-cold-") as tmp:
         return run_child(tmp, names)
@@ -185,5 +185,5 @@ def cold_run(names: Sequence[str] = JIT_FUNCTIONS) -> dict[str, Any]:
 
 def main(argv: Sequence[str]) -> int:
     """Child entry point: print :func:`measure_first_calls` of the names in ``argv`` as JSON."""
-    print(json.dumps(measure_first_calls(list(argv) or JIT_FUNCTIONS)))
+    print(json.dumps(measure_first_calls(list(argv) or CORE_FUNCTIONS)))
     return 0

@@ -25,10 +25,9 @@ from lab.backends.base import Backend
 from lab.bench.runner import BenchResults, ProgressFn, run_suite
 from lab.bench.workloads import (
     ANALYTICS,
+    CORE_FUNCTIONS,
     DEFAULT_LADDER,
     GRPC_ROWS,
-    ISSUE2_CORE,
-    ISSUE3_CORE,
     JIT_ROWS,
 )
 
@@ -49,7 +48,7 @@ class Suite:
 SUITES: dict[str, Suite] = {
     "core": Suite(
         "core",
-        JIT_ROWS + ISSUE2_CORE + ISSUE3_CORE + GRPC_ROWS,
+        JIT_ROWS + CORE_FUNCTIONS + GRPC_ROWS,
         ("reference", "native", "grpc"),
         (1.0,),
         repeats=30,

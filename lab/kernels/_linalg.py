@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from lab.kernels._jit import kernel
 
-@numba.njit(cache=True, error_model="numpy")
+
+@kernel
 def householder_qr(a, ncols):
     """Triangularise the first ``ncols`` regressors of ``a`` in place.
 
@@ -63,7 +64,7 @@ def householder_qr(a, ncols):
     return rdiag
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def back_substitute(a, rdiag, row):
     """Solve ``R c = z`` with ``R`` from :func:`householder_qr` and ``z = a[row, :ncols]``."""
     n = rdiag.shape[0]
@@ -76,7 +77,7 @@ def back_substitute(a, rdiag, row):
     return coef
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def ols_t(design_t, y):
     """OLS of ``y`` on the regressors in the rows of ``design_t``.
 

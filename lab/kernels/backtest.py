@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 from numba import prange
 from numba.extending import overload
 
-from lab.analytics.backtest import metric_values, running_max
+from lab.analytics.backtest import SPREAD_RESOLUTION, Z_DECIMALS, metric_values, running_max
+from lab.kernels._jit import kernel
 
 
 @overload(running_max)
@@ -43,11 +43,11 @@ RECOMPUTE_BELOW = 1e-2
 """Recompute the spread variance exactly when it is below this fraction of
 ``var(y) + beta^2 var(x)`` (the moment formula would have lost over two digits)."""
 
-metric_values_kernel = numba.njit(cache=True)(metric_values)
+metric_values_kernel = kernel(metric_values)
 """The shared metrics function :func:`lab.analytics.backtest.metric_values`, compiled."""
 
 
-@numba.njit(cache=True)
+@kernel
 def pair_signals(
     y: np.ndarray,
     x: np.ndarray,
@@ -99,7 +99,8 @@ def pair_signals(
             e_cxy += dx * (y[t] - e_my)
             if k >= 2:
                 e_var = e_cxx / (k - 1)
-                e_beta = e_cxy / e_cxx
+                # equal opening closes leave e_cxx == 0: no hedge yet (NaN, as the reference)
+                e_beta = e_cxy / e_cxx if e_cxx > 0.0 else np.nan
         if t < lookback - 1:
             z[t] = np.nan
             if rolling:
@@ -163,13 +164,14 @@ def pair_signals(
                 ss += d * d
             var_s = ss * inv_l1
             dev = (y[t] - b * x[t]) - ms
-        if var_s > var_s_tol * scale:
-            z[t] = dev / math.sqrt(var_s)
+        level = abs(y[t]) + abs(b * x[t])
+        if var_s > var_s_tol * scale and math.sqrt(var_s) > SPREAD_RESOLUTION * level:
+            z[t] = np.rint(dev / math.sqrt(var_s) * Z_DECIMALS) / Z_DECIMALS
         else:
             z[t] = np.nan
 
 
-@numba.njit(cache=True)
+@kernel
 def simulate(
     y: np.ndarray,
     x: np.ndarray,
@@ -307,7 +309,7 @@ def simulate(
     )
 
 
-@numba.njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def signals_grid(
     y: np.ndarray,
     x: np.ndarray,
@@ -324,7 +326,7 @@ def signals_grid(
         pair_signals(y, x, lookbacks[i], rolling, n_train, var_x_tol, var_s_tol, z[i], beta[i])
 
 
-@numba.njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def sweep_grid(
     y: np.ndarray,
     x: np.ndarray,

@@ -36,6 +36,7 @@ import math
 import numba
 import numpy as np
 
+from lab.kernels._jit import kernel
 from lab.kernels._linalg import householder_qr, ols_t
 
 REGRESSIONS = ("n", "c", "ct", "ctt")
@@ -69,13 +70,13 @@ def mackinnon_tables() -> tuple[np.ndarray, ...]:
     )
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def norm_cdf(z):
     """Standard normal distribution function, ``0.5 erfc(-z / sqrt(2))``."""
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def mackinnon_p(stat, ntrend, n_series, tau_max, tau_min, tau_star, small_p, large_p):
     """MacKinnon's approximate asymptotic p-value of a Dickey-Fuller t statistic.
 
@@ -99,7 +100,7 @@ def mackinnon_p(stat, ntrend, n_series, tau_max, tau_min, tau_star, small_p, lar
     return norm_cdf(y)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def default_maxlag(nobs, ntrend):
     """statsmodels' default ADF maximum lag, ``min(ceil(12 (nobs/100)^(1/4)), nobs//2 - ntrend - 1)``."""
     maxlag = int(math.ceil(12.0 * math.pow(nobs / 100.0, 1.0 / 4.0)))
@@ -107,7 +108,7 @@ def default_maxlag(nobs, ntrend):
     return min(cap, maxlag)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _adf_design(x, lag, maxlag_trim, ntrend, level_last):
     """Transposed ADF design on the sample trimmed by ``maxlag_trim`` with ``lag`` lagged
     differences, the dependent ``diff(x)`` in the last row.
@@ -143,7 +144,7 @@ def _adf_design(x, lag, maxlag_trim, ntrend, level_last):
     return a
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _last_tstat(a, rdiag, q, ssr, m):
     """t statistic of regressor ``q - 1`` in the regression on the first ``q`` regressors."""
     scale = ssr / (m - q)
@@ -152,7 +153,7 @@ def _last_tstat(a, rdiag, q, ssr, m):
     return sign * z / math.sqrt(scale)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _loglike(ssr, nobs):
     nobs2 = nobs / 2.0
     llf = -math.log(ssr) * nobs2
@@ -160,7 +161,7 @@ def _loglike(ssr, nobs):
     return llf
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _search_gram(x, maxlag, ntrend):
     """Cross-product matrix of the lag-search regression, deterministic terms partialled out.
 
@@ -259,7 +260,7 @@ def _search_gram(x, maxlag, ntrend):
     return g, ndet
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _cholesky_rows(g):
     """Lower Cholesky factor of ``g``; returns (L, ok) with ok False on a non-positive pivot."""
     r = g.shape[0]
@@ -280,7 +281,7 @@ def _cholesky_rows(g):
     return low, True
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _select_lag(ssr_q, tlast, m, maxlag, start, autolag):
     """Apply statsmodels' ``_autolag`` rule to the nested-model SSRs and last-regressor t's.
 
@@ -311,7 +312,7 @@ def _select_lag(ssr_q, tlast, m, maxlag, start, autolag):
     return bestlag, icbest
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _search_householder(x, maxlag, ntrend, autolag):
     """Lag search from one Householder QR of the full search design (O(m maxlag^2))."""
     a = _adf_design(x, maxlag, maxlag, ntrend, False)
@@ -332,7 +333,7 @@ def _search_householder(x, maxlag, ntrend, autolag):
     return _select_lag(ssr_q, tlast, m, maxlag, ntrend + 1, autolag)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _search_cholesky(x, maxlag, ntrend, autolag):
     """Lag search from the Cholesky factor of the partialled cross-product matrix
     (:func:`_search_gram`); O(m maxlag). Returns ``ok = False`` if the factorisation breaks
@@ -357,7 +358,7 @@ def _search_cholesky(x, maxlag, ntrend, autolag):
     return _select_lag(ssr_q, tlast, m, maxlag, ntrend + 1, autolag) + (True,)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def adf_core(x, maxlag, ntrend, autolag):
     """Augmented Dickey-Fuller test regression with statsmodels' lag search.
 
@@ -407,7 +408,7 @@ def adf_core(x, maxlag, ntrend, autolag):
     return stat, usedlag, n - 1 - trim, icbest
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _trend_design(x, ntrend):
     """Transposed design ``[x, 1, t, t^2][: 1 + ntrend]`` of the cointegrating regression
     (statsmodels' column order, trend 1..n)."""
@@ -425,7 +426,7 @@ def _trend_design(x, ntrend):
     return d
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _ar1_half_life(s):
     """Half-life, in rows, of the AR(1) fitted by OLS of ``ds[t] = a + b s[t-1]``:
     ``phi = 1 + b``, ``-ln 2 / ln phi`` if ``0 < phi < 1``, inf if ``phi >= 1``, NaN if
@@ -457,7 +458,7 @@ COLLINEAR_R2 = 1.0 - 100.0 * math.sqrt(np.finfo(np.float64).eps)
 """R-squared above which statsmodels' ``coint`` declares y and x collinear (statistic -inf)."""
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def eg_core(y, x, ntrend, maxlag, autolag):
     """Engle-Granger two-step test of ``y`` on ``x`` (statsmodels ``coint``, method "aeg").
 
@@ -506,7 +507,7 @@ def eg_core(y, x, ntrend, maxlag, autolag):
     return stat, usedlag, coef[0], intercept, half_life
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@kernel(parallel=True)
 def pair_scan_kernel(
     cols, pairs, starts, ntrend, maxlag, autolag, tau_max, tau_min, tau_star, small_p, large_p
 ):

@@ -18,23 +18,25 @@ import math
 import numba
 import numpy as np
 
+from lab.kernels._jit import kernel
+
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-@numba.njit(cache=True, inline="always")
+@kernel(inline="always")
 def _ncdf(x):
     return 0.5 * math.erfc(-x / _SQRT2)
 
 
-@numba.njit(cache=True, inline="always")
+@kernel(inline="always")
 def _npdf(x):
     if math.isinf(x):
         return 0.0
     return _INV_SQRT_2PI * math.exp(-0.5 * x * x)
 
 
-@numba.njit(cache=True, inline="always")
+@kernel(inline="always")
 def _d1_d2(s, k, t, r, v, q):
     sqt = v * math.sqrt(t)
     log_fk = math.log(s / k) + (r - q) * t
@@ -48,13 +50,13 @@ def _d1_d2(s, k, t, r, v, q):
     return 0.0, 0.0, 0.0
 
 
-@numba.njit(cache=True, inline="always")
+@kernel(inline="always")
 def _price1(s, k, t, r, v, w, q):
     d1, d2, _ = _d1_d2(s, k, t, r, v, q)
     return w * (s * math.exp(-q * t) * _ncdf(w * d1) - k * math.exp(-r * t) * _ncdf(w * d2))
 
 
-@numba.njit(cache=True)
+@kernel
 def bs_price_kernel(s, k, t, r, v, w, q):
     """Black-Scholes-Merton prices; ``w`` = +1 call, -1 put."""
     n = s.shape[0]
@@ -64,7 +66,7 @@ def bs_price_kernel(s, k, t, r, v, w, q):
     return out
 
 
-@numba.njit(cache=True)
+@kernel
 def bs_greeks_kernel(s, k, t, r, v, w, q):
     """delta, gamma, vega (per 1.00 vol), theta (-dV/dt per year), rho (per 1.00 rate)."""
     n = s.shape[0]
@@ -100,7 +102,7 @@ def bs_greeks_kernel(s, k, t, r, v, w, q):
     return delta, gamma, vega, theta, rho
 
 
-@numba.njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def implied_vol_kernel(price, s, k, t, r, w, q, solve, vol_max, xtol, max_iter):
     """Safeguarded Newton-bisection for the Black-Scholes implied volatility.
 

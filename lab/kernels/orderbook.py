@@ -10,8 +10,9 @@ their summation order) are those of :mod:`lab.analytics.orderbook`.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from lab.kernels._jit import kernel
 
 SNAPSHOT, LIMIT, CANCEL, TRADE = 0, 1, 2, 3
 BID, ASK = 1, -1
@@ -20,7 +21,7 @@ BID, ASK = 1, -1
 OK, GAP, CROSSED_UPDATE, CROSSED_SNAPSHOT, DUPLICATE = 0, 1, 2, 3, 4
 
 
-@numba.njit(cache=True)
+@kernel
 def _find(keys, n, key):
     """Leftmost index ``i`` in ``keys[:n]`` with ``keys[i] >= key`` (binary search)."""
     lo = 0
@@ -34,14 +35,14 @@ def _find(keys, n, key):
     return lo
 
 
-@numba.njit(cache=True)
+@kernel
 def _grow(a, n):
     out = np.empty(max(2 * a.shape[0], 16), dtype=a.dtype)
     out[:n] = a[:n]
     return out
 
 
-@numba.njit(cache=True)
+@kernel
 def get_qty(keys, qtys, n, key):
     """Quantity at ``key`` (0 if the level is absent)."""
     i = _find(keys, n, key)
@@ -50,7 +51,7 @@ def get_qty(keys, qtys, n, key):
     return 0.0
 
 
-@numba.njit(cache=True)
+@kernel
 def set_level(keys, qtys, n, key, qty):
     """Set level ``key`` to ``qty`` (0 deletes). Returns ``(new n, existed)``.
 
@@ -76,7 +77,7 @@ def set_level(keys, qtys, n, key, qty):
     return n + 1, False
 
 
-@numba.njit(cache=True)
+@kernel
 def put_level(keys, qtys, n, key, qty):
     """:func:`set_level` after making room for one more level (the arrays are replaced by
     larger copies when full). Returns ``(keys, qtys, new n, existed)``."""
@@ -87,7 +88,7 @@ def put_level(keys, qtys, n, key, qty):
     return keys, qtys, n, existed
 
 
-@numba.njit(cache=True)
+@kernel
 def _grow_rows(o_seq, o_time, o_kind, o_side, o_price, o_qty, nrow):
     """The simulator's output columns, each copied into twice the room."""
     return (
@@ -100,7 +101,7 @@ def _grow_rows(o_seq, o_time, o_kind, o_side, o_price, o_qty, nrow):
     )
 
 
-@numba.njit(cache=True)
+@kernel
 def top_metrics(bk, bq, nb, ak, aq, na, depth, out):
     """Fill ``out`` with best bid, best ask, mid, spread_bps, microprice, imbalance."""
     bb = bk[nb - 1] if nb > 0 else np.nan
@@ -124,7 +125,7 @@ def top_metrics(bk, bq, nb, ak, aq, na, depth, out):
     out[5] = (sb - sa) / tot if tot > 0.0 else np.nan
 
 
-@numba.njit(cache=True)
+@kernel
 def _walk(prices, qtys, size):
     remaining = size
     notional = 0.0
@@ -140,7 +141,7 @@ def _walk(prices, qtys, size):
     return vwap, filled
 
 
-@numba.njit(cache=True)
+@kernel
 def book_metrics(bp, bq, ap, aq, depth, order_size, depth_bps):
     """Metrics of a best-first book: the 15 values named by
     :data:`lab.analytics.orderbook.BOOK_METRIC_FIELDS`, in that order (best_bid, best_ask, mid,
@@ -196,7 +197,7 @@ def book_metrics(bp, bq, ap, aq, depth, order_size, depth_bps):
     return out
 
 
-@numba.njit(cache=True)
+@kernel
 def replay(seq, kind, side, price, qty, depth, rows, raise_on_gap):
     """Replay an event stream (validated arrays) and record top metrics after ``rows``.
 
@@ -316,7 +317,7 @@ def replay(seq, kind, side, price, qty, depth, rows, raise_on_gap):
     )
 
 
-@numba.njit(cache=True)
+@kernel
 def simulate(
     init_qty,
     uniform,

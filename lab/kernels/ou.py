@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from lab.kernels._jit import kernel
 
-@numba.njit(cache=True)
+
+@kernel
 def ar1_moments(x: np.ndarray) -> tuple[int, float, float, float, float, float, float]:
     """Centred moments of the lag-one regression ``x[t+1] = c + a x[t] + e``.
 
@@ -46,7 +47,7 @@ def ar1_moments(x: np.ndarray) -> tuple[int, float, float, float, float, float, 
     return n, m0, m1, s00, s01, rss, s11
 
 
-@numba.njit(cache=True)
+@kernel
 def dawson(u: float) -> float:
     """Dawson's integral ``D(u) = exp(-u^2) int_0^u exp(t^2) dt`` to about 1e-15 relative.
 
@@ -86,19 +87,36 @@ def dawson(u: float) -> float:
     return value if u > 0 else -value
 
 
-@numba.njit(cache=True)
-def bertram_root(c_hat: float) -> float:
-    """Root ``u > c_hat / 2`` of ``2 u - c_hat - 2 D(u) = 0`` (Bertram 2010, scaled form).
+@kernel
+def bertram_gap(u: float) -> float:
+    """``2 (u - D(u))`` for ``u >= 0``: the series of ``u - D(u)`` below ``u = 0.5`` (no
+    cancellation), ``2 (u - dawson(u))`` above; as :func:`lab.analytics.ou.bertram_gap`."""
+    if u < 0.5:
+        term = 2.0 * u * u * u / 3.0
+        total = term
+        n = 1
+        while abs(term) > 1e-17 * abs(total):
+            term *= -2.0 * u * u / (2 * n + 3)
+            total += term
+            n += 1
+        return 2.0 * total
+    return 2.0 * (u - dawson(u))
 
-    Safeguarded Newton iteration on the bracket ``[c_hat / 2, c_hat / 2 + 1]``: the function
-    is increasing there (derivative ``4 u D(u)``) and changes sign, so a Newton step that
-    leaves the current bracket is replaced by bisection.
+
+@kernel
+def bertram_root(c_hat: float, lo: float, hi: float) -> float:
+    """Root ``u`` of ``2 (u - D(u)) = c_hat`` (Bertram 2010, scaled form) in ``[lo, hi]``.
+
+    Safeguarded Newton iteration on the bracket (:func:`lab.analytics.ou.bertram_bracket`):
+    the function is increasing (derivative ``4 u D(u)``), so a Newton step that leaves the
+    current bracket is replaced by bisection. Stops on a relative step of 1e-16.
     """
-    lo = 0.5 * c_hat
-    hi = lo + 1.0
-    u = lo + 0.5
-    for _ in range(200):
-        g = 2.0 * u - c_hat - 2.0 * dawson(u)
+    g_lo = bertram_gap(lo) - c_hat
+    if g_lo >= 0.0:
+        return lo
+    u = 0.5 * (lo + hi)
+    for _ in range(400):
+        g = bertram_gap(u) - c_hat
         if g == 0.0:
             return u
         if g < 0.0:
@@ -110,7 +128,7 @@ def bertram_root(c_hat: float) -> float:
         nxt = u - step
         if not (lo < nxt < hi):
             nxt = 0.5 * (lo + hi)
-        if abs(nxt - u) <= 1e-16 * max(1.0, abs(u)) or hi - lo <= 4e-16 * hi:
+        if abs(nxt - u) <= 1e-16 * abs(u) or hi - lo <= 4e-16 * hi:
             return nxt
         u = nxt
     return u

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
+
+from lab.kernels._jit import kernel
 
 QP_OK = 0
 QP_MAX_ITER = 1
 
+RP_STEP_RTOL = 1e-13
+"""Risk parity's Newton iteration stops when no component of the step exceeds this fraction
+of the current value (a relative test: it is scale-free and reachable in floating point)."""
 
-@numba.njit(cache=True)
+
+@kernel
 def qp_active_set(H, c, A, b, G, h, x0, max_iter):
     """Primal active-set method for ``min 1/2 x'Hx + c'x`` s.t. ``A x = b``, ``G x >= h``.
 
@@ -111,7 +116,7 @@ def qp_active_set(H, c, A, b, G, h, x0, max_iter):
     return x, QP_MAX_ITER, max_iter
 
 
-@numba.njit(cache=True)
+@kernel
 def risk_parity_newton(sigma, budget, y0, max_iter):
     """Damped Newton's method for Spinu's (2013) risk-budgeting programme
     ``min f(y) = 1/2 y' Sigma y - sum_i b_i log y_i`` over ``y > 0``.
@@ -119,14 +124,18 @@ def risk_parity_newton(sigma, budget, y0, max_iter):
     Strictly convex with gradient ``Sigma y - b / y`` and Hessian ``Sigma + diag(b / y^2)``;
     its minimiser has ``y_i (Sigma y)_i = b_i``, so ``w = y / sum(y)`` has risk contributions
     proportional to ``b``. Steps are halved until ``y`` stays positive and the Armijo condition
-    holds (Boyd and Vandenberghe 2004, Algorithm 9.5); iteration stops when the squared Newton
-    decrement ``-g'd`` falls below ``1e-28`` (quadratic convergence makes this a few steps past
-    machine precision).
+    holds (Boyd and Vandenberghe 2004, Algorithm 9.5). The stopping test is relative: iteration
+    stops once the full Newton step changes no ``y_i`` by more than :data:`RP_STEP_RTOL` of its
+    value (or the squared decrement ``-g'd`` is exactly 0). Quadratic convergence makes the next
+    step smaller than rounding, so the weights are then exact to machine precision; an
+    absolute test on the decrement (the earlier ``1e-28``) is not reachable in floating point
+    for some covariances, whatever their scale.
 
     Returns ``(y, status, iterations)``; status 0 converged, 1 iteration limit.
     """
     n = y0.shape[0]
     y = y0.copy()
+    prev_rel = np.inf
     for it in range(max_iter):
         sy = sigma @ y
         g = sy - budget / y
@@ -135,9 +144,13 @@ def risk_parity_newton(sigma, budget, y0, max_iter):
             hess[i, i] += budget[i] / (y[i] * y[i])
         d = -np.linalg.solve(hess, g)
         dec = 0.0
+        rel = 0.0
         for i in range(n):
             dec -= g[i] * d[i]
-        if dec < 1e-28:
+            rel = max(rel, abs(d[i]) / y[i])
+        # converged: the step is below rounding of y, or it has stopped shrinking at the
+        # rounding floor of an ill-conditioned Hessian (quadratic convergence would square it)
+        if rel <= RP_STEP_RTOL or dec <= 0.0 or (rel < 1e-8 and rel >= 0.5 * prev_rel):
             for i in range(n):
                 y[i] += d[i]
                 if y[i] <= 0.0:
@@ -162,27 +175,60 @@ def risk_parity_newton(sigma, budget, y0, max_iter):
                     break
             t *= 0.5
         y = y + t * d
+        prev_rel = rel
     return y, 1, max_iter
 
 
-@numba.njit(cache=True)
-def enet_cd_gram(gram, xty, penalty, l1_ratio, positive, tol, max_sweeps):
+@kernel
+def enet_gap(gram, xty, yy, w, l1, l2, positive):
+    """Duality gap of the elastic net in Gram form at ``w`` (>= 0; 0 exactly at the optimum).
+
+    Primal ``P(w) = 1/2 w'Qw - q'w + yy/2 + l1 ||w||_1 + l2/2 ||w||^2`` (``Q = X'X/T``,
+    ``q = X'y/T``, ``yy = y'y/T``). With the residual correlation ``g = q - Qw - l2 w`` scaled
+    into the dual feasible set (``s = min(1, l1 / ||g||_inf)``, the positive part for
+    ``positive``), ``P(w) - D(s)`` is the gap of the standard Lagrangian dual (Friedman, Hastie
+    and Tibshirani 2010, sec. 2.6; Fercoq, Gramfort and Salmon 2015).
+    """
+    n = xty.shape[0]
+    qw = gram @ w
+    wq = 0.0
+    wqw = 0.0
+    l1_norm = 0.0
+    w_norm2 = 0.0
+    dual = 0.0
+    for i in range(n):
+        wq += w[i] * xty[i]
+        wqw += w[i] * qw[i]
+        l1_norm += abs(w[i])
+        w_norm2 += w[i] * w[i]
+        g = xty[i] - qw[i] - l2 * w[i]
+        dual = max(dual, g if positive else abs(g))
+    r2 = max(yy - 2.0 * wq + wqw, 0.0)
+    const = l1 / dual if dual > l1 else 1.0
+    gap = 0.5 * r2 * (1.0 + const * const)
+    gap += l1 * l1_norm - const * (yy - wq) + 0.5 * l2 * (1.0 + const * const) * w_norm2
+    return max(gap, 0.0)
+
+
+@kernel
+def enet_cd_gram(gram, xty, yy, penalty, l1_ratio, positive, tol, max_sweeps):
     """Cyclic coordinate descent for the elastic net on the Gram matrix.
 
     Minimises ``1/2 w' Q w - q' w + a (l1 ||w||_1 + (1 - l1)/2 ||w||^2)`` with ``Q = X'X/T``
-    and ``q = X'y/T`` (scikit-learn's objective divided through by nothing else): each
-    coordinate is set to its exact minimiser ``S(q_j - (Qw)_j + Q_jj w_j, a l1) / (Q_jj + a (1 -
-    l1))`` with ``S`` the soft threshold (clipped at 0 when ``positive``), Friedman, Hastie and
-    Tibshirani (2010). Columns with ``Q_jj = 0`` stay at 0. Stops when a full sweep changes no
-    weight by more than ``tol`` times the largest weight.
+    and ``q = X'y/T`` (scikit-learn's objective): each coordinate is set to its exact
+    minimiser ``S(q_j - (Qw)_j + Q_jj w_j, a l1) / (Q_jj + a (1 - l1))`` with ``S`` the soft
+    threshold (clipped at 0 when ``positive``), Friedman, Hastie and Tibshirani (2010). Columns
+    with ``Q_jj = 0`` stay at 0. Stops when the duality gap (:func:`enet_gap`) is at most
+    ``tol * yy``, the certificate scikit-learn uses, or after ``max_sweeps``.
 
-    Returns ``(w, sweeps)``.
+    Returns ``(w, sweeps, gap)``.
     """
     n = xty.shape[0]
     w = np.zeros(n)
     qw = np.zeros(n)
     l1 = penalty * l1_ratio
     l2 = penalty * (1.0 - l1_ratio)
+    gap = np.inf
     for sweep in range(max_sweeps):
         max_dw = 0.0
         max_w = 0.0
@@ -204,12 +250,14 @@ def enet_cd_gram(gram, xty, penalty, l1_ratio, positive, tol, max_sweeps):
                 w[j] = new
             max_dw = max(max_dw, abs(delta))
             max_w = max(max_w, abs(new))
-        if max_dw <= tol * max_w or max_w == 0.0:
-            return w, sweep + 1
-    return w, max_sweeps
+        if max_w == 0.0 or max_dw <= 1e-3 * max_w or sweep == max_sweeps - 1:
+            gap = enet_gap(gram, xty, yy, w, l1, l2, positive)
+            if gap <= tol * yy:
+                return w, sweep + 1, gap
+    return w, max_sweeps, gap
 
 
-@numba.njit(cache=True)
+@kernel
 def riccati_gains(variances, gamma, lam, n_periods):
     """Per-period retention factors of the finite-horizon quadratic tracking problem.
 

@@ -10,13 +10,14 @@ underflow. The M-step reproduces hmmlearn's ``GaussianHMM._do_mstep`` with its d
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from lab.kernels._jit import kernel
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _emission_consts(covars):
     k, d = covars.shape
     const = np.empty(k)
@@ -30,7 +31,7 @@ def _emission_consts(covars):
     return const, prec
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def log_emission(x, means, covars, logb):
     """Fill ``logb[t, k] = log N(x[t]; means[k], diag(covars[k]))``."""
     t_len, d = x.shape
@@ -45,7 +46,7 @@ def log_emission(x, means, covars, logb):
             logb[t, j] = const[j] - 0.5 * q
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def emission_probs(x, means, covars, b, rowmax):
     """Fill ``b[t, k] = N(x[t]; means[k], diag(covars[k])) / exp(rowmax[t])`` and ``rowmax``
     (the row maxima of the log densities from :func:`log_emission`)."""
@@ -61,7 +62,7 @@ def emission_probs(x, means, covars, b, rowmax):
             b[t, j] = np.exp(b[t, j] - m)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def forward(startprob, transmat, b, rowmax, alpha, scale):
     """Normalised forward pass; ``alpha[t]`` = P(state | obs[0..t]). Returns the log-likelihood."""
     t_len, k = b.shape
@@ -91,7 +92,7 @@ def forward(startprob, transmat, b, rowmax, alpha, scale):
     return ll
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def backward(transmat, b, scale, beta):
     """Scaled backward pass with the forward normalisers, so that ``alpha * beta`` sums to 1."""
     t_len, k = b.shape
@@ -109,7 +110,7 @@ def backward(transmat, b, scale, beta):
             beta[t, i] = acc
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _normalize_rows(a):
     for i in range(a.shape[0]):
         s = 0.0
@@ -121,7 +122,7 @@ def _normalize_rows(a):
             a[i, j] /= s
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def baum_welch(x, startprob, transmat, means, covars, n_iter, tol, covars_prior):
     """Baum-Welch EM from the given parameters (copied, not modified).
 
@@ -226,7 +227,7 @@ def baum_welch(x, startprob, transmat, means, covars, n_iter, tol, covars_prior)
     return sp, tm, mu, cv, n_done, converged, ll
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def state_probs(x, startprob, transmat, means, covars):
     """Log-likelihood, filtered ``P(s[t] | obs[0..t])`` and smoothed ``P(s[t] | obs)``."""
     t_len = x.shape[0]
@@ -244,7 +245,7 @@ def state_probs(x, startprob, transmat, means, covars):
     return ll, alpha, smoothed
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def viterbi(x, startprob, transmat, means, covars):
     """Most likely state path (log-space Viterbi; ties go to the lowest state index)."""
     t_len, d = x.shape

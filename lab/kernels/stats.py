@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
+
+from lab.kernels._jit import kernel
 
 CANCELLATION_GUARD = 1e-3
 """Rolling variance: when the sliding-sum variance is below this fraction of the mean squared
@@ -14,7 +15,7 @@ deviation from the anchor, the window is recomputed exactly (two-pass), so cance
 never cost more than three digits."""
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def center_columns(x):
     """Column means (two-pass: mean, then mean of residuals added back) and ``x - mean``.
 
@@ -45,7 +46,7 @@ def center_columns(x):
     return xc, mean
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def _window_exact(x, lo, hi):
     """Two-pass mean and sum of squared deviations of ``x[lo:hi]``."""
     w = hi - lo
@@ -65,7 +66,7 @@ def _window_exact(x, lo, hi):
     return mu, ss
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def rolling_moments_1d(x, window, mean, std):
     """Trailing mean and sample standard deviation (ddof=1) of ``x`` into ``mean``/``std``.
 
@@ -111,7 +112,7 @@ def rolling_moments_1d(x, window, mean, std):
         t = stop
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def rolling_moments(cols, window):
     """:func:`rolling_moments_1d` for each row of ``cols`` (shape (N, T)), parallel over rows."""
     n, t = cols.shape
@@ -122,7 +123,7 @@ def rolling_moments(cols, window):
     return mean, std
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel
 def lagged_diff_std(x, lags):
     """Population standard deviation (ddof=0, corrected two-pass) of ``x[lag:] - x[:-lag]`` for
     each lag, parallel over lags."""

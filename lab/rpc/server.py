@@ -57,7 +57,8 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from lab import __version__, analytics
-from lab.rpc import chunks, codec
+from lab.analytics import chunking
+from lab.rpc import codec
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.cache import CacheFullError, Dataset, DatasetCache
@@ -326,7 +327,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         self._check_active(context)
         fn = getattr(self.engine, function)
         start = time.perf_counter()
-        plan = chunks.plan(function, fn, tuple(args), dict(kwargs))
+        plan = chunking.plan(function, fn, tuple(args), dict(kwargs))
         parts = []
         for chunk_args, chunk_kwargs in plan.parts:
             self._check_active(context)
@@ -359,7 +360,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             self._check_active(context)
             fn = getattr(self.engine, function)
             start = time.perf_counter()
-            plan = chunks.plan(function, fn, tuple(args), dict(kwargs))
+            plan = chunking.plan(function, fn, tuple(args), dict(kwargs))
             progress(0, plan.total, plan.unit)
             parts = []
             done = 0

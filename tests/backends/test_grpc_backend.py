@@ -5,7 +5,6 @@ ValueError, the fallback to native is visible and the backend reconnects by itse
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import signal
 import socket
@@ -20,9 +19,7 @@ import pandas as pd
 import pytest
 
 from lab import analytics
-from lab.analytics.backtest import PairParams
-from lab.analytics.options import strategy_preset
-from lab.analytics.orderbook import BookSnapshot
+from lab.analytics.registry import REGISTRY, FieldTol, Tolerance
 from lab.backends import get_backend, native
 from lab.backends.grpc import GrpcBackend
 from lab.data import load_sp500
@@ -30,8 +27,6 @@ from lab.rpc.client import Progress, ServerUnavailable
 from lab.rpc.server import start_embedded
 from tests._process import alive
 from tests.rpc import rpc_support
-
-RTOL = ATOL = 1e-10
 
 
 @pytest.fixture(scope="module")
@@ -74,110 +69,19 @@ def _data() -> Data:
 
 
 DATA = _data()
-Y, X = DATA.prices.iloc[:, 0], DATA.prices.iloc[:, 1]
-STRIKES = np.array([90.0, 100.0, 110.0])
-
-EXAMPLES = {  # function -> () -> (args, kwargs) of one representative call
-    "correlation": lambda: ((DATA.logret,), {}),
-    "covariance": lambda: ((DATA.logret.to_numpy(),), {}),
-    "rolling_stats": lambda: ((DATA.spread, 20), {}),
-    "pca": lambda: ((DATA.logret,), {"n_components": 2}),
-    "hurst": lambda: ((DATA.logp.iloc[:, 0].to_numpy(),), {"max_lag": 50}),
-    "adf": lambda: ((DATA.logp.iloc[:, 0],), {"regression": "ct"}),
-    "engle_granger": lambda: ((DATA.logp.iloc[:, 0], DATA.logp.iloc[:, 1]), {}),
-    "johansen": lambda: ((DATA.logp.iloc[:, :3],), {"k_ar_diff": 2}),
-    "pair_scan": lambda: ((DATA.logp,), {}),
-    "ou_fit": lambda: ((DATA.spread.to_numpy(),), {"dt": 1 / 252}),
-    "optimal_thresholds": lambda: ((5.0, 0.0, 0.3, 0.02), {}),
-    "cara_position": lambda: ((5.0, 0.0, 0.3, np.linspace(-0.2, 0.2, 5), 2.0, 0.5), {}),
-    "backtest_pairs": lambda: ((Y, X, PairParams(lookback=40, entry_z=1.5)), {}),
-    "sweep": lambda: (
-        (Y.to_numpy(), X.to_numpy(), {"lookback": [20, 40, 60], "entry_z": [1.5, 2.0]}),
-        {},
-    ),
-    "hmm_fit": lambda: ((DATA.logret.iloc[:, 0].to_numpy(), 2), {"n_iter": 30}),
-    "optimize_portfolio": lambda: ((DATA.simple, "max_sharpe"), {}),
-    "efficient_frontier": lambda: ((DATA.simple,), {"n_points": 6}),
-    "sparse_portfolio": lambda: ((DATA.simple,), {"lam": 0.05}),
-    "multi_period": lambda: ((DATA.simple, 5.0, 10.0, 4), {}),
-    "bs_price": lambda: ((STRIKES, 100.0, 0.5, 0.02, 0.25), {"kind": "put"}),
-    "bs_greeks": lambda: ((100.0, STRIKES, 0.5, 0.02, 0.25), {}),
-    "implied_vol": lambda: ((np.array([12.5, 7.5, 3.9]), 100.0, STRIKES, 0.5, 0.02), {}),
-    "strategy_payoff": lambda: (
-        (strategy_preset("straddle", 100.0), np.linspace(60.0, 140.0, 41)),
-        {"t": 0.05},
-    ),
-    "lob_metrics": lambda: (
-        (
-            BookSnapshot(
-                9,
-                np.array([99.9, 99.8]),
-                np.array([5.0, 7.0]),
-                np.array([100.1, 100.2]),
-                np.array([4.0, 1.0]),
-            ),
-        ),
-        {"depth": 2, "order_size": 6.0},
-    ),
-    "simulate_lob": lambda: ((300,), {"seed": 4}),
-    "ob_replay": lambda: ((analytics.simulate_lob(400, seed=3),), {"depth": 3}),
-}
+SAME = Tolerance(FieldTol(rtol=1e-10, atol=1e-12))
+"""grpc runs the native engine on the server: results equal native's to rounding."""
 
 
-def assert_same(got, want, path="result"):
-    """Same type and structure; numbers equal within RTOL/ATOL (NaN where NaN)."""
-    if isinstance(want, pd.Series | pd.DataFrame):
-        assert type(got) is type(want), path
-        pd.testing.assert_index_equal(got.index, want.index, exact="equiv")
-        assert_same(got.to_numpy(), want.to_numpy(), path)
-        return
-    if dataclasses.is_dataclass(want):
-        assert type(got) is type(want), f"{path}: {type(got)} != {type(want)}"
-        for field in dataclasses.fields(want):
-            assert_same(getattr(got, field.name), getattr(want, field.name), f"{path}.{field.name}")
-        return
-    if isinstance(want, np.ndarray):
-        assert isinstance(got, np.ndarray), path
-        assert got.shape == want.shape and got.dtype.kind == want.dtype.kind, path
-        if want.dtype.kind in "fc":
-            np.testing.assert_allclose(
-                got, want, rtol=RTOL, atol=ATOL, equal_nan=True, err_msg=path
-            )
-        else:
-            np.testing.assert_array_equal(got, want, err_msg=path)
-        return
-    if isinstance(want, dict):
-        assert list(got) == list(want), path
-        for key in want:
-            assert_same(got[key], want[key], f"{path}[{key!r}]")
-        return
-    if isinstance(want, list | tuple):
-        assert type(got) is type(want) and len(got) == len(want), path
-        for i, (g, w) in enumerate(zip(got, want, strict=True)):
-            assert_same(g, w, f"{path}[{i}]")
-        return
-    if isinstance(want, float | np.floating):
-        assert isinstance(got, float), path
-        assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(
-            float(want), rel=RTOL, abs=ATOL
-        ), path
-        return
-    assert got == want and type(got) is type(
-        want.item() if isinstance(want, np.generic) else want
-    ), path
-
-
-def test_examples_cover_every_function():
-    assert set(EXAMPLES) == set(analytics.FUNCTIONS)
+def assert_same(got, want):
+    problems = SAME.mismatches(got, want)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("function", analytics.FUNCTIONS)
-def test_every_function_equals_native(backend, function):
-    args, kwargs = EXAMPLES[function]()
-    try:
-        want = getattr(native, function)(*args, **kwargs)
-    except NotImplementedError:
-        pytest.skip(f"native {function} is not implemented yet")
+def test_every_registered_example_equals_native(backend, function):
+    args, kwargs = REGISTRY[function].example()
+    want = getattr(native, function)(*args, **kwargs)
     got = getattr(backend, function)(*args, **kwargs)
     assert backend.last_engine == "grpc"
     assert_same(got, want)

@@ -74,8 +74,25 @@ def test_adf_simulated(seed):
     y, x, spread = simulate_ou_pair(700, kappa=15.0, theta=1.0, sigma=2.0, beta=0.7, seed=seed)
     for series in (spread, y, np.log(x)):
         _check_adf(nat.adf(series), series, autolag="AIC")
-    short = spread[:25]  # default maxlag capped by nobs // 2 - ntrend - 1
+    short = spread[:40]  # the shortest samples the default lag search accepts with a trend
     _check_adf(nat.adf(short, regression="ct"), short, regression="ct", autolag="AIC")
+    tiny = spread[:25]  # a smaller explicit maxlag keeps 10 residual degrees of freedom
+    _check_adf(nat.adf(tiny, maxlag=3), tiny, maxlag=3, autolag="AIC")
+
+
+@pytest.mark.parametrize(("n", "regression"), [(19, "c"), (20, "c"), (30, "c"), (33, "ct")])
+def test_adf_below_the_minimum_sample_is_the_same_value_error(n, regression):
+    x = np.cumsum(np.random.default_rng(n).standard_normal(n))
+    messages = []
+    for engine in (ref, nat):
+        with pytest.raises(ValueError, match="residual degrees of freedom") as info:
+            engine.adf(x, regression=regression)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    nat.adf(
+        np.cumsum(np.random.default_rng(0).standard_normal(31 if regression == "c" else 34)),
+        regression=regression,
+    )
 
 
 def test_pair_scan_equals_coint_on_all_190_pairs(native_scan, coint_190):

@@ -7,9 +7,10 @@ import pytest
 from scipy import special
 
 from lab.analytics import ou as reference
+from lab.analytics.ou import bertram_bracket
 from lab.backends.native import ou as native
 from lab.data import load_sp500, simulate_ou_pair
-from lab.kernels.ou import bertram_root, dawson
+from lab.kernels.ou import bertram_gap, bertram_root, dawson
 
 
 def _close(a, b, rel):
@@ -69,10 +70,29 @@ def test_dawson_kernel_matches_scipy():
 
 @pytest.mark.parametrize("c_hat", [1e-6, 1e-3, 0.1, 0.5, 1.0, 3.0, 10.0, 80.0])
 def test_bertram_root_solves_the_first_order_condition(c_hat):
-    u = bertram_root(c_hat)
+    u = bertram_root(c_hat, *bertram_bracket(c_hat))
     assert u > c_hat / 2
     # residual at rounding level (2u - c_hat cancels for large c_hat)
     assert abs(2 * u - c_hat - 2 * special.dawsn(u)) <= 1e-14 * max(1.0, c_hat)
+
+
+def test_a_numerically_zero_cost_is_the_same_value_error():
+    messages = set()
+    for engine in (reference, native):
+        with pytest.raises(ValueError, match="numerically zero") as info:
+            engine.optimal_thresholds(1.0, 0.0, 2.0, 5e-324)
+        messages.add(str(info.value))
+    assert len(messages) == 1
+
+
+@pytest.mark.parametrize("c_hat", [1e-12, 1e-9, 1e-6, 1e-3])
+def test_tiny_costs_give_the_asymptotic_band_on_both_engines(c_hat):
+    # 2 (u - D(u)) = 4u^3/3 - 8u^5/15 + ...: the root is (3 c / 4)^(1/3) to leading order
+    lead = (0.75 * c_hat) ** (1 / 3)
+    assert bertram_gap(lead) == pytest.approx(c_hat, rel=max(1e-15, lead**2))
+    for engine in (reference, native):
+        band = engine.optimal_thresholds(1.0, 0.0, 1.0, c_hat).band
+        assert band == pytest.approx(lead, rel=max(1e-12, 2 * lead**2))
 
 
 @pytest.mark.parametrize(

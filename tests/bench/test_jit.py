@@ -11,15 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lab.analytics.registry import core_functions
 from lab.backends import get_backend
 from lab.bench import jit
 from lab.bench.report import captions, to_markdown, to_text
 from lab.bench.runner import plan_suite, run_suite
 from lab.bench.workloads import (
-    ISSUE2_CORE,
-    ISSUE3_CORE,
+    CORE_FUNCTIONS,
     JIT_COLD_RUNS,
-    JIT_FUNCTIONS,
     JIT_ROWS,
     JIT_WARM_RUNS,
     WORKLOADS,
@@ -47,7 +46,7 @@ def test_check_functions_accepts_only_analytics_workloads():
 
 
 def test_compile_rows_run_once_on_native_at_one_size():
-    assert JIT_FUNCTIONS == ISSUE2_CORE + ISSUE3_CORE
+    assert CORE_FUNCTIONS == core_functions() and len(CORE_FUNCTIONS) == 8
     for name in JIT_ROWS:
         w = WORKLOADS[name]
         assert (w.kind, w.fixed_backend, w.self_timed, w.warmup) == ("jit", "native", True, 0)

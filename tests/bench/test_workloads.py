@@ -5,23 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lab.analytics.workloads import n_assets_for_pairs
 from lab.backends import get_backend
 from lab.bench.runner import run_suite
 from lab.bench.workloads import (
     ANALYTICS,
+    CORE_FUNCTIONS,
     GRPC_ROWS,
-    ISSUE2_CORE,
-    ISSUE3_CORE,
     WORKLOADS,
     get_workload,
-    n_assets_for_pairs,
 )
 
 
 def test_every_analytics_workload_names_a_backend_method():
     from lab.analytics import FUNCTIONS
 
-    assert set(ISSUE2_CORE) | set(ISSUE3_CORE) <= set(ANALYTICS)
+    assert set(CORE_FUNCTIONS) <= set(ANALYTICS)
     for name in ANALYTICS:
         assert WORKLOADS[name].function in FUNCTIONS
     assert {WORKLOADS[n].kind for n in GRPC_ROWS} == {"grpc"}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from components.serve import _origins
 from lab.bench.ui import ServedApp
 from tests._process import alive
@@ -20,7 +18,6 @@ def _wait_dead(pid: int, timeout: float = 10.0) -> bool:
     return False
 
 
-@pytest.mark.slow
 def test_serve_starts_and_stops_its_embedded_server():
     app = ServedApp(grpc="embedded")
     try:
@@ -36,7 +33,6 @@ def test_serve_starts_and_stops_its_embedded_server():
     assert not alive(state["grpc_pid"])
 
 
-@pytest.mark.slow
 def test_serve_without_grpc_starts_no_server():
     with ServedApp(grpc="none") as app:
         assert app.state["grpc_address"] is None and app.state["grpc_pid"] is None

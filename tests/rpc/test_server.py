@@ -14,10 +14,11 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from lab import analytics
+from lab.analytics import chunking
 from lab.analytics.backtest import PairParams
 from lab.backends import native
 from lab.cli import build_parser
-from lab.rpc import chunks, codec
+from lab.rpc import codec
 from lab.rpc import server as rpc_server
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
@@ -392,7 +393,7 @@ def test_pair_scan_stream_reports_progress_and_equals_native(server):
     assert progress[0].done == 0 and progress[-1].done == total
     assert all(p.total == total and p.unit == "pairs" for p in progress)
     assert [p.done for p in progress] == sorted(p.done for p in progress)
-    assert len(progress) == 1 + chunks.TARGET_CHUNKS  # 15 pairs in 8 chunks
+    assert len(progress) == 1 + chunking.TARGET_CHUNKS  # 15 pairs in 8 chunks
     expected = native.pair_scan(prices)
     np.testing.assert_array_equal(result.pairs, expected.pairs)
     np.testing.assert_allclose(result.pvalue, expected.pvalue, rtol=1e-10, atol=1e-12)

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from lab.analytics.ou import (
     OUFit,
+    bertram_bracket,
     cara_position,
     check_ar_coefficient,
     check_positive,
@@ -52,8 +55,8 @@ def ou_fit(x, dt=1.0):
         se(theta)^2 = v / (1 - a)^2 (1/n + (m0 - theta)^2 / S00)
         se(sigma)^2 = (d sigma / d a)^2 v / S00 + (sigma / 2v)^2 2 v^2 / n
 
-    Agrees with the reference (numerical optimisation) within 1e-9 relative on the estimates
-    and the log-likelihood and 1e-7 relative on the standard errors.
+    Agrees with the reference (numerical optimisation) within 1e-6 relative on the estimates
+    and the log-likelihood and 1e-4 relative on the standard errors (see the registry).
     """
     arr = check_series(x)
     dt = check_positive(dt=dt)["dt"]
@@ -62,7 +65,7 @@ def ou_fit(x, dt=1.0):
         raise ValueError("x is constant (or constant but for its last value): nothing to fit")
     a = s01 / s00
     check_ar_coefficient(a, dt)
-    check_residuals(rss, s11)
+    check_residuals(rss, float(np.sum((arr - arr.mean()) ** 2)))
     v = rss / n
     log_a = math.log(a)
     one_minus_a2 = -math.expm1(2.0 * log_a)
@@ -112,5 +115,6 @@ def optimal_thresholds(kappa, theta, sigma, cost):
     """
     kappa, theta, sigma, cost = check_threshold_inputs(kappa, theta, sigma, cost)
     k = math.sqrt(kappa) / sigma
-    u = bertram_root(k * cost)
+    c_hat = k * cost
+    u = bertram_root(c_hat, *bertram_bracket(c_hat))
     return thresholds_from_band(u / k, kappa, theta, sigma, cost)

@@ -14,9 +14,12 @@ set-up functions live there); only the solvers differ:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from lab.analytics.portfolio import (
+    SPARSE_GAP_TOL,
     Frontier,
     MultiPeriodResult,
     PortfolioResult,
@@ -40,8 +43,9 @@ from lab.kernels.portfolio import (
     risk_parity_newton,
 )
 
-CD_TOL = 1e-13
-"""Relative change of the largest weight at which coordinate descent stops."""
+CD_TOL = SPARSE_GAP_TOL
+"""Coordinate descent stops when the duality gap is at most this fraction of ``y'y/T`` (the
+reference's scikit-learn ``tol``)."""
 
 CD_MAX_SWEEPS = 1_000_000
 """Sweep cap of coordinate descent."""
@@ -129,11 +133,18 @@ def sparse_portfolio(
     t = design.X.shape[0]
     gram = design.X.T @ design.X / t
     xty = design.X.T @ design.y / t
-    w, sweeps = enet_cd_gram(
-        gram, xty, design.penalty, design.l1_ratio, bool(positive), CD_TOL, CD_MAX_SWEEPS
+    yy = float(design.y @ design.y) / t
+    w, sweeps, gap = enet_cd_gram(
+        gram, xty, yy, design.penalty, design.l1_ratio, bool(positive), CD_TOL, CD_MAX_SWEEPS
     )
     if sweeps >= CD_MAX_SWEEPS:
-        raise RuntimeError("sparse_portfolio: coordinate descent did not converge")
+        # as scikit-learn: the best iterate, with a warning naming the certificate reached
+        warnings.warn(
+            f"sparse_portfolio: coordinate descent stopped after {sweeps} sweeps with duality "
+            f"gap {gap:.3g} (target {CD_TOL * yy:.3g})",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return sparse_result(design, w, method)
 
 

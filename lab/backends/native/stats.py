@@ -28,7 +28,7 @@ from lab.analytics.stats import (
     check_rolling_input,
     hurst_fit,
     hurst_lags,
-    zscore_from,
+    rolling_result,
 )
 from lab.kernels import stats as kern
 
@@ -69,7 +69,7 @@ def rolling_stats(x: Any, window: int) -> RollingStats:
         mean, std = mean[0], std[0]
     else:
         mean, std = np.ascontiguousarray(mean.T), np.ascontiguousarray(std.T)
-    return RollingStats(mean=mean, std=std, zscore=zscore_from(arr, mean, std))
+    return rolling_result(arr, mean, std)
 
 
 def pca(returns: Any, n_components: int = 3) -> PCAResult:

@@ -1,0 +1,1 @@
+"""Testing helpers shipped with ArbLab: hypothesis strategies of valid analytics inputs."""
