@@ -606,6 +606,41 @@ def backtest_result(
     )
 
 
+def returns_agreement(got: BacktestResult, want: BacktestResult) -> list[str]:
+    """Whether two backtests' period returns agree as far as their equity curves determine them.
+
+    ``returns[t] = equity[t] / equity[t-1] - 1`` is derived from the equity by the shared
+    :func:`backtest_result`; where the equity passes near zero (a fixed-notional strategy that
+    lost its capital) a return is the ratio of two tiny numbers, and a rounding of the equity
+    moves it arbitrarily. So each result's returns must be its own equity's, exactly, and the
+    two must agree within what the equity tolerance (1e-10 relative, 1e-12 of the largest
+    equity) allows for that ratio.
+    """
+    problems = []
+    for label, res in (("engine", got), ("reference", want)):
+        previous = np.concatenate([[CAPITAL], res.equity[:-1]])
+        own = res.equity / previous - 1.0
+        if not np.array_equal(own, res.returns, equal_nan=True):
+            problems.append(f"returns: the {label}'s returns are not its equity's")
+    # the equity tolerance of the registry (1e-10 relative, 1e-12 of its largest value),
+    # carried through r = e[t] / e[t-1] - 1 to first order
+    previous = np.concatenate([[CAPITAL], want.equity[:-1]])
+    floor = 1e-12 * float(np.nanmax(np.abs(want.equity)))
+    err_e = 1e-10 * np.abs(want.equity) + floor
+    err_prev = 1e-10 * np.abs(previous) + floor
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limit = (err_e + np.abs(1.0 + want.returns) * err_prev) / np.abs(previous)
+    diff = np.abs(got.returns - want.returns)
+    bad = ~(diff <= limit) & ~(np.isnan(got.returns) & np.isnan(want.returns))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        problems.append(
+            f"returns[{k}]: {got.returns[k]!r} != {want.returns[k]!r} beyond what the equity "
+            f"tolerance allows ({limit[k]:g})"
+        )
+    return problems
+
+
 # --------------------------------------------------------------------------------------------
 # reference engine
 

@@ -562,11 +562,15 @@ _ANALYTICS: tuple[Analytic, ...] = (
         Tolerance(
             FieldTol(rtol=1e-10, atol=1e-12, scaled=True),
             {
-                "zscore": FieldTol(rtol=0.0, atol=1e-9),
+                # z is on the nine-decimal grid (Z_DECIMALS): two engines whose z differ by a
+                # rounding can land one grid step apart
+                "zscore": FieldTol(rtol=0.0, atol=1.5 / backtest.Z_DECIMALS),
                 "costs": FieldTol(rtol=1e-10, atol=1e-18),
                 "metrics": FieldTol(rtol=1e-9, atol=1e-12),
                 "trades.pnl": FieldTol(rtol=1e-9, atol=1e-9),
             },
+            skip=("returns",),
+            check=lambda got, want, args, kwargs: backtest.returns_agreement(got, want),
         ),
         lambda: (wl.example_pair_series() + (_pair_params(lookback=30),), {}),
         lambda st: st.backtest_calls(),

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from lab.analytics.ou import u_minus_dawson_series
 from lab.kernels._jit import kernel
 
 
@@ -87,19 +88,17 @@ def dawson(u: float) -> float:
     return value if u > 0 else -value
 
 
+u_minus_dawson_series_kernel = kernel(u_minus_dawson_series)
+"""The reference's series for ``u - D(u)`` (:func:`lab.analytics.ou.u_minus_dawson_series`),
+compiled: one formula for both engines below ``u = 0.5``."""
+
+
 @kernel
 def bertram_gap(u: float) -> float:
     """``2 (u - D(u))`` for ``u >= 0``: the series of ``u - D(u)`` below ``u = 0.5`` (no
     cancellation), ``2 (u - dawson(u))`` above; as :func:`lab.analytics.ou.bertram_gap`."""
     if u < 0.5:
-        term = 2.0 * u * u * u / 3.0
-        total = term
-        n = 1
-        while abs(term) > 1e-17 * abs(total):
-            term *= -2.0 * u * u / (2 * n + 3)
-            total += term
-            n += 1
-        return 2.0 * total
+        return 2.0 * u_minus_dawson_series_kernel(u)
     return 2.0 * (u - dawson(u))
 
 

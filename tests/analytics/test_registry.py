@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import pathlib
 
@@ -27,6 +28,13 @@ def test_functions_and_namespaces_are_derived_from_the_registry():
         assert inspect.signature(getattr(native, name)) == entry.signature
         assert entry.domain == entry.reference.__module__.rsplit(".", 1)[-1]
         assert entry.anchor and entry.result is not None
+
+
+def _with_native(entry, impl):
+    """``entry`` with ``impl`` as its native implementation."""
+    fake = dataclasses.replace(entry, native=None)
+    object.__setattr__(fake, "native_impl", lambda: impl)
+    return fake
 
 
 def test_native_defaults_come_from_the_reference():

@@ -8,8 +8,8 @@ equal the reference's within the registered tolerance. Where the reference raise
 the engine must raise the same ValueError (same message); any other exception on either side
 fails the test.
 
-The default example counts keep the suite within CI's budget; ``-m slow`` runs the same
-properties with many more examples.
+The default run draws a fixed (derandomized) set of examples, the same on every machine, sized
+for CI's budget; ``--run-slow`` runs the same properties on 300 fresh random examples each.
 """
 
 from __future__ import annotations
@@ -51,13 +51,14 @@ def check_same(name: str, engine_name: str, backend, args: tuple, kwargs: dict) 
         assert backend.last_engine == engine_name, backend.status
 
 
-def _property(name: str, engine_name: str, examples: int):
+def _property(name: str, engine_name: str, examples: int, derandomize: bool):
     analytic = REGISTRY[name]
     if analytic.slow_reference:
         examples = max(3, examples // 2)
 
     @settings(
         max_examples=examples,
+        derandomize=derandomize,
         deadline=None,
         suppress_health_check=[
             HealthCheck.too_slow,
@@ -79,13 +80,13 @@ CASES = [(name, engine) for name in REGISTRY for engine in ENGINES]
 
 @pytest.mark.parametrize(("name", "engine_name"), CASES)
 def test_engine_equals_reference_on_generated_inputs(engines, name, engine_name):
-    _property(name, engine_name, EXAMPLES[engine_name])(engines[engine_name])
+    _property(name, engine_name, EXAMPLES[engine_name], derandomize=True)(engines[engine_name])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "engine_name"), CASES)
 def test_engine_equals_reference_on_many_generated_inputs(engines, name, engine_name):
-    _property(name, engine_name, SLOW_EXAMPLES)(engines[engine_name])
+    _property(name, engine_name, SLOW_EXAMPLES, derandomize=False)(engines[engine_name])
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
