@@ -124,7 +124,8 @@ def risk_parity_newton(sigma, budget, y0, max_iter):
     Strictly convex with gradient ``Sigma y - b / y`` and Hessian ``Sigma + diag(b / y^2)``;
     its minimiser has ``y_i (Sigma y)_i = b_i``, so ``w = y / sum(y)`` has risk contributions
     proportional to ``b``. Steps are halved until ``y`` stays positive and the Armijo condition
-    holds (Boyd and Vandenberghe 2004, Algorithm 9.5). The stopping test is relative: iteration
+    holds (Boyd and Vandenberghe 2004, Algorithm 9.5), except once the decrement is below the
+    rounding of ``f``, where the full step is taken. The stopping test is relative: iteration
     stops once the full Newton step changes no ``y_i`` by more than :data:`RP_STEP_RTOL` of its
     value (or the squared decrement ``-g'd`` is exactly 0). Quadratic convergence makes the next
     step smaller than rounding, so the weights are then exact to machine precision; an
@@ -160,7 +161,21 @@ def risk_parity_newton(sigma, budget, y0, max_iter):
         for i in range(n):
             f0 -= budget[i] * math.log(y[i])
         t = 1.0
+        # near the minimiser the decrease dec/2 is below the rounding of f, so Armijo's test
+        # would fail by rounding alone: take the full step there (the quadratically convergent
+        # phase, where exact arithmetic always accepts t = 1), keeping y positive
+        pure = dec <= 1e-10 * max(1.0, abs(f0))
         for _ in range(60):
+            if pure:
+                ok = True
+                for i in range(n):
+                    if y[i] + t * d[i] <= 0.0:
+                        ok = False
+                        break
+                if ok:
+                    break
+                t *= 0.5
+                continue
             ok = True
             for i in range(n):
                 if y[i] + t * d[i] <= 0.0:

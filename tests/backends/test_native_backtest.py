@@ -213,3 +213,16 @@ def test_native_raises_the_reference_errors(call):
     with pytest.raises(ValueError) as nat_err:
         call(native, y, x)
     assert str(nat_err.value) == str(ref_err.value)
+
+
+def test_static_hedge_with_equal_opening_closes_equals_the_reference():
+    # WMT opens the bundled dataset with two equal closes: the expanding variance is 0 there
+    from lab.analytics.registry import REGISTRY
+    from lab.data import load_sp500
+
+    px = load_sp500()
+    assert px["WMT"].iloc[0] == px["WMT"].iloc[1]
+    args = (px["KO"], px["WMT"], PairParams())
+    got, want = native.backtest_pairs(*args), reference.backtest_pairs(*args)
+    assert not REGISTRY["backtest_pairs"].tolerance.problems(got, want, args, {})
+    assert np.isnan(got.hedge_ratio[1]) and np.isfinite(got.hedge_ratio[-1])

@@ -165,3 +165,22 @@ def test_native_bad_input_matches_reference(returns):
             ref.optimize_portfolio(returns, method, **kwargs)
         with pytest.raises(ValueError, match=re.escape(str(expected.value))):
             nat.optimize_portfolio(returns, method, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("window", "columns", "cov"),
+    [(("1996", "2000"), 15, "sample"), (("1992", "1994"), 20, "ledoit_wolf")],
+)
+def test_risk_parity_converges_where_the_absolute_test_could_not(window, columns, cov):
+    # the universe (absolute decrement test never reached) and one where Armijo's test
+    # failed by rounding alone near the optimum
+    from lab.analytics import optimize_portfolio
+    from lab.backends import native as native_engine
+    from lab.data import load_sp500
+
+    r = load_sp500().loc[window[0] : window[1]].iloc[:, :columns].pct_change().dropna()
+    got = native_engine.optimize_portfolio(r, "risk_parity", cov=cov)
+    want = optimize_portfolio(r, "risk_parity", cov=cov)
+    np.testing.assert_allclose(got.weights, want.weights, atol=WEIGHT_TOL)
+    rc = got.risk_contributions
+    np.testing.assert_allclose(rc, rc.mean(), rtol=1e-9)
