@@ -14,6 +14,8 @@ for CI's budget; ``--run-slow`` runs the same properties on 300 fresh random exa
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -26,7 +28,8 @@ ENGINES = ("native", "grpc", "dask")
 EXAMPLES = {"native": 30, "grpc": 8, "dask": 5}
 """Default hypothesis examples per analytic and engine (halved for slow references)."""
 
-SLOW_EXAMPLES = 300
+SLOW_EXAMPLES = int(os.environ.get("ARBLAB_SLOW_EXAMPLES", "300"))
+"""Examples per analytic and engine of the ``--run-slow`` variant."""
 
 
 @pytest.fixture(scope="module")
