@@ -25,6 +25,13 @@ from lab.analytics.orderbook import (
     simulate_lob,
 )
 from lab.analytics.ou import cara_position, optimal_thresholds, ou_fit
+from lab.analytics.overfitting import (
+    PBOResult,
+    deflated_sharpe,
+    pbo,
+    probabilistic_sharpe,
+    sharpe_se,
+)
 from lab.analytics.portfolio import (
     efficient_frontier,
     multi_period,
@@ -69,6 +76,11 @@ FUNCTIONS: tuple[str, ...] = (
     "lob_metrics",
     "simulate_lob",
     "ob_replay",
+    # overfitting-aware statistics
+    "sharpe_se",
+    "probabilistic_sharpe",
+    "deflated_sharpe",
+    "pbo",
 )
 """Names of the public analytics functions; each is a method of every backend."""
 
@@ -79,6 +91,7 @@ __all__ = [
     "LOBEvents",
     "OptionStrategy",
     "OrderBook",
+    "PBOResult",
     "PairParams",
     "SequenceGapError",
     "strategy_preset",

@@ -73,6 +73,8 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from lab.analytics.overfitting import dsr_from_moments, path_returns, sharpe_moments
+
 PERIODS_PER_YEAR = 252
 """Periods per year used to annualise (daily data)."""
 
@@ -296,7 +298,8 @@ class BacktestResult:
 
 @dataclass(frozen=True)
 class SweepResult:
-    """A metric over a ``lookback`` x ``entry_z`` grid.
+    """A metric over a ``lookback`` x ``entry_z`` grid, with what is needed to deflate the
+    best cell's Sharpe ratio for the search that found it.
 
     Attributes
     ----------
@@ -308,6 +311,16 @@ class SweepResult:
         Key of :data:`METRIC_NAMES`.
     sample : str
         ``"out"`` (out-of-sample, the default) or ``"in"``.
+    cell_sharpe, cell_skew, cell_kurtosis : ndarray, shape (L, E)
+        Per-period (not annualised) Sharpe ratio, skewness and non-excess kurtosis of each
+        cell's period returns in the swept segment
+        (:func:`lab.analytics.overfitting.sharpe_moments`; NaN without variation).
+    n_obs : int
+        Number of returns in the swept segment.
+
+    The derived :attr:`n_trials`, :attr:`best_cell`, :attr:`sr_variance` and :attr:`best_dsr`
+    state how honest the best cell is: picking the best of ``n_trials`` cells, even out of
+    sample, is itself a selection that the Deflated Sharpe Ratio corrects for.
     """
 
     lookbacks: np.ndarray
@@ -315,6 +328,65 @@ class SweepResult:
     values: np.ndarray
     metric: str
     sample: str
+    cell_sharpe: np.ndarray
+    cell_skew: np.ndarray
+    cell_kurtosis: np.ndarray
+    n_obs: int
+
+    @property
+    def n_trials(self) -> int:
+        """Number of grid cells tried (every cell counts, also those that never traded)."""
+        return int(self.values.size)
+
+    @property
+    def best_cell(self) -> tuple[int, int] | None:
+        """``(i, j)`` of the cell with the highest per-period Sharpe ratio in the swept
+        segment (the selection the DSR deflates); None when no cell has one."""
+        finite = np.isfinite(self.cell_sharpe)
+        if not finite.any():
+            return None
+        flat = int(np.argmax(np.where(finite, self.cell_sharpe, -np.inf)))
+        i, j = np.unravel_index(flat, self.cell_sharpe.shape)
+        return int(i), int(j)
+
+    @property
+    def sr_variance(self) -> float:
+        """Variance (ddof=1) of the cells' finite per-period Sharpe ratios; 0 with fewer than
+        two."""
+        finite = self.cell_sharpe[np.isfinite(self.cell_sharpe)]
+        return float(np.var(finite, ddof=1)) if finite.size >= 2 else 0.0
+
+    @property
+    def best_dsr(self) -> float:
+        """Deflated Sharpe Ratio of :attr:`best_cell` for :attr:`n_trials` trials with
+        :attr:`sr_variance` (Bailey & Lopez de Prado 2014; see
+        :func:`lab.analytics.overfitting.dsr_from_moments`); NaN without a best cell."""
+        cell = self.best_cell
+        if cell is None:
+            return math.nan
+        return dsr_from_moments(
+            float(self.cell_sharpe[cell]),
+            self.n_obs,
+            float(self.cell_skew[cell]),
+            float(self.cell_kurtosis[cell]),
+            self.n_trials,
+            self.sr_variance,
+        )
+
+
+def stack_sweeps(parts: list[SweepResult]) -> SweepResult:
+    """One :class:`SweepResult` from parts computed on consecutive chunks of the lookback axis
+    (same entry_zs, metric, sample and segment, checked by the callers): the lookbacks and
+    every per-cell array are concatenated in order."""
+    first = parts[0]
+    return dataclasses.replace(
+        first,
+        lookbacks=np.concatenate([p.lookbacks for p in parts]),
+        **{
+            name: np.concatenate([getattr(p, name) for p in parts], axis=0)
+            for name in ("values", "cell_sharpe", "cell_skew", "cell_kurtosis")
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -759,14 +831,26 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
     params = resolve_params(params)
     check_metric(metric, sample)
     lookbacks, entry_zs = check_grid(grid, params)
-    check_pair(y, x, params, lookback=int(lookbacks.max()))
+    ya, _, n_train = check_pair(y, x, params, lookback=int(lookbacks.max()))
+    start, stop = (n_train, ya.shape[0]) if sample == "out" else (0, n_train)
     key = "out_of_sample" if sample == "out" else "in_sample"
-    values = np.empty((lookbacks.size, entry_zs.size))
+    shape = (lookbacks.size, entry_zs.size)
+    values = np.empty(shape)
+    moments = np.empty((*shape, 3))
     for i, lookback in enumerate(lookbacks):
         for j, entry_z in enumerate(entry_zs):
             point = dataclasses.replace(params, lookback=int(lookback), entry_z=float(entry_z))
             result = backtest_pairs(y, x, point)
             values[i, j] = getattr(result.metrics, key)[metric]
+            moments[i, j] = sharpe_moments(path_returns(result.equity, start, stop, CAPITAL))
     return SweepResult(
-        lookbacks=lookbacks, entry_zs=entry_zs, values=values, metric=metric, sample=sample
+        lookbacks=lookbacks,
+        entry_zs=entry_zs,
+        values=values,
+        metric=metric,
+        sample=sample,
+        cell_sharpe=moments[..., 0],
+        cell_skew=moments[..., 1],
+        cell_kurtosis=moments[..., 2],
+        n_obs=stop - start,
     )

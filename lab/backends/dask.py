@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lab.analytics.backtest import stack_sweeps
 from lab.backends.base import Backend
 
 SCATTER_MIN_BYTES = 64 * 1024
@@ -367,8 +368,4 @@ def merge_sweeps(parts: list[Any]) -> Any:
             or not np.array_equal(part.entry_zs, first.entry_zs)
         ):
             raise ValueError("sweep parts disagree on entry_zs, metric or sample")
-    return dataclasses.replace(
-        first,
-        lookbacks=np.concatenate([p.lookbacks for p in parts]),
-        values=np.concatenate([p.values for p in parts], axis=0),
-    )
+    return stack_sweeps(parts)

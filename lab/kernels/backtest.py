@@ -21,6 +21,7 @@ from numba import prange
 from numba.extending import overload
 
 from lab.analytics.backtest import metric_values, running_max
+from lab.kernels.overfitting import path_returns_kernel, sharpe_moments_kernel
 
 
 @overload(running_max)
@@ -341,10 +342,13 @@ def sweep_grid(
     stop: int,
     metric_index: int,
     values: np.ndarray,
+    moments: np.ndarray,
 ) -> None:
     """Backtest every grid point ``k`` (signals ``z[signal_row[k]]``, threshold ``entry_zs[k]``)
     in parallel and store metric ``metric_index`` of rows ``start .. stop - 1`` in
-    ``values[k]``, using the shared metrics function compiled as :data:`metric_values_kernel`."""
+    ``values[k]``, using the shared metrics function compiled as :data:`metric_values_kernel`,
+    and the per-period Sharpe ratio, skewness and kurtosis of those rows' returns in
+    ``moments[k]`` (the shared :func:`lab.analytics.overfitting.sharpe_moments`)."""
     for k in prange(signal_row.shape[0]):
         (equity, positions, _sy, _sx, costs, traded,
          tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
@@ -364,3 +368,4 @@ def sweep_grid(
             stop,
         )
         values[k] = metrics[metric_index]
+        moments[k] = sharpe_moments_kernel(path_returns_kernel(equity, start, stop, capital))

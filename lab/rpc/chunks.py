@@ -14,13 +14,14 @@ a call that cannot be split (fewer items than two chunks) is one chunk.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from lab.analytics.backtest import stack_sweeps
 
 TARGET_CHUNKS = 8
 """Number of chunks a splittable call is cut into (fewer when it has fewer items)."""
@@ -136,11 +137,7 @@ def merge_sweeps(parts: list[Any]) -> Any:
             first.sample,
         ):
             raise RuntimeError("sweep chunks disagree on entry_zs, metric or sample")
-    return dataclasses.replace(
-        first,
-        lookbacks=np.concatenate([p.lookbacks for p in parts]),
-        values=np.concatenate([p.values for p in parts], axis=0),
-    )
+    return stack_sweeps(parts)
 
 
 PLANNERS: dict[str, Callable[..., Plan]] = {"pair_scan": plan_pair_scan, "sweep": plan_sweep}

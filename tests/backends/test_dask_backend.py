@@ -83,6 +83,10 @@ def _calls() -> dict[str, tuple[tuple, dict]]:
         "lob_metrics": ((book,), {"depth": 3}),
         "simulate_lob": ((500,), {"seed": 6}),
         "ob_replay": ((events,), {"every": 100}),
+        "sharpe_se": ((returns[:, 0],), {}),
+        "probabilistic_sharpe": ((returns[:, 0],), {"sr_benchmark": 0.02}),
+        "deflated_sharpe": ((returns[:, 1], 12, 0.003), {}),
+        "pbo": ((returns,), {"n_splits": 6}),
     }
 
 

@@ -121,6 +121,10 @@ EXAMPLES = {  # function -> () -> (args, kwargs) of one representative call
     ),
     "simulate_lob": lambda: ((300,), {"seed": 4}),
     "ob_replay": lambda: ((analytics.simulate_lob(400, seed=3),), {"depth": 3}),
+    "sharpe_se": lambda: ((DATA.logret.iloc[:, 0].to_numpy(),), {}),
+    "probabilistic_sharpe": lambda: ((DATA.logret.iloc[:, 0],), {"sr_benchmark": 0.01}),
+    "deflated_sharpe": lambda: ((DATA.logret.iloc[:, 1].to_numpy(), 24, 0.002), {}),
+    "pbo": lambda: ((DATA.logret.to_numpy(),), {"n_splits": 8}),
 }
 
 

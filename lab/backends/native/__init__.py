@@ -7,6 +7,12 @@ from lab.backends.native.cointegration import adf, engle_granger, johansen, pair
 from lab.backends.native.options import bs_greeks, bs_price, implied_vol, strategy_payoff
 from lab.backends.native.orderbook import lob_metrics, ob_replay, simulate_lob
 from lab.backends.native.ou import cara_position, optimal_thresholds, ou_fit
+from lab.backends.native.overfitting import (
+    deflated_sharpe,
+    pbo,
+    probabilistic_sharpe,
+    sharpe_se,
+)
 from lab.backends.native.portfolio import (
     efficient_frontier,
     multi_period,
@@ -22,6 +28,7 @@ __all__ = [
     "bs_greeks",
     "bs_price",
     "cara_position",
+    "deflated_sharpe",
     "correlation",
     "covariance",
     "efficient_frontier",
@@ -37,8 +44,11 @@ __all__ = [
     "optimize_portfolio",
     "ou_fit",
     "pair_scan",
+    "pbo",
     "pca",
+    "probabilistic_sharpe",
     "rolling_stats",
+    "sharpe_se",
     "simulate_lob",
     "sparse_portfolio",
     "strategy_payoff",

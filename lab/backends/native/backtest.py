@@ -101,6 +101,7 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
     stop_z, has_stop = _stop(params)
     start, stop = (n_train, rows) if sample == "out" else (0, n_train)
     values = np.empty(n_l * n_e)
+    moments = np.empty((n_l * n_e, 3))
     sweep_grid(
         y,
         x,
@@ -117,11 +118,17 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
         stop,
         METRIC_NAMES.index(metric),
         values,
+        moments,
     )
+    moments = moments.reshape(n_l, n_e, 3)
     return SweepResult(
         lookbacks=lookbacks,
         entry_zs=entry_zs,
         values=values.reshape(n_l, n_e),
         metric=metric,
         sample=sample,
+        cell_sharpe=moments[..., 0].copy(),
+        cell_skew=moments[..., 1].copy(),
+        cell_kurtosis=moments[..., 2].copy(),
+        n_obs=stop - start,
     )

@@ -595,3 +595,35 @@ class ObReplayRequest(_message.Message):
     every: Value
     on_gap: Value
     def __init__(self, events: _Optional[_Union[Value, _Mapping]] = ..., depth: _Optional[_Union[Value, _Mapping]] = ..., every: _Optional[_Union[Value, _Mapping]] = ..., on_gap: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class SharpeSeRequest(_message.Message):
+    __slots__ = ("returns",)
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    returns: Value
+    def __init__(self, returns: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class ProbabilisticSharpeRequest(_message.Message):
+    __slots__ = ("returns", "sr_benchmark")
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    SR_BENCHMARK_FIELD_NUMBER: _ClassVar[int]
+    returns: Value
+    sr_benchmark: Value
+    def __init__(self, returns: _Optional[_Union[Value, _Mapping]] = ..., sr_benchmark: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class DeflatedSharpeRequest(_message.Message):
+    __slots__ = ("returns", "n_trials", "sr_variance")
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    N_TRIALS_FIELD_NUMBER: _ClassVar[int]
+    SR_VARIANCE_FIELD_NUMBER: _ClassVar[int]
+    returns: Value
+    n_trials: Value
+    sr_variance: Value
+    def __init__(self, returns: _Optional[_Union[Value, _Mapping]] = ..., n_trials: _Optional[_Union[Value, _Mapping]] = ..., sr_variance: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class PboRequest(_message.Message):
+    __slots__ = ("returns_matrix", "n_splits")
+    RETURNS_MATRIX_FIELD_NUMBER: _ClassVar[int]
+    N_SPLITS_FIELD_NUMBER: _ClassVar[int]
+    returns_matrix: Value
+    n_splits: Value
+    def __init__(self, returns_matrix: _Optional[_Union[Value, _Mapping]] = ..., n_splits: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
