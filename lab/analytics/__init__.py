@@ -40,6 +40,7 @@ from lab.analytics.portfolio import (
 )
 from lab.analytics.regimes import HMMParams, hmm_fit
 from lab.analytics.stats import correlation, covariance, hurst, pca, rolling_stats
+from lab.analytics.walkforward import WalkForwardResult, walk_forward
 
 FUNCTIONS: tuple[str, ...] = (
     # statistics
@@ -81,6 +82,8 @@ FUNCTIONS: tuple[str, ...] = (
     "probabilistic_sharpe",
     "deflated_sharpe",
     "pbo",
+    # walk-forward evaluation
+    "walk_forward",
 )
 """Names of the public analytics functions; each is a method of every backend."""
 
@@ -94,6 +97,7 @@ __all__ = [
     "PBOResult",
     "PairParams",
     "SequenceGapError",
+    "WalkForwardResult",
     "strategy_preset",
     *FUNCTIONS,
 ]

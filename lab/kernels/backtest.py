@@ -369,3 +369,51 @@ def sweep_grid(
         )
         values[k] = metrics[metric_index]
         moments[k] = sharpe_moments_kernel(path_returns_kernel(equity, start, stop, capital))
+
+
+@numba.njit(cache=True, parallel=True)
+def fold_grid(
+    y: np.ndarray,
+    x: np.ndarray,
+    z: np.ndarray,
+    beta: np.ndarray,
+    signal_row: np.ndarray,
+    entry_zs: np.ndarray,
+    exit_z: float,
+    stop_z: float,
+    has_stop: bool,
+    rate: float,
+    capital: float,
+    n_train: int,
+    metric_index: int,
+    train_metric: np.ndarray,
+    returns: np.ndarray,
+    positions: np.ndarray,
+) -> None:
+    """One walk-forward fold: backtest every cell ``k`` (as :func:`sweep_grid`) in parallel,
+    store metric ``metric_index`` of the training rows ``0 .. n_train - 1`` in
+    ``train_metric[k]`` and the test rows' returns and positions in ``returns[k]`` and
+    ``positions[k]`` (length ``T - n_train``)."""
+    rows = y.shape[0]
+    for k in prange(signal_row.shape[0]):
+        (equity, pos, _sy, _sx, costs, traded,
+         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
+            y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
+            exit_z, stop_z, has_stop, rate, capital,
+        )  # fmt: skip
+        metrics = metric_values_kernel(
+            equity,
+            costs,
+            traded,
+            pos,
+            tr_entry,
+            tr_closed,
+            tr_pnl,
+            tr_exit - tr_entry,
+            0,
+            n_train,
+        )
+        train_metric[k] = metrics[metric_index]
+        for t in range(n_train, rows):
+            returns[k, t - n_train] = equity[t] / equity[t - 1] - 1.0
+            positions[k, t - n_train] = pos[t]

@@ -87,6 +87,10 @@ def _calls() -> dict[str, tuple[tuple, dict]]:
         "probabilistic_sharpe": ((returns[:, 0],), {"sr_benchmark": 0.02}),
         "deflated_sharpe": ((returns[:, 1], 12, 0.003), {}),
         "pbo": ((returns,), {"n_splits": 6}),
+        "walk_forward": (
+            (y, x),
+            {"grid": {"lookback": [20, 30], "entry_z": [1.5, 2.0]}, "train": 200, "test": 100},
+        ),
     }
 
 

@@ -125,6 +125,10 @@ EXAMPLES = {  # function -> () -> (args, kwargs) of one representative call
     "probabilistic_sharpe": lambda: ((DATA.logret.iloc[:, 0],), {"sr_benchmark": 0.01}),
     "deflated_sharpe": lambda: ((DATA.logret.iloc[:, 1].to_numpy(), 24, 0.002), {}),
     "pbo": lambda: ((DATA.logret.to_numpy(),), {"n_splits": 8}),
+    "walk_forward": lambda: (
+        (Y.to_numpy(), X.to_numpy()),
+        {"grid": {"lookback": [20, 40], "entry_z": [1.5, 2.0]}, "train": 300, "test": 150},
+    ),
 }
 
 

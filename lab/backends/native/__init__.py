@@ -21,6 +21,7 @@ from lab.backends.native.portfolio import (
 )
 from lab.backends.native.regimes import hmm_fit
 from lab.backends.native.stats import correlation, covariance, hurst, pca, rolling_stats
+from lab.backends.native.walkforward import walk_forward
 
 __all__ = [
     "adf",
@@ -53,4 +54,5 @@ __all__ = [
     "sparse_portfolio",
     "strategy_payoff",
     "sweep",
+    "walk_forward",
 ]

@@ -627,3 +627,23 @@ class PboRequest(_message.Message):
     returns_matrix: Value
     n_splits: Value
     def __init__(self, returns_matrix: _Optional[_Union[Value, _Mapping]] = ..., n_splits: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class WalkForwardRequest(_message.Message):
+    __slots__ = ("y", "x", "params", "grid", "train", "test", "anchored", "metric")
+    Y_FIELD_NUMBER: _ClassVar[int]
+    X_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    GRID_FIELD_NUMBER: _ClassVar[int]
+    TRAIN_FIELD_NUMBER: _ClassVar[int]
+    TEST_FIELD_NUMBER: _ClassVar[int]
+    ANCHORED_FIELD_NUMBER: _ClassVar[int]
+    METRIC_FIELD_NUMBER: _ClassVar[int]
+    y: Value
+    x: Value
+    params: Value
+    grid: Value
+    train: Value
+    test: Value
+    anchored: Value
+    metric: Value
+    def __init__(self, y: _Optional[_Union[Value, _Mapping]] = ..., x: _Optional[_Union[Value, _Mapping]] = ..., params: _Optional[_Union[Value, _Mapping]] = ..., grid: _Optional[_Union[Value, _Mapping]] = ..., train: _Optional[_Union[Value, _Mapping]] = ..., test: _Optional[_Union[Value, _Mapping]] = ..., anchored: _Optional[_Union[Value, _Mapping]] = ..., metric: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...

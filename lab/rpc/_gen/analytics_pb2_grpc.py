@@ -214,6 +214,11 @@ class AnalyticsStub:
                 request_serializer=arblab_dot_v1_dot_analytics__pb2.PboRequest.SerializeToString,
                 response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
                 _registered_method=True)
+        self.WalkForward = channel.unary_unary(
+                '/arblab.v1.Analytics/WalkForward',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+                _registered_method=True)
 
 
 class AnalyticsServicer:
@@ -439,6 +444,12 @@ class AnalyticsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Pbo(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WalkForward(self, request, context):
         """@@generated rpcs end
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -626,6 +637,11 @@ def add_AnalyticsServicer_to_server(servicer, server):
             'Pbo': grpc.unary_unary_rpc_method_handler(
                     servicer.Pbo,
                     request_deserializer=arblab_dot_v1_dot_analytics__pb2.PboRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            ),
+            'WalkForward': grpc.unary_unary_rpc_method_handler(
+                    servicer.WalkForward,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.FromString,
                     response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
             ),
     }
@@ -1600,6 +1616,33 @@ class Analytics:
             target,
             '/arblab.v1.Analytics/Pbo',
             arblab_dot_v1_dot_analytics__pb2.PboRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WalkForward(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/WalkForward',
+            arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
             arblab_dot_v1_dot_analytics__pb2.Result.FromString,
             options,
             channel_credentials,
