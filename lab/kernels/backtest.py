@@ -20,7 +20,7 @@ import numpy as np
 from numba import prange
 from numba.extending import overload
 
-from lab.analytics.backtest import metric_values, running_max
+from lab.analytics.backtest import PERIODS_PER_YEAR, metric_values, running_max
 from lab.kernels.overfitting import path_returns_kernel, sharpe_moments_kernel
 
 
@@ -170,7 +170,7 @@ def pair_signals(
             z[t] = np.nan
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def simulate(
     y: np.ndarray,
     x: np.ndarray,
@@ -182,12 +182,20 @@ def simulate(
     has_stop: bool,
     rate: float,
     capital: float,
+    next_close: bool,
+    compounding: bool,
+    borrow_rate: float,
+    refuse_negative: bool,
 ):
-    """Run the position rules and the accounting.
+    """Run the position rules, the execution model and the accounting (the rules of
+    :func:`lab.analytics.backtest.backtest_pairs` and :class:`~lab.analytics.PairParams`:
+    ``next_close`` trades each decision at the next row's close, ``compounding`` sizes entries
+    by the account value, ``borrow_rate`` is the per-period fee on short notional and
+    ``refuse_negative`` skips entries whose hedge ratio is not positive).
 
-    Returns ``(equity, positions, shares_y, shares_x, costs, traded, tr_entry, tr_exit, tr_dir,
-    tr_pnl, tr_closed, tr_reason)``: six arrays of length ``T`` (one row per input row) and the
-    per-trade columns, cut to the number of trades (views of length-``T`` buffers).
+    Returns ``(equity, positions, shares_y, shares_x, costs, traded, borrow, negative,
+    tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason)``: eight arrays of length ``T``
+    and the per-trade columns, cut to the number of trades (views of length-``T`` buffers).
     """
     rows = y.shape[0]
     equity = np.empty(rows)
@@ -196,6 +204,8 @@ def simulate(
     shares_x = np.empty(rows)
     costs = np.empty(rows)
     traded = np.empty(rows)
+    borrow = np.zeros(rows)
+    negative = np.zeros(rows, dtype=np.bool_)
     tr_entry = np.empty(rows, dtype=np.int64)
     tr_exit = np.empty(rows, dtype=np.int64)
     tr_dir = np.empty(rows, dtype=np.int64)
@@ -204,9 +214,13 @@ def simulate(
     tr_reason = np.empty(rows, dtype=np.int64)
     value = capital
     position = 0
+    held = 0
     n_y = 0.0
     n_x = 0.0
     lock = 0
+    pending = 0
+    pending_beta = np.nan
+    pending_reason = 0
     trade_entry = -1
     trade_pnl = 0.0
     n_trades = 0
@@ -214,8 +228,13 @@ def simulate(
         if t > 0:
             pnl = n_y * (y[t] - y[t - 1]) + n_x * (x[t] - x[t - 1])
             value += pnl
-            if position != 0:
+            if held != 0:
                 trade_pnl += pnl
+            if borrow_rate > 0:
+                fee = borrow_rate * (max(-n_y, 0.0) * y[t - 1] + max(-n_x, 0.0) * x[t - 1])
+                borrow[t] = fee
+                value -= fee
+                trade_pnl -= fee
         zt = z[t]
         valid = not math.isnan(zt)
         if valid and abs(zt) < entry_z:
@@ -247,10 +266,26 @@ def simulate(
                 target = -1
             elif zt < -entry_z and inside_long and lock != 1:
                 target = 1
+        if target != 0 and target != position and not beta[t] > 0:
+            negative[t] = True
+            if refuse_negative:
+                target = 0
+        position = target
+        if next_close:
+            desired = pending
+            desired_beta = pending_beta
+            desired_reason = pending_reason
+            pending = target
+            pending_beta = beta[t]
+            pending_reason = reason
+        else:
+            desired = target
+            desired_beta = beta[t]
+            desired_reason = reason
         cost_t = 0.0
         traded_t = 0.0
-        if target != position:
-            if position != 0:
+        if desired != held:
+            if held != 0:
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
                 charge = rate * notional
                 cost_t += charge
@@ -258,35 +293,37 @@ def simulate(
                 trade_pnl -= charge
                 tr_entry[n_trades] = trade_entry
                 tr_exit[n_trades] = t
-                tr_dir[n_trades] = position
+                tr_dir[n_trades] = held
                 tr_pnl[n_trades] = trade_pnl
                 tr_closed[n_trades] = True
-                tr_reason[n_trades] = reason
+                tr_reason[n_trades] = desired_reason
                 n_trades += 1
                 n_y = 0.0
                 n_x = 0.0
-            if target != 0:
-                b = beta[t]
-                n_y = target * capital / (y[t] + abs(b) * x[t])
-                n_x = -b * n_y
+            gross = value if compounding else capital
+            if desired != 0 and gross > 0:
+                n_y = desired * gross / (y[t] + abs(desired_beta) * x[t])
+                n_x = -desired_beta * n_y
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
                 charge = rate * notional
                 cost_t += charge
                 traded_t += notional
                 trade_entry = t
                 trade_pnl = -charge
-            position = target
+                held = desired
+            else:
+                held = 0
         value -= cost_t
         costs[t] = cost_t
         traded[t] = traded_t
         equity[t] = value
-        positions[t] = position
+        positions[t] = held
         shares_y[t] = n_y
         shares_x[t] = n_x
-    if position != 0:
+    if held != 0:
         tr_entry[n_trades] = trade_entry
         tr_exit[n_trades] = rows - 1
-        tr_dir[n_trades] = position
+        tr_dir[n_trades] = held
         tr_pnl[n_trades] = trade_pnl
         tr_closed[n_trades] = False
         tr_reason[n_trades] = 0
@@ -299,6 +336,8 @@ def simulate(
         shares_x,
         costs,
         traded,
+        borrow,
+        negative,
         tr_entry[:n],
         tr_exit[:n],
         tr_dir[:n],
@@ -338,6 +377,7 @@ def sweep_grid(
     has_stop: bool,
     rate: float,
     capital: float,
+    execution: np.ndarray,
     start: int,
     stop: int,
     metric_index: int,
@@ -346,14 +386,16 @@ def sweep_grid(
 ) -> None:
     """Backtest every grid point ``k`` (signals ``z[signal_row[k]]``, threshold ``entry_zs[k]``)
     in parallel and store metric ``metric_index`` of rows ``start .. stop - 1`` in
-    ``values[k]``, using the shared metrics function compiled as :data:`metric_values_kernel`,
+    ``values[k]``, using the shared metrics function compiled as :data:`metric_values_kernel`
+    (``execution`` holds :func:`execution_options` of the parameters),
     and the per-period Sharpe ratio, skewness and kurtosis of those rows' returns in
     ``moments[k]`` (the shared :func:`lab.analytics.overfitting.sharpe_moments`)."""
     for k in prange(signal_row.shape[0]):
-        (equity, positions, _sy, _sx, costs, traded,
+        (equity, positions, _sy, _sx, costs, traded, _borrow, _negative,
          tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
+            execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
         )  # fmt: skip
         metrics = metric_values_kernel(
             equity,
@@ -384,6 +426,7 @@ def fold_grid(
     has_stop: bool,
     rate: float,
     capital: float,
+    execution: np.ndarray,
     n_train: int,
     metric_index: int,
     train_metric: np.ndarray,
@@ -396,10 +439,11 @@ def fold_grid(
     ``positions[k]`` (length ``T - n_train``)."""
     rows = y.shape[0]
     for k in prange(signal_row.shape[0]):
-        (equity, pos, _sy, _sx, costs, traded,
+        (equity, pos, _sy, _sx, costs, traded, _borrow, _negative,
          tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
+            execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
         )  # fmt: skip
         metrics = metric_values_kernel(
             equity,
@@ -417,3 +461,16 @@ def fold_grid(
         for t in range(n_train, rows):
             returns[k, t - n_train] = equity[t] / equity[t - 1] - 1.0
             positions[k, t - n_train] = pos[t]
+
+
+def execution_options(params) -> np.ndarray:
+    """``[next_close, compounding, borrow per period, refuse_negative]`` of a
+    :class:`~lab.analytics.PairParams`, as passed to the grid kernels."""
+    return np.array(
+        [
+            float(params.fill == "next_close"),
+            float(params.capital == "compounding"),
+            params.borrow_bps_per_year / 1e4 / PERIODS_PER_YEAR,
+            float(params.negative_hedge == "refuse"),
+        ]
+    )

@@ -10,7 +10,7 @@ import pandas as pd
 import param
 
 from lab.analytics import PairParams
-from lab.analytics.backtest import HEDGES, METRIC_NAMES
+from lab.analytics.backtest import CAPITALS, FILLS, HEDGES, METRIC_NAMES, NEGATIVE_HEDGES
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
 PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))
@@ -88,6 +88,28 @@ class PairModel(AnalysisModel):
         bounds=(0.05, 0.95),
         step=0.05,
         doc="Share of rows in-sample (from the start).",
+    )
+
+    fill = param.Selector(
+        default=_DEFAULTS.fill,
+        objects=list(FILLS),
+        doc="Execution: at the signal's close, or at the next close.",
+    )
+    capital = param.Selector(
+        default=_DEFAULTS.capital,
+        objects=list(CAPITALS),
+        doc="Entry notional: the initial capital (fixed) or the account value (compounding).",
+    )
+    borrow_bps_per_year = param.Number(
+        default=_DEFAULTS.borrow_bps_per_year,
+        bounds=(0.0, 2000.0),
+        step=5.0,
+        doc="Borrow fee on the short leg's notional, basis points per year.",
+    )
+    negative_hedge = param.Selector(
+        default=_DEFAULTS.negative_hedge,
+        objects=list(NEGATIVE_HEDGES),
+        doc="Entries with a hedge ratio <= 0 (both legs on one side): trade and flag, or refuse.",
     )
 
     sweep_lookbacks = param.Range(
@@ -244,6 +266,7 @@ class PairModel(AnalysisModel):
 
     @param.depends(
         *DATA_DEPENDENCIES, "y", "x", "exit_z", "stop_z", "cost_bps", "hedge", "train_fraction",
+        "fill", "capital", "borrow_bps_per_year", "negative_hedge",
         "sweep_lookbacks", "sweep_entry_zs", "sweep_steps", "sweep_metric", "sweep_sample",
     )  # fmt: skip
     def sweep(self):

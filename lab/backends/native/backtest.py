@@ -26,6 +26,7 @@ from lab.analytics.backtest import (
     resolve_params,
 )
 from lab.kernels.backtest import (
+    execution_options,
     metric_values_kernel,
     pair_signals,
     signals_grid,
@@ -59,10 +60,16 @@ def backtest_pairs(y, x, params=None):
     )
     stop_z, has_stop = _stop(params)
     rate = params.cost_bps / 1e4
-    equity, positions, shares_y, shares_x, costs, traded, *trade_columns = simulate(
-        y, x, z, beta, params.entry_z, params.exit_z, stop_z, has_stop, rate, CAPITAL
-    )
+    option = execution_options(params)
+    equity, positions, shares_y, shares_x, costs, traded, borrow, negative, *trade_columns = (
+        simulate(
+            y, x, z, beta, params.entry_z, params.exit_z, stop_z, has_stop, rate, CAPITAL,
+            option[0] > 0, option[1] > 0, option[2], option[3] > 0,
+        )
+    )  # fmt: skip
     return backtest_result(
+        y,
+        x,
         equity,
         positions,
         shares_y,
@@ -71,6 +78,8 @@ def backtest_pairs(y, x, params=None):
         beta,
         costs,
         traded,
+        borrow,
+        negative,
         make_trades(*trade_columns),
         n_train,
         compute=metric_values_kernel,
@@ -114,6 +123,7 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
         has_stop,
         params.cost_bps / 1e4,
         CAPITAL,
+        execution_options(params),
         start,
         stop,
         METRIC_NAMES.index(metric),

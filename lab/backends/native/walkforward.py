@@ -13,7 +13,7 @@ import numpy as np
 
 from lab.analytics.backtest import CAPITAL, VAR_S_TOL, VAR_X_TOL
 from lab.analytics.walkforward import FoldRuns, run_walk_forward
-from lab.kernels.backtest import fold_grid, signals_grid
+from lab.kernels.backtest import execution_options, fold_grid, signals_grid
 
 __all__ = ["walk_forward"]
 
@@ -42,6 +42,7 @@ def _native_fold(y, x, params, cells_l, cells_e, n_train, metric_index) -> FoldR
         has_stop,
         params.cost_bps / 1e4,
         CAPITAL,
+        execution_options(params),
         n_train,
         metric_index,
         train_metric,
