@@ -333,12 +333,18 @@ class PairScanRequest(_message.Message):
     def __init__(self, prices: _Optional[_Union[Value, _Mapping]] = ..., trend: _Optional[_Union[Value, _Mapping]] = ..., maxlag: _Optional[_Union[Value, _Mapping]] = ..., autolag: _Optional[_Union[Value, _Mapping]] = ..., pairs: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class OuFitRequest(_message.Message):
-    __slots__ = ("x", "dt")
+    __slots__ = ("x", "dt", "ci", "n_boot", "seed")
     X_FIELD_NUMBER: _ClassVar[int]
     DT_FIELD_NUMBER: _ClassVar[int]
+    CI_FIELD_NUMBER: _ClassVar[int]
+    N_BOOT_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
     x: Value
     dt: Value
-    def __init__(self, x: _Optional[_Union[Value, _Mapping]] = ..., dt: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+    ci: Value
+    n_boot: Value
+    seed: Value
+    def __init__(self, x: _Optional[_Union[Value, _Mapping]] = ..., dt: _Optional[_Union[Value, _Mapping]] = ..., ci: _Optional[_Union[Value, _Mapping]] = ..., n_boot: _Optional[_Union[Value, _Mapping]] = ..., seed: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class OptimalThresholdsRequest(_message.Message):
     __slots__ = ("kappa", "theta", "sigma", "cost")
