@@ -99,6 +99,9 @@ CAPITAL = 1.0
 """Initial capital and gross notional of every trade."""
 
 HEDGES = ("static", "rolling")
+"""Least-squares hedge-ratio methods."""
+
+HEDGE_METHODS = (*HEDGES, "kalman")
 """Hedge-ratio methods."""
 
 FILLS = ("close", "next_close")
@@ -106,6 +109,12 @@ FILLS = ("close", "next_close")
 
 CAPITALS = ("fixed", "compounding")
 """Gross notional of an entry: the initial capital, or the account value at the entry."""
+
+KALMAN_P0 = 100.0
+"""Initial state covariance ``P0 = KALMAN_P0 I`` of the Kalman hedge (state mean 0): a prior
+standard deviation of 10 on the intercept and the slope. (A much larger value makes the first
+updates ill-conditioned, since ``(1, x)`` is nearly collinear over a few rows, and the filter's
+early states then depend on rounding at the 1e-8 level.)"""
 
 NEGATIVE_HEDGES = ("trade", "refuse")
 """Entries where the hedge ratio is not positive (the pair would be long or short both legs):
@@ -195,7 +204,14 @@ class PairParams:
     cost_bps : float
         Cost in basis points of the traded notional, per leg, per transaction (>= 0).
     hedge : str
-        ``"static"`` (OLS on the training window) or ``"rolling"`` (OLS over ``lookback``).
+        ``"static"`` (OLS on the training window), ``"rolling"`` (OLS over ``lookback``) or
+        ``"kalman"`` (the filtered slope of :func:`kalman_hedge`).
+    kalman_q_alpha, kalman_q_beta : float
+        Kalman hedge: variances per period of the random-walk increments of the intercept
+        (price units squared) and of the slope (> 0; defaults 1e-4 and 1e-6).
+    kalman_r : float
+        Kalman hedge: observation noise variance of ``y`` (price units squared; > 0;
+        default 1).
     train_fraction : float
         Fraction of rows, from the start, in the in-sample (training) segment; in (0, 1).
     fill : str
@@ -226,6 +242,9 @@ class PairParams:
     capital: str = "fixed"
     borrow_bps_per_year: float = 0.0
     negative_hedge: str = "trade"
+    kalman_q_alpha: float = 1e-4
+    kalman_q_beta: float = 1e-6
+    kalman_r: float = 1.0
 
     def __post_init__(self) -> None:
         lookback = self.lookback
@@ -235,7 +254,16 @@ class PairParams:
             else:
                 raise ValueError(f"lookback must be an integer number of rows, got {lookback!r}")
         object.__setattr__(self, "lookback", int(lookback))
-        for name in ("entry_z", "exit_z", "cost_bps", "train_fraction", "borrow_bps_per_year"):
+        for name in (
+            "entry_z",
+            "exit_z",
+            "cost_bps",
+            "train_fraction",
+            "borrow_bps_per_year",
+            "kalman_q_alpha",
+            "kalman_q_beta",
+            "kalman_r",
+        ):
             value = getattr(self, name)
             try:
                 value = float(value)
@@ -253,13 +281,16 @@ class PairParams:
                 raise ValueError(f"stop_z must be finite or None, got {self.stop_z!r}")
             object.__setattr__(self, "stop_z", stop)
         for name, choices in (
-            ("hedge", HEDGES),
+            ("hedge", HEDGE_METHODS),
             ("fill", FILLS),
             ("capital", CAPITALS),
             ("negative_hedge", NEGATIVE_HEDGES),
         ):
             if getattr(self, name) not in choices:
                 raise ValueError(f"{name} must be one of {choices}, got {getattr(self, name)!r}")
+        for name in ("kalman_q_alpha", "kalman_q_beta", "kalman_r"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be > 0, got {getattr(self, name)}")
         if self.borrow_bps_per_year < 0:
             raise ValueError(f"borrow_bps_per_year must be >= 0, got {self.borrow_bps_per_year}")
         minimum = 3 if self.hedge == "rolling" else 2
@@ -759,6 +790,40 @@ def backtest_result(
 # reference engine
 
 
+def kalman_hedge(y, x, q_alpha: float, q_beta: float, r: float) -> tuple[np.ndarray, np.ndarray]:
+    """Filtered intercept and slope of ``y[t] = alpha[t] + beta[t] x[t] + e[t]`` (reference).
+
+    State space model: the state ``(alpha, beta)`` is a random walk with increments
+    ``N(0, diag(q_alpha, q_beta))``, the observation noise is ``e ~ N(0, r)``, and the state
+    before the first observation is ``N(0, KALMAN_P0 I)``. The Kalman filter's *filtered*
+    state ``E[(alpha[t], beta[t]) | y[0..t], x[0..t]]`` is returned (no smoothing, so no
+    look-ahead). This is statsmodels' ``MLEModel`` with a time-varying design ``(1, x[t])``,
+    identity transition and ``initialize_known(0, KALMAN_P0 I)``; the tests hold both
+    engines to it within 1e-8.
+
+    Parameters are in the units of :class:`PairParams` (``kalman_q_alpha``, ``kalman_q_beta``,
+    ``kalman_r``). Returns ``(alpha, beta)``, arrays of length T.
+    """
+    rows = y.shape[0]
+    state = np.zeros(2)
+    cov = np.eye(2) * KALMAN_P0
+    noise = np.diag([q_alpha, q_beta])
+    alpha = np.empty(rows)
+    beta = np.empty(rows)
+    for t in range(rows):
+        if t > 0:
+            cov = cov + noise
+        design = np.array([1.0, x[t]])
+        pz = cov @ design
+        f = design @ pz + r
+        gain = pz / f
+        state = state + gain * (y[t] - design @ state)
+        cov = cov - np.outer(gain, pz)
+        cov = (cov + cov.T) / 2.0
+        alpha[t], beta[t] = state
+    return alpha, beta
+
+
 def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
     """Hedge ratio and z-score (see the module docstring).
 
@@ -781,6 +846,9 @@ def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
         cov_xy = np.r_[pad, np.einsum("ij,ij->i", dx, dy) / (lookback - 1)]
         hedge_var_x = var_x
         beta = cov_xy / var_x
+    elif params.hedge == "kalman":
+        beta = kalman_hedge(y, x, params.kalman_q_alpha, params.kalman_q_beta, params.kalman_r)[1]
+        hedge_var_x = np.full(y.shape[0], np.inf)  # the filter is defined for any x
     else:
         xs = pd.Series(x - x[0])
         ys = pd.Series(y - y[0])

@@ -474,3 +474,90 @@ def execution_options(params) -> np.ndarray:
             float(params.negative_hedge == "refuse"),
         ]
     )
+
+
+@numba.njit(cache=True, nogil=True)
+def kalman_hedge_kernel(
+    y: np.ndarray, x: np.ndarray, q_alpha: float, q_beta: float, r: float, p0: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Filtered intercept and slope of the random-walk regression of
+    :func:`lab.analytics.backtest.kalman_hedge` (2 x 2 updates written out)."""
+    rows = y.shape[0]
+    alpha = np.empty(rows)
+    beta = np.empty(rows)
+    s0 = 0.0
+    s1 = 0.0
+    p00 = p0
+    p01 = 0.0
+    p11 = p0
+    for t in range(rows):
+        if t > 0:
+            p00 += q_alpha
+            p11 += q_beta
+        xt = x[t]
+        pz0 = p00 + p01 * xt
+        pz1 = p01 + p11 * xt
+        f = pz0 + xt * pz1 + r
+        k0 = pz0 / f
+        k1 = pz1 / f
+        v = y[t] - (s0 + s1 * xt)
+        s0 += k0 * v
+        s1 += k1 * v
+        n00 = p00 - k0 * pz0
+        n01 = p01 - 0.5 * (k0 * pz1 + k1 * pz0)
+        n11 = p11 - k1 * pz1
+        p00 = n00
+        p01 = n01
+        p11 = n11
+        alpha[t] = s0
+        beta[t] = s1
+    return alpha, beta
+
+
+@numba.njit(cache=True, nogil=True)
+def zscore_with_hedge(
+    y: np.ndarray,
+    x: np.ndarray,
+    beta: np.ndarray,
+    lookback: int,
+    var_s_tol: float,
+    z: np.ndarray,
+) -> None:
+    """z-score of the spread ``y - beta[t] x`` over the trailing window with a given hedge
+    series (the Kalman hedge), exact two-pass window moments; the degeneracy rule of
+    :mod:`lab.analytics.backtest` (``var(s) <= var_s_tol (var(y) + beta^2 var(x))``)."""
+    rows = y.shape[0]
+    inv_l = 1.0 / lookback
+    inv_l1 = 1.0 / (lookback - 1)
+    for t in range(rows):
+        if t < lookback - 1:
+            z[t] = np.nan
+            continue
+        b = beta[t]
+        my = 0.0
+        mx = 0.0
+        ms = 0.0
+        for i in range(t - lookback + 1, t + 1):
+            my += y[i]
+            mx += x[i]
+            ms += y[i] - b * x[i]
+        my *= inv_l
+        mx *= inv_l
+        ms *= inv_l
+        vy = 0.0
+        vx = 0.0
+        vs = 0.0
+        for i in range(t - lookback + 1, t + 1):
+            dy = y[i] - my
+            dx = x[i] - mx
+            ds = (y[i] - b * x[i]) - ms
+            vy += dy * dy
+            vx += dx * dx
+            vs += ds * ds
+        vy *= inv_l1
+        vx *= inv_l1
+        vs *= inv_l1
+        if vs > var_s_tol * (vy + b * b * vx):
+            z[t] = ((y[t] - b * x[t]) - ms) / math.sqrt(vs)
+        else:
+            z[t] = np.nan

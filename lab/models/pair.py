@@ -10,7 +10,13 @@ import pandas as pd
 import param
 
 from lab.analytics import PairParams
-from lab.analytics.backtest import CAPITALS, FILLS, HEDGES, METRIC_NAMES, NEGATIVE_HEDGES
+from lab.analytics.backtest import (
+    CAPITALS,
+    FILLS,
+    HEDGE_METHODS,
+    METRIC_NAMES,
+    NEGATIVE_HEDGES,
+)
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
 PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))
@@ -80,8 +86,24 @@ class PairModel(AnalysisModel):
     )
     hedge = param.Selector(
         default=_DEFAULTS.hedge,
-        objects=list(HEDGES),
-        doc="static: OLS on the training window; rolling: OLS over lookback.",
+        objects=list(HEDGE_METHODS),
+        doc="static: OLS on the training window; rolling: OLS over lookback; "
+        "kalman: filtered random-walk regression slope.",
+    )
+    kalman_q_alpha = param.Number(
+        default=_DEFAULTS.kalman_q_alpha,
+        bounds=(1e-12, 1e3),
+        doc="Kalman hedge: variance per day of the intercept's random-walk steps (price^2).",
+    )
+    kalman_q_beta = param.Number(
+        default=_DEFAULTS.kalman_q_beta,
+        bounds=(1e-14, 1.0),
+        doc="Kalman hedge: variance per day of the slope's random-walk steps.",
+    )
+    kalman_r = param.Number(
+        default=_DEFAULTS.kalman_r,
+        bounds=(1e-8, 1e6),
+        doc="Kalman hedge: observation noise variance of y (price^2).",
     )
     train_fraction = param.Number(
         default=_DEFAULTS.train_fraction,
@@ -267,6 +289,7 @@ class PairModel(AnalysisModel):
     @param.depends(
         *DATA_DEPENDENCIES, "y", "x", "exit_z", "stop_z", "cost_bps", "hedge", "train_fraction",
         "fill", "capital", "borrow_bps_per_year", "negative_hedge",
+        "kalman_q_alpha", "kalman_q_beta", "kalman_r",
         "sweep_lookbacks", "sweep_entry_zs", "sweep_steps", "sweep_metric", "sweep_sample",
     )  # fmt: skip
     def sweep(self):

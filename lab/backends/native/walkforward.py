@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from lab.analytics.backtest import CAPITAL, VAR_S_TOL, VAR_X_TOL
+from lab.analytics.backtest import CAPITAL
 from lab.analytics.walkforward import FoldRuns, run_walk_forward
-from lab.kernels.backtest import execution_options, fold_grid, signals_grid
+from lab.backends.native.backtest import signals
+from lab.kernels.backtest import execution_options, fold_grid
 
 __all__ = ["walk_forward"]
 
@@ -21,9 +22,7 @@ __all__ = ["walk_forward"]
 def _native_fold(y, x, params, cells_l, cells_e, n_train, metric_index) -> FoldRuns:
     rows = y.shape[0]
     lookbacks, signal_row = np.unique(cells_l, return_inverse=True)
-    z = np.empty((lookbacks.size, rows))
-    beta = np.empty((lookbacks.size, rows))
-    signals_grid(y, x, lookbacks, params.hedge == "rolling", n_train, VAR_X_TOL, VAR_S_TOL, z, beta)
+    z, beta = signals(y, x, lookbacks, params, n_train)
     k = cells_l.size
     n_test = rows - n_train
     train_metric = np.empty(k)
