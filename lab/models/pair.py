@@ -150,6 +150,28 @@ class PairModel(AnalysisModel):
         doc="Sweep segment: out-of-sample (honest) or in-sample.",
     )
 
+    evaluation = param.Selector(
+        default="walk_forward",
+        objects=["walk_forward", "split"],
+        doc="walk_forward: re-fit on each training window and trade the next test window "
+        "(the honest default); split: one in-sample / out-of-sample split only.",
+    )
+    wf_train = param.Integer(
+        default=504, bounds=(20, 5000), doc="Walk-forward training rows per fold (trading days)."
+    )
+    wf_test = param.Integer(
+        default=126, bounds=(5, 2000), doc="Walk-forward test rows per fold (trading days)."
+    )
+    wf_anchored = param.Boolean(
+        default=False, doc="Anchored (expanding) training windows instead of rolling ones."
+    )
+    wf_steps = param.Integer(
+        default=4,
+        bounds=(1, 10),
+        doc="Grid points per axis of the walk-forward parameter choice (within the sweep "
+        "ranges; 1: no choice, the current lookback and entry z in every fold).",
+    )
+
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._prices_memo: tuple[tuple, pd.DataFrame] | None = None
@@ -317,6 +339,89 @@ class PairModel(AnalysisModel):
             metric=self.sweep_metric,
             params=base,
             sample=self.sweep_sample,
+        )
+
+    def wf_grid(self) -> dict[str, np.ndarray] | None:
+        """The walk-forward grid: ``wf_steps`` points per axis inside the sweep ranges, capped
+        by the training window (None for ``wf_steps = 1``)."""
+        if self.wf_steps == 1:
+            return None
+        lo, hi = self.sweep_lookbacks
+        hi = min(hi, self.wf_train - 2)
+        lo = min(lo, hi)
+        lookbacks = np.unique(np.round(np.linspace(lo, hi, self.wf_steps)).astype(np.int64))
+        zlo, zhi = self.sweep_entry_zs
+        return {"lookback": lookbacks, "entry_z": np.round(np.linspace(zlo, zhi, self.wf_steps), 4)}
+
+    @param.depends(
+        *DATA_DEPENDENCIES, "y", "x", *PAIR_PARAMS, "sweep_lookbacks", "sweep_entry_zs",
+        "wf_train", "wf_test", "wf_anchored", "wf_steps",
+    )  # fmt: skip
+    def walk_forward(self):
+        """``WalkForwardResult`` of the strategy (with the walk-forward grid when
+        ``wf_steps > 1``); the choice metric is the training Sharpe ratio."""
+        prices = self.prices()
+        params = self.params()
+        grid = self.wf_grid()
+        return self.compute(
+            "walk_forward",
+            self._wf_key(),
+            prices["y"].to_numpy(),
+            prices["x"].to_numpy(),
+            params,
+            grid=grid,
+            train=self.wf_train,
+            test=self.wf_test,
+            anchored=self.wf_anchored,
+        )
+
+    def _wf_key(self) -> tuple:
+        """Everything :meth:`walk_forward` depends on besides the dataset and backend."""
+        grid = self.wf_grid()
+        return (
+            self.y,
+            self.x,
+            self.params(),
+            None if grid is None else (tuple(grid["lookback"]), tuple(grid["entry_z"])),
+            self.wf_train,
+            self.wf_test,
+            self.wf_anchored,
+        )
+
+    @param.depends("walk_forward")
+    def walk_forward_pbo(self):
+        """``PBOResult`` of the walk-forward grid's trials (their out-of-sample returns), with
+        the largest even ``n_splits <= 16`` leaving >= 2 rows per block; None with fewer than
+        two trials or too few rows."""
+        wf = self.walk_forward()
+        trials = wf.trial_returns
+        splits = min(16, (trials.shape[0] // 2) // 2 * 2)
+        if trials.shape[1] < 2 or splits < 2:
+            return None
+        return self.compute(
+            "pbo", ("walk_forward", self._wf_key(), splits), trials, n_splits=splits
+        )
+
+    @param.depends("walk_forward")
+    def folds_table(self) -> pd.DataFrame:
+        """One row per walk-forward fold: training and test dates, chosen lookback and entry z,
+        training Sharpe, hedge ratio at the start of the test and the test's return."""
+        wf = self.walk_forward()
+        dates = self.prices().index
+        fold_return = [
+            float(np.prod(1.0 + wf.returns[wf.fold == f]) - 1.0) for f in range(len(wf.test_start))
+        ]
+        return pd.DataFrame(
+            {
+                "train from": dates[wf.train_start],
+                "test from": dates[wf.test_start],
+                "test to": dates[wf.test_stop - 1],
+                "lookback": wf.lookback,
+                "entry z": wf.entry_z,
+                "train sharpe": wf.train_metric,
+                "hedge": wf.fold_hedge,
+                "test return": fold_return,
+            }
         )
 
     # -- presentation helpers (pure) --------------------------------------------------------
