@@ -424,6 +424,14 @@ class PairModel(AnalysisModel):
             }
         )
 
+    @param.depends("evaluation", "walk_forward_pbo", "folds_table")
+    def evaluated(self):
+        """``(WalkForwardResult, PBOResult or None, folds table)`` when ``evaluation`` is
+        ``"walk_forward"``; None for ``"split"`` (nothing is computed then)."""
+        if self.evaluation != "walk_forward":
+            return None
+        return self.walk_forward(), self.walk_forward_pbo(), self.folds_table()
+
     # -- presentation helpers (pure) --------------------------------------------------------
     @param.depends("backtest")
     def metrics_table(self) -> pd.DataFrame:
