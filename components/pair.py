@@ -87,6 +87,83 @@ def trades_html(trades: pd.DataFrame | None) -> str:
     return f'<div style="max-height:380px;overflow:auto" data-trades="{len(frame)}">{table}</div>'
 
 
+DSR_THRESHOLD = 0.95
+"""Below this Deflated Sharpe Ratio a best cell is not distinguishable from selection luck."""
+
+
+def sweep_honesty_html(res: Any) -> str:
+    """The sweep's selection warning: the best cell's Deflated Sharpe Ratio for the number of
+    cells tried (``data-dsr``, ``data-trials``), flagged when below :data:`DSR_THRESHOLD`."""
+    if res is None:
+        return ""
+    dsr, trials = res.best_dsr, res.n_trials
+    cell = res.best_cell
+    if cell is None:
+        return '<div class="arb-note" data-dsr="nan">no cell has a Sharpe ratio (no trades)</div>'
+    lb, ez = int(res.lookbacks[cell[0]]), float(res.entry_zs[cell[1]])
+    sample = "out-of-sample" if res.sample == "out" else "in-sample"
+    text = (
+        f"Best {sample} cell (lookback {lb}, entry {ez:g}): Deflated Sharpe Ratio "
+        f"{fmt.number(dsr, '{:.2f}')} over {trials} trials."
+    )
+    warn = not dsr >= DSR_THRESHOLD
+    if warn:
+        text += (
+            " Picking the best of many cells, even out of sample, is itself a selection: below "
+            f"{DSR_THRESHOLD} its Sharpe ratio is not distinguishable from the luck of the search."
+        )
+    cls = "arb-note arb-neg arb-warning" if warn else "arb-note"
+    return (
+        f'<div class="{cls}" data-dsr="{dsr:.6f}" data-trials="{trials}" '
+        f'data-warn="{str(warn).lower()}">{html.escape(text)}</div>'
+    )
+
+
+def walk_forward_html(evaluated: Any) -> str:
+    """Walk-forward statistics (PSR, DSR with its number of trials, PBO) and the folds."""
+    if evaluated is None:
+        return ""
+    wf, pbo, folds = evaluated
+    m = wf.metrics
+    pbo_value = float("nan") if pbo is None else pbo.pbo
+    stats = [
+        ("Out-of-sample return", fmt.number(m["total_return"], "{:+.2%}"), "total_return"),
+        ("Sharpe (annualised)", fmt.number(m["sharpe"], "{:.2f}"), "sharpe"),
+        ("Probabilistic Sharpe (vs 0)", fmt.number(m["psr"], "{:.3f}"), "psr"),
+        (f"Deflated Sharpe ({int(m['n_trials'])} trials)", fmt.number(m["dsr"], "{:.3f}"), "dsr"),
+        ("Probability of backtest overfitting", fmt.number(pbo_value, "{:.2f}"), "pbo"),
+        ("Folds", f"{int(m['n_folds'])}", "n_folds"),
+    ]
+    cells = "".join(
+        f'<tr><th>{html.escape(label)}</th><td class="num" data-wf="{key}">{value}</td></tr>'
+        for label, value, key in stats
+    )
+    rows = []
+    for _, row in folds.iterrows():
+        rows.append(
+            "<tr>"
+            + "".join(f"<td>{html.escape(str(row[c].date()))}</td>" for c in ("train from", "test from", "test to"))
+            + f'<td class="num">{int(row["lookback"])}</td><td class="num">{row["entry z"]:g}</td>'
+            + f'<td class="num">{fmt.number(row["train sharpe"], "{:.2f}")}</td>'
+            + f'<td class="num">{fmt.number(row["hedge"], "{:.3f}")}</td>'
+            + f'<td class="num {fmt.signed_class(row["test return"])}">{fmt.number(row["test return"], "{:+.2%}")}</td>'
+            + "</tr>"
+        )  # fmt: skip
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("train from", "test from", "test to", "lookback", "entry z", "train Sharpe", "hedge", "test return")
+    )  # fmt: skip
+    warn = "" if m["dsr"] >= DSR_THRESHOLD else (
+        f'<div class="arb-note arb-neg arb-warning" data-wf="warn">DSR below {DSR_THRESHOLD}: the walk-forward '
+        "Sharpe ratio is not distinguishable from the luck of choosing among the trials.</div>"
+    )  # fmt: skip
+    return (
+        f'{warn}<table class="arb-table arb-wf-stats"><tbody>{cells}</tbody></table>'
+        f'<div class="arb-scroll"><table class="arb-table arb-folds"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
 class PairView(pn.viewable.Viewer):
     """Backtest one pair (the Mean reversion page).
 
@@ -176,10 +253,46 @@ class PairView(pn.viewable.Viewer):
         steps = pn.widgets.IntSlider.from_param(
             m.param.sweep_steps, label="Grid points per axis", **slider
         )
+        radio = dict(sizing_mode="stretch_width", color="primary", variant="outline")
+        fill = pn.widgets.RadioButtonGroup.from_param(m.param.fill, **radio)
+        capital = pn.widgets.RadioButtonGroup.from_param(m.param.capital, **radio)
+        negative = pn.widgets.RadioButtonGroup.from_param(m.param.negative_hedge, **radio)
+        borrow = pn.widgets.FloatSlider.from_param(
+            m.param.borrow_bps_per_year, label="Borrow on shorts (bps / year)", end=1000.0, **slider
+        )
+        kalman = [
+            pn.widgets.FloatInput.from_param(getattr(m.param, name), label=label, sizing_mode="stretch_width",
+                                             visible=m.param.hedge.rx() == "kalman")
+            for name, label in (("kalman_q_alpha", "Kalman intercept step variance"),
+                                ("kalman_q_beta", "Kalman slope step variance"),
+                                ("kalman_r", "Kalman observation variance"))
+        ]  # fmt: skip
+        evaluation = pn.widgets.RadioButtonGroup.from_param(
+            m.param.evaluation, options={"walk-forward": "walk_forward", "single split": "split"}, **radio
+        )  # fmt: skip
+        wf_train = pn.widgets.IntSlider.from_param(
+            m.param.wf_train, label="Training rows per fold", start=60, end=2000, **slider
+        )
+        wf_test = pn.widgets.IntSlider.from_param(
+            m.param.wf_test, label="Test rows per fold", start=20, end=750, **slider
+        )
+        wf_anchored = pn.widgets.Checkbox.from_param(
+            m.param.wf_anchored, label="Anchored (expanding) training"
+        )
+        wf_steps = pn.widgets.IntSlider.from_param(
+            m.param.wf_steps, label="Choice grid points per axis", **slider
+        )
+        note = '<div class="arb-note">{}</div>'
         return [
             section("Pair"), pn.Row(y, x, sizing_mode="stretch_width"), swap,
             section("Strategy"), self.lookback, entry, exit_, self._stop_on, self._stop_value, cost,
-            theme.html('<div class="arb-note">Hedge ratio</div>', margin=(4, 10, 0, 10)), hedge, train,
+            theme.html(note.format("Hedge ratio"), margin=(4, 10, 0, 10)), hedge, *kalman, train,
+            section("Execution"),
+            theme.html(note.format("Fill"), margin=(4, 10, 0, 10)), fill,
+            theme.html(note.format("Entry notional"), margin=(4, 10, 0, 10)), capital,
+            theme.html(note.format("Hedge ratio &le; 0 at entry"), margin=(4, 10, 0, 10)), negative,
+            borrow,
+            section("Evaluation"), evaluation, wf_train, wf_test, wf_anchored, wf_steps,
             section("OU model"), bands, use_ou,
             section("Sweep"), metric, sample, lb_range, z_range, steps,
         ]  # fmt: skip
@@ -254,10 +367,24 @@ class PairView(pn.viewable.Viewer):
         self._tap = hv.streams.Tap(source=sweep, x=None, y=None)
         self._tap.add_subscriber(self._on_sweep_tap)
         self._sweep_pane.object = sweep * marker
+        sweep_note = theme.html(
+            bind(sweep_honesty_html, m.sweep, errors=None), css_classes=["arb-sweep-dsr"]
+        )
+        wf_stats = theme.html(
+            bind(walk_forward_html, m.evaluated, errors=e), css_classes=["arb-walk-forward"]
+        )
+        wf_plot = plot_pane(self._wf_plot, m.evaluated, m.prices, errors=e, name="walk-forward",
+                            css_classes=["arb-wf-equity"], sizing_mode="stretch_width")  # fmt: skip
+        walk = panel_card(
+            "Walk-forward: re-fit on each training window, trade the next test window",
+            pn.Column(wf_plot, wf_stats, sizing_mode="stretch_width"),
+            visible=m.param.evaluation.rx() == "walk_forward",
+        )
         return [
             e,
             kpis,
             engine,
+            walk,
             panel_card(
                 "Z-score, spread, equity and drawdown (shared date axis; zoom persists)", series
             ),
@@ -267,7 +394,10 @@ class PairView(pn.viewable.Viewer):
                 sizing_mode="stretch_width",
             ),
             pn.Row(
-                panel_card("Sweep: click a cell to use its lookback and entry z", self._sweep_pane),
+                panel_card(
+                    "Sweep: click a cell to use its lookback and entry z",
+                    pn.Column(sweep_note, self._sweep_pane, sizing_mode="stretch_width"),
+                ),
                 panel_card("Trades", self.trades, width=500, sizing_mode=None),
                 sizing_mode="stretch_width",
             ),
@@ -511,6 +641,20 @@ class PairView(pn.viewable.Viewer):
         eq = bt.equity
         dd = eq / np.maximum.accumulate(eq) - 1.0
         return hv.Area((prices.index, dd), kd, vd).opts(**opts)
+
+    def _wf_plot(self, evaluated: Any, prices: pd.DataFrame | None) -> hv.Overlay:
+        kd, vd = hv.Dimension("date"), hv.Dimension("equity", label="out-of-sample equity")
+        opts = dict(color=theme.LONG, line_width=1.6, framewise=True, height=240, responsive=True,
+                    title="Out-of-sample equity across folds (compounded; dashed lines: fold starts)")  # fmt: skip
+        if evaluated is None or prices is None:
+            return hv.Overlay([hv.Curve([], kd, vd).opts(**opts)])
+        wf = evaluated[0]
+        dates = prices.index
+        curve = hv.Curve((dates[wf.rows], wf.equity), kd, vd).opts(**opts)
+        starts = hv.VLines(list(dates[wf.test_start])).opts(
+            color="gray", line_dash="dashed", line_width=0.8
+        )
+        return curve * starts
 
     def _sweep_plot(self, res: Any) -> hv.QuadMesh:
         kdims = [

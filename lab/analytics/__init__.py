@@ -10,8 +10,10 @@ backend with the same signature.
 from lab.analytics.backtest import PairParams
 from lab.analytics.options import OptionStrategy, strategy_preset
 from lab.analytics.orderbook import BookSnapshot, LOBEvents, OrderBook, SequenceGapError
+from lab.analytics.overfitting import PBOResult
 from lab.analytics.regimes import HMMParams
 from lab.analytics.registry import FUNCTIONS, REGISTRY
+from lab.analytics.walkforward import WalkForwardResult
 
 globals().update({name: analytic.reference for name, analytic in REGISTRY.items()})
 
@@ -23,8 +25,10 @@ __all__ = [
     "LOBEvents",
     "OptionStrategy",
     "OrderBook",
+    "PBOResult",
     "PairParams",
     "SequenceGapError",
+    "WalkForwardResult",
     "strategy_preset",
     *FUNCTIONS,
 ]

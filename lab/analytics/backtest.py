@@ -47,6 +47,23 @@ Fixed-notional sizing keeps the positions independent of past P&L and costs, whi
 makes the cost identity exact: equity without costs minus equity with costs equals the
 cumulative charged costs.
 
+Execution options (:class:`PairParams`; the defaults are the convention above):
+
+* ``fill="next_close"`` executes each decision at the close of the next row, sized with the
+  hedge ratio of the decision row and the execution row's prices;
+* ``capital="compounding"`` opens each trade with gross notional equal to the account value
+  at the entry close (before that row's costs) instead of ``K``; nothing is opened once the
+  account is ruined;
+* ``borrow_bps_per_year`` charges ``bps / 1e4 / 252`` of the previous close's short notional
+  every row (``BacktestResult.borrow``, kept apart from ``costs``);
+* ``negative_hedge`` flags (``"trade"``) or refuses (``"refuse"``) an entry whose hedge ratio
+  is not positive, where ``n_x = -beta n_y`` would put both legs on the same side.
+
+The books always balance: ``equity[t] = K + sum of P&L - costs - borrow`` up to ``t``; with
+fixed capital, equity without costs minus equity with costs is the cumulative costs plus
+borrow. Exposures (gross, net, leverage) are reported per row and in
+:attr:`BacktestResult.exposure` (:data:`EXPOSURE_NAMES`).
+
 Costs: every change of a leg's holding costs ``cost_bps / 1e4`` times the traded notional
 ``|change in shares| x price`` of that leg, charged at the close of ``t`` (opening costs
 ``cost_bps / 1e4 K``; closing costs ``cost_bps / 1e4 (|n_y| y[t] + |n_x| x[t])``). A flip
@@ -73,6 +90,8 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from lab.analytics.overfitting import dsr_from_moments, path_returns, sharpe_moments
+
 PERIODS_PER_YEAR = 252
 """Periods per year used to annualise (daily data)."""
 
@@ -80,7 +99,26 @@ CAPITAL = 1.0
 """Initial capital and gross notional of every trade."""
 
 HEDGES = ("static", "rolling")
+"""Least-squares hedge-ratio methods."""
+
+HEDGE_METHODS = (*HEDGES, "kalman")
 """Hedge-ratio methods."""
+
+FILLS = ("close", "next_close")
+"""Execution: at the close of the signal's row (today's default) or of the next row."""
+
+CAPITALS = ("fixed", "compounding")
+"""Gross notional of an entry: the initial capital, or the account value at the entry."""
+
+KALMAN_P0 = 100.0
+"""Initial state covariance ``P0 = KALMAN_P0 I`` of the Kalman hedge (state mean 0): a prior
+standard deviation of 10 on the intercept and the slope. (A much larger value makes the first
+updates ill-conditioned, since ``(1, x)`` is nearly collinear over a few rows, and the filter's
+early states then depend on rounding at the 1e-8 level.)"""
+
+NEGATIVE_HEDGES = ("trade", "refuse")
+"""Entries where the hedge ratio is not positive (the pair would be long or short both legs):
+traded and counted (default), or refused (no entry) and counted."""
 
 SAMPLES = ("in", "out")
 """Metric segments: in-sample (training rows) and out-of-sample."""
@@ -144,6 +182,23 @@ METRIC_NAMES: tuple[str, ...] = (
 """
 
 
+EXPOSURE_NAMES: tuple[str, ...] = (
+    "gross_exposure",
+    "net_exposure",
+    "max_leverage",
+    "borrow_costs",
+    "negative_hedge_entries",
+)
+"""Keys of each :attr:`BacktestResult.exposure` dictionary (rows of the segment).
+
+``gross_exposure``: mean of ``(|n_y| y + |n_x| x) / equity`` (leverage held over
+``(t, t+1]``). ``net_exposure``: mean of ``|n_y y + n_x x| / equity``. ``max_leverage``: the
+largest gross exposure. ``borrow_costs``: borrow fees charged, in units of the initial capital.
+``negative_hedge_entries``: entry decisions whose hedge ratio was not positive (traded or,
+with ``negative_hedge="refuse"``, refused). Ratios are NaN once equity <= 0.
+"""
+
+
 @dataclass(frozen=True)
 class PairParams:
     """Parameters of the pairs strategy (see the module docstring for the rules).
@@ -164,9 +219,31 @@ class PairParams:
     cost_bps : float
         Cost in basis points of the traded notional, per leg, per transaction (>= 0).
     hedge : str
-        ``"static"`` (OLS on the training window) or ``"rolling"`` (OLS over ``lookback``).
+        ``"static"`` (OLS on the training window), ``"rolling"`` (OLS over ``lookback``) or
+        ``"kalman"`` (the filtered slope of :func:`kalman_hedge`).
+    kalman_q_alpha, kalman_q_beta : float
+        Kalman hedge: variances per period of the random-walk increments of the intercept
+        (price units squared) and of the slope (> 0; defaults 1e-4 and 1e-6).
+    kalman_r : float
+        Kalman hedge: observation noise variance of ``y`` (price units squared; > 0;
+        default 1).
     train_fraction : float
         Fraction of rows, from the start, in the in-sample (training) segment; in (0, 1).
+    fill : str
+        ``"close"`` (default): a decision at the close of ``t`` trades at that close;
+        ``"next_close"``: it trades at the close of ``t + 1`` (with the hedge ratio decided at
+        ``t``), so ``positions[t]`` lags the signal by one row.
+    capital : str
+        ``"fixed"`` (default): every entry commits gross notional ``K = 1``; ``"compounding"``:
+        the account value at the close of the entry row (before that row's costs).
+    borrow_bps_per_year : float
+        Borrow fee on the short leg's notional, basis points per year (>= 0; default 0):
+        ``borrow[t] = bps / 1e4 / 252 * sum over short legs of |n| price[t-1]``, accrued over
+        ``(t-1, t]`` and charged at ``t``.
+    negative_hedge : str
+        What to do with an entry whose hedge ratio is not positive (a "pair" long or short
+        both legs): ``"trade"`` (default, counted in ``exposure["negative_hedge_entries"]``)
+        or ``"refuse"`` (stay flat, also counted).
     """
 
     lookback: int = 60
@@ -176,6 +253,13 @@ class PairParams:
     cost_bps: float = 5.0
     hedge: str = "static"
     train_fraction: float = 0.5
+    fill: str = "close"
+    capital: str = "fixed"
+    borrow_bps_per_year: float = 0.0
+    negative_hedge: str = "trade"
+    kalman_q_alpha: float = 1e-4
+    kalman_q_beta: float = 1e-6
+    kalman_r: float = 1.0
 
     def __post_init__(self) -> None:
         lookback = self.lookback
@@ -185,7 +269,16 @@ class PairParams:
             else:
                 raise ValueError(f"lookback must be an integer number of rows, got {lookback!r}")
         object.__setattr__(self, "lookback", int(lookback))
-        for name in ("entry_z", "exit_z", "cost_bps", "train_fraction"):
+        for name in (
+            "entry_z",
+            "exit_z",
+            "cost_bps",
+            "train_fraction",
+            "borrow_bps_per_year",
+            "kalman_q_alpha",
+            "kalman_q_beta",
+            "kalman_r",
+        ):
             value = getattr(self, name)
             try:
                 value = float(value)
@@ -202,8 +295,19 @@ class PairParams:
             if not math.isfinite(stop):
                 raise ValueError(f"stop_z must be finite or None, got {self.stop_z!r}")
             object.__setattr__(self, "stop_z", stop)
-        if self.hedge not in HEDGES:
-            raise ValueError(f"hedge must be one of {HEDGES}, got {self.hedge!r}")
+        for name, choices in (
+            ("hedge", HEDGE_METHODS),
+            ("fill", FILLS),
+            ("capital", CAPITALS),
+            ("negative_hedge", NEGATIVE_HEDGES),
+        ):
+            if getattr(self, name) not in choices:
+                raise ValueError(f"{name} must be one of {choices}, got {getattr(self, name)!r}")
+        for name in ("kalman_q_alpha", "kalman_q_beta", "kalman_r"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be > 0, got {getattr(self, name)}")
+        if self.borrow_bps_per_year < 0:
+            raise ValueError(f"borrow_bps_per_year must be >= 0, got {self.borrow_bps_per_year}")
         minimum = 3 if self.hedge == "rolling" else 2
         if self.lookback < minimum:
             raise ValueError(
@@ -293,6 +397,15 @@ class BacktestResult:
     metrics : BacktestMetrics
     n_train : int
         Rows in the in-sample segment.
+    borrow : ndarray
+        Borrow fee charged at row ``t`` (not included in ``costs``).
+    gross_exposure, net_exposure : ndarray
+        ``|n_y| y + |n_x| x`` and ``n_y y + n_x x`` held over ``(t, t+1]``, in units of the
+        initial capital.
+    negative_hedge : ndarray of bool
+        Rows where an entry decision met a hedge ratio that is not positive.
+    exposure : BacktestMetrics
+        In- and out-of-sample :data:`EXPOSURE_NAMES`.
     """
 
     equity: np.ndarray
@@ -307,11 +420,17 @@ class BacktestResult:
     trades: Trades
     metrics: BacktestMetrics
     n_train: int
+    borrow: np.ndarray
+    gross_exposure: np.ndarray
+    net_exposure: np.ndarray
+    negative_hedge: np.ndarray
+    exposure: BacktestMetrics
 
 
 @dataclass(frozen=True)
 class SweepResult:
-    """A metric over a ``lookback`` x ``entry_z`` grid.
+    """A metric over a ``lookback`` x ``entry_z`` grid, with what is needed to deflate the
+    best cell's Sharpe ratio for the search that found it.
 
     Attributes
     ----------
@@ -323,6 +442,16 @@ class SweepResult:
         Key of :data:`METRIC_NAMES`.
     sample : str
         ``"out"`` (out-of-sample, the default) or ``"in"``.
+    cell_sharpe, cell_skew, cell_kurtosis : ndarray, shape (L, E)
+        Per-period (not annualised) Sharpe ratio, skewness and non-excess kurtosis of each
+        cell's period returns in the swept segment
+        (:func:`lab.analytics.overfitting.sharpe_moments`; NaN without variation).
+    n_obs : int
+        Number of returns in the swept segment.
+
+    The derived :attr:`n_trials`, :attr:`best_cell`, :attr:`sr_variance` and :attr:`best_dsr`
+    state how honest the best cell is: picking the best of ``n_trials`` cells, even out of
+    sample, is itself a selection that the Deflated Sharpe Ratio corrects for.
     """
 
     lookbacks: np.ndarray
@@ -330,14 +459,59 @@ class SweepResult:
     values: np.ndarray
     metric: str
     sample: str
+    cell_sharpe: np.ndarray
+    cell_skew: np.ndarray
+    cell_kurtosis: np.ndarray
+    n_obs: int
+
+    @property
+    def n_trials(self) -> int:
+        """Number of grid cells tried (every cell counts, also those that never traded)."""
+        return int(self.values.size)
+
+    @property
+    def best_cell(self) -> tuple[int, int] | None:
+        """``(i, j)`` of the cell with the highest per-period Sharpe ratio in the swept
+        segment (the selection the DSR deflates); None when no cell has one."""
+        finite = np.isfinite(self.cell_sharpe)
+        if not finite.any():
+            return None
+        flat = int(np.argmax(np.where(finite, self.cell_sharpe, -np.inf)))
+        i, j = np.unravel_index(flat, self.cell_sharpe.shape)
+        return int(i), int(j)
+
+    @property
+    def sr_variance(self) -> float:
+        """Variance (ddof=1) of the cells' finite per-period Sharpe ratios; 0 with fewer than
+        two."""
+        finite = self.cell_sharpe[np.isfinite(self.cell_sharpe)]
+        return float(np.var(finite, ddof=1)) if finite.size >= 2 else 0.0
+
+    @property
+    def best_dsr(self) -> float:
+        """Deflated Sharpe Ratio of :attr:`best_cell` for :attr:`n_trials` trials with
+        :attr:`sr_variance` (Bailey & Lopez de Prado 2014; see
+        :func:`lab.analytics.overfitting.dsr_from_moments`); NaN without a best cell."""
+        cell = self.best_cell
+        if cell is None:
+            return math.nan
+        return dsr_from_moments(
+            float(self.cell_sharpe[cell]),
+            self.n_obs,
+            float(self.cell_skew[cell]),
+            float(self.cell_kurtosis[cell]),
+            self.n_trials,
+            self.sr_variance,
+        )
 
 
 def merge_sweeps(parts: list[SweepResult]) -> SweepResult:
     """One :class:`SweepResult` from results on consecutive chunks of the lookback axis.
 
-    ``lookbacks`` and the rows of ``values`` are concatenated in order; ``entry_zs``,
-    ``metric`` and ``sample`` must agree across the parts (``ValueError`` otherwise). The gRPC
-    server and the Dask backend merge their chunks with it (:mod:`lab.analytics.chunking`).
+    ``lookbacks`` and every per-cell array (``values`` and the cells' Sharpe moments) are
+    concatenated in order; ``entry_zs``, ``metric``, ``sample`` and ``n_obs`` must agree across
+    the parts (``ValueError`` otherwise). The gRPC server and the Dask backend merge their
+    chunks with it (:mod:`lab.analytics.chunking`).
     """
     if not parts:
         raise ValueError("parts must hold at least one sweep result")
@@ -346,13 +520,17 @@ def merge_sweeps(parts: list[SweepResult]) -> SweepResult:
         if (
             part.metric != first.metric
             or part.sample != first.sample
+            or part.n_obs != first.n_obs
             or not np.array_equal(part.entry_zs, first.entry_zs)
         ):
-            raise ValueError("sweep parts disagree on entry_zs, metric or sample")
+            raise ValueError("sweep parts disagree on entry_zs, metric, sample or n_obs")
     return dataclasses.replace(
         first,
         lookbacks=np.concatenate([p.lookbacks for p in parts]),
-        values=np.concatenate([p.values for p in parts], axis=0),
+        **{
+            name: np.concatenate([getattr(p, name) for p in parts], axis=0)
+            for name in ("values", "cell_sharpe", "cell_skew", "cell_kurtosis")
+        },
     )
 
 
@@ -573,7 +751,24 @@ def make_trades(entry, exit_, direction, pnl, closed, reason) -> Trades:
     )
 
 
+def exposure_values(equity, gross, net, borrow, negative, start: int, stop: int) -> dict:
+    """:data:`EXPOSURE_NAMES` of rows ``start .. stop - 1`` (shared by both engines)."""
+    rows = slice(start, stop)
+    value = equity[rows]
+    solvent = bool(np.all(value > 0))
+    leverage = gross[rows] / value if solvent else np.full(stop - start, np.nan)
+    return {
+        "gross_exposure": float(leverage.mean()),
+        "net_exposure": float((np.abs(net[rows]) / value).mean()) if solvent else math.nan,
+        "max_leverage": float(leverage.max()),
+        "borrow_costs": float(borrow[rows].sum()),
+        "negative_hedge_entries": float(np.count_nonzero(negative[rows])),
+    }
+
+
 def backtest_result(
+    y: np.ndarray,
+    x: np.ndarray,
     equity: np.ndarray,
     positions: np.ndarray,
     shares_y: np.ndarray,
@@ -582,14 +777,23 @@ def backtest_result(
     beta: np.ndarray,
     costs: np.ndarray,
     traded: np.ndarray,
+    borrow: np.ndarray,
+    negative: np.ndarray,
     trades: Trades,
     n_train: int,
     compute=metric_values,
 ) -> BacktestResult:
     """Assemble a :class:`BacktestResult` from an engine's simulated rows: period returns
-    against the previous equity (``CAPITAL`` before row 0) and the metrics from ``compute``
-    (see :func:`backtest_metrics`)."""
+    against the previous equity (``CAPITAL`` before row 0), the metrics from ``compute``
+    (see :func:`backtest_metrics`) and the exposures (:func:`exposure_values`)."""
     previous = np.concatenate([[CAPITAL], equity[:-1]])
+    gross = np.abs(shares_y) * y + np.abs(shares_x) * x
+    net = shares_y * y + shares_x * x
+    negative = np.asarray(negative, dtype=np.bool_)
+    segments = [
+        exposure_values(equity, gross, net, borrow, negative, a, b)
+        for a, b in ((0, n_train), (n_train, equity.shape[0]))
+    ]
     return BacktestResult(
         equity=equity,
         positions=positions,
@@ -603,6 +807,11 @@ def backtest_result(
         trades=trades,
         metrics=backtest_metrics(equity, costs, traded, positions, trades, n_train, compute),
         n_train=n_train,
+        borrow=borrow,
+        gross_exposure=gross,
+        net_exposure=net,
+        negative_hedge=negative,
+        exposure=BacktestMetrics(in_sample=segments[0], out_of_sample=segments[1]),
     )
 
 
@@ -645,6 +854,40 @@ def returns_agreement(got: BacktestResult, want: BacktestResult) -> list[str]:
 # reference engine
 
 
+def kalman_hedge(y, x, q_alpha: float, q_beta: float, r: float) -> tuple[np.ndarray, np.ndarray]:
+    """Filtered intercept and slope of ``y[t] = alpha[t] + beta[t] x[t] + e[t]`` (reference).
+
+    State space model: the state ``(alpha, beta)`` is a random walk with increments
+    ``N(0, diag(q_alpha, q_beta))``, the observation noise is ``e ~ N(0, r)``, and the state
+    before the first observation is ``N(0, KALMAN_P0 I)``. The Kalman filter's *filtered*
+    state ``E[(alpha[t], beta[t]) | y[0..t], x[0..t]]`` is returned (no smoothing, so no
+    look-ahead). This is statsmodels' ``MLEModel`` with a time-varying design ``(1, x[t])``,
+    identity transition and ``initialize_known(0, KALMAN_P0 I)``; the tests hold both
+    engines to it within 1e-8.
+
+    Parameters are in the units of :class:`PairParams` (``kalman_q_alpha``, ``kalman_q_beta``,
+    ``kalman_r``). Returns ``(alpha, beta)``, arrays of length T.
+    """
+    rows = y.shape[0]
+    state = np.zeros(2)
+    cov = np.eye(2) * KALMAN_P0
+    noise = np.diag([q_alpha, q_beta])
+    alpha = np.empty(rows)
+    beta = np.empty(rows)
+    for t in range(rows):
+        if t > 0:
+            cov = cov + noise
+        design = np.array([1.0, x[t]])
+        pz = cov @ design
+        f = design @ pz + r
+        gain = pz / f
+        state = state + gain * (y[t] - design @ state)
+        cov = cov - np.outer(gain, pz)
+        cov = (cov + cov.T) / 2.0
+        alpha[t], beta[t] = state
+    return alpha, beta
+
+
 def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
     """Hedge ratio and z-score (see the module docstring).
 
@@ -667,6 +910,9 @@ def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
         cov_xy = np.r_[pad, np.einsum("ij,ij->i", dx, dy) / (lookback - 1)]
         hedge_var_x = var_x
         beta = cov_xy / var_x
+    elif params.hedge == "kalman":
+        beta = kalman_hedge(y, x, params.kalman_q_alpha, params.kalman_q_beta, params.kalman_r)[1]
+        hedge_var_x = np.full(y.shape[0], np.inf)  # the filter is defined for any x
     else:
         xs = pd.Series(x - x[0])
         ys = pd.Series(y - y[0])
@@ -731,23 +977,35 @@ def _simulate(y, x, z, beta, params: PairParams, n_train: int) -> BacktestResult
     rows = len(y)
     entry_z, exit_z, stop_z = params.entry_z, params.exit_z, params.stop_z
     rate = params.cost_bps / 1e4
+    borrow_rate = params.borrow_bps_per_year / 1e4 / PERIODS_PER_YEAR
+    next_close = params.fill == "next_close"
+    compounding = params.capital == "compounding"
+    refuse = params.negative_hedge == "refuse"
     equity = np.empty(rows)
     positions = np.zeros(rows)
     shares_y = np.zeros(rows)
     shares_x = np.zeros(rows)
     costs = np.zeros(rows)
     traded = np.zeros(rows)
+    borrow = np.zeros(rows)
+    negative = np.zeros(rows, dtype=np.bool_)
     records: list[tuple] = []
 
     value = CAPITAL
-    position, n_y, n_x, lock = 0, 0.0, 0.0, 0
+    position, held, n_y, n_x, lock = 0, 0, 0.0, 0.0, 0
+    pending, pending_beta, pending_reason = 0, math.nan, EXIT_OPEN
     trade_entry, trade_pnl = -1, 0.0
     for t in range(rows):
         if t > 0:
             pnl = n_y * (y[t] - y[t - 1]) + n_x * (x[t] - x[t - 1])
             value += pnl
-            if position != 0:
+            if held != 0:
                 trade_pnl += pnl
+            if borrow_rate > 0:
+                fee = borrow_rate * (max(-n_y, 0.0) * y[t - 1] + max(-n_x, 0.0) * x[t - 1])
+                borrow[t] = fee
+                value -= fee
+                trade_pnl -= fee
         zt = z[t]
         valid = not math.isnan(zt)
         if valid and abs(zt) < entry_z:
@@ -772,37 +1030,51 @@ def _simulate(y, x, z, beta, params: PairParams, n_train: int) -> BacktestResult
                 target = -1
             elif zt < -entry_z and inside_stop_long and lock != 1:
                 target = 1
+        if target != 0 and target != position and not beta[t] > 0:
+            negative[t] = True
+            if refuse:
+                target = 0
+        position = target
 
-        if target != position:
-            if position != 0:  # close the open trade
+        if next_close:  # trade the previous row's decision at this close
+            desired, desired_beta, desired_reason = pending, pending_beta, pending_reason
+            pending, pending_beta, pending_reason = target, beta[t], reason
+        else:
+            desired, desired_beta, desired_reason = target, beta[t], reason
+        if desired != held:
+            if held != 0:  # close the open trade
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
                 charge = rate * notional
                 costs[t] += charge
                 traded[t] += notional
                 trade_pnl -= charge
-                records.append((trade_entry, t, position, trade_pnl, True, reason))
+                records.append((trade_entry, t, held, trade_pnl, True, desired_reason))
                 n_y, n_x = 0.0, 0.0
-            if target != 0:  # open a new trade with gross notional CAPITAL
-                n_y = target * CAPITAL / (y[t] + abs(beta[t]) * x[t])
-                n_x = -beta[t] * n_y
+            gross = value if compounding else CAPITAL
+            if desired != 0 and gross > 0:  # open a new trade with gross notional `gross`
+                n_y = desired * gross / (y[t] + abs(desired_beta) * x[t])
+                n_x = -desired_beta * n_y
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
                 charge = rate * notional
                 costs[t] += charge
                 traded[t] += notional
                 trade_entry, trade_pnl = t, -charge
-            position = target
+                held = desired
+            else:
+                held = 0
         value -= costs[t]
         equity[t] = value
-        positions[t] = position
+        positions[t] = held
         shares_y[t] = n_y
         shares_x[t] = n_x
-    if position != 0:
-        records.append((trade_entry, rows - 1, position, trade_pnl, False, EXIT_OPEN))
+    if held != 0:
+        records.append((trade_entry, rows - 1, held, trade_pnl, False, EXIT_OPEN))
     columns = zip(*records, strict=True) if records else [()] * 6
     trades = make_trades(*columns)
     return backtest_result(
-        equity, positions, shares_y, shares_x, z, beta, costs, traded, trades, n_train
-    )
+        y, x, equity, positions, shares_y, shares_x, z, beta, costs, traded, borrow, negative,
+        trades, n_train,
+    )  # fmt: skip
 
 
 def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
@@ -837,14 +1109,26 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
     params = resolve_params(params)
     check_metric(metric, sample)
     lookbacks, entry_zs = check_grid(grid, params)
-    check_pair(y, x, params, lookback=int(lookbacks.max()))
+    ya, _, n_train = check_pair(y, x, params, lookback=int(lookbacks.max()))
+    start, stop = (n_train, ya.shape[0]) if sample == "out" else (0, n_train)
     key = "out_of_sample" if sample == "out" else "in_sample"
-    values = np.empty((lookbacks.size, entry_zs.size))
+    shape = (lookbacks.size, entry_zs.size)
+    values = np.empty(shape)
+    moments = np.empty((*shape, 3))
     for i, lookback in enumerate(lookbacks):
         for j, entry_z in enumerate(entry_zs):
             point = dataclasses.replace(params, lookback=int(lookback), entry_z=float(entry_z))
             result = backtest_pairs(y, x, point)
             values[i, j] = getattr(result.metrics, key)[metric]
+            moments[i, j] = sharpe_moments(path_returns(result.equity, start, stop, CAPITAL))
     return SweepResult(
-        lookbacks=lookbacks, entry_zs=entry_zs, values=values, metric=metric, sample=sample
+        lookbacks=lookbacks,
+        entry_zs=entry_zs,
+        values=values,
+        metric=metric,
+        sample=sample,
+        cell_sharpe=moments[..., 0],
+        cell_skew=moments[..., 1],
+        cell_kurtosis=moments[..., 2],
+        n_obs=stop - start,
     )

@@ -55,6 +55,20 @@ class OUFit:
         Sampling step used.
     ar_coef : float
         Lag-one coefficient ``a = exp(-kappa dt)`` of the exact AR(1).
+    kappa_bc : float
+        Bias-corrected ``kappa``: ``-ln(a_bc) / dt`` with Kendall's (1954) / Marriott & Pope's
+        (1954) correction of the AR(1) coefficient with an estimated mean,
+        ``E[a_hat] = a - (1 + 3a) / n + O(n^-2)``, solved as ``a_bc = (n a_hat + 1) / (n - 3)``;
+        NaN when ``a_bc >= 1`` (the corrected series does not mean-revert). The measured
+        bias is in the :func:`ou_fit` docstring.
+    kappa_ci_low, kappa_ci_high : float
+        95% interval for ``kappa``. ``ci="wald"``: ``kappa -/+ 1.96 kappa_se`` (low end clipped
+        at 0); ``ci="grid_bootstrap"``: Hansen's (1999) grid bootstrap on the AR(1)
+        coefficient, mapped through ``kappa = -ln(a) / dt`` (low end 0 when the interval for
+        ``a`` reaches 1). Coverage measured by
+        simulation: :func:`ou_fit` docstring.
+    ci : str
+        The interval method used.
     """
 
     kappa: float
@@ -69,6 +83,23 @@ class OUFit:
     nobs: int
     dt: float
     ar_coef: float
+    kappa_bc: float
+    kappa_ci_low: float
+    kappa_ci_high: float
+    ci: str
+
+
+CI_METHODS = ("wald", "grid_bootstrap")
+"""Interval methods of :func:`ou_fit`."""
+
+CI_Z = 1.959963984540054
+"""Two-sided 95% standard normal quantile."""
+
+GRID_POINTS = 41
+"""Grid of AR(1) coefficients in the grid bootstrap (``a_hat -/+ 6 se``)."""
+
+MAX_BOOT_DRAWS = 10_000
+"""Largest ``n_boot`` of the grid bootstrap."""
 
 
 @dataclass(frozen=True)
@@ -302,6 +333,91 @@ def check_threshold_inputs(
     return p["kappa"], theta, p["sigma"], p["cost"]
 
 
+def check_ci(ci: object, n_boot: object, seed: object) -> tuple[str, int, int]:
+    """Validate the interval options of :func:`ou_fit`."""
+    if ci not in CI_METHODS:
+        raise ValueError(f"ci must be one of {CI_METHODS}, got {ci!r}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer):
+        raise ValueError(f"n_boot must be an integer, got {n_boot!r}")
+    if not 19 <= int(n_boot) <= MAX_BOOT_DRAWS:
+        raise ValueError(f"n_boot must be between 19 and {MAX_BOOT_DRAWS}, got {n_boot}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return str(ci), int(n_boot), int(seed)
+
+
+def bias_corrected_kappa(a: float, n: int, dt: float) -> float:
+    """``-ln(a_bc) / dt`` with ``a_bc = (n a + 1) / (n - 3)`` (Kendall 1954; Marriott & Pope
+    1954: ``E[a_hat] = a - (1 + 3a) / n`` for an AR(1) with estimated mean); NaN if
+    ``a_bc >= 1`` or ``n <= 3``."""
+    if n <= 3:
+        return math.nan
+    a_bc = (n * a + 1.0) / (n - 3.0)
+    return -math.log(a_bc) / dt if 0.0 < a_bc < 1.0 else math.nan
+
+
+def bootstrap_shocks(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """Standard normal draws of the grid bootstrap, shape (n_boot, n + 1): column 0 starts
+    each path from the stationary law, columns 1.. are the innovations (common to every grid
+    point; the same draws on both engines)."""
+    return np.random.default_rng(seed).standard_normal((n_boot, n + 1))
+
+
+def kappa_interval(fit_a, se_a, n, dt, ci, n_boot, seed, kappa, kappa_se, tstats):
+    """``(low, high)`` 95% interval for ``kappa`` (see :class:`OUFit`).
+
+    ``tstats(a0, shocks) -> ndarray (n_boot,)`` are the t-statistics ``(a_b - a0) / se_b`` of
+    the lag-one least-squares fits of AR(1) paths with coefficient ``a0`` (the engine's
+    kernel). Grid bootstrap (Hansen 1999, Review of Economics and Statistics 81(4), 594-607):
+    the interval for ``a`` is the set of grid values ``a0`` whose bootstrap quantiles
+    ``q(0.025) <= (a_hat - a0) / se <= q(0.975)``, with its ends interpolated linearly between
+    grid points; it is then mapped through ``kappa = -ln(a) / dt``.
+    """
+    if ci == "wald":
+        return max(kappa - CI_Z * kappa_se, 0.0), kappa + CI_Z * kappa_se
+    shocks = bootstrap_shocks(n, n_boot, seed)
+    top = 1.0 - 1e-9
+    grid = np.linspace(max(fit_a - 6.0 * se_a, 1e-9), min(fit_a + 6.0 * se_a, top), GRID_POINTS)
+    margin = np.empty(GRID_POINTS)
+    for i, a0 in enumerate(grid):
+        q_lo, q_hi = np.quantile(tstats(float(a0), shocks), [0.025, 0.975])
+        t_obs = (fit_a - a0) / se_a
+        margin[i] = min(t_obs - q_lo, q_hi - t_obs)  # >= 0 inside the acceptance region
+    inside = np.flatnonzero(margin >= 0)
+    if inside.size == 0:
+        return math.nan, math.nan
+    lo_i, hi_i = inside[0], inside[-1]
+    a_lo = grid[lo_i]
+    if lo_i > 0:
+        m0, m1 = margin[lo_i - 1], margin[lo_i]
+        a_lo = grid[lo_i - 1] + (grid[lo_i] - grid[lo_i - 1]) * (-m0) / (m1 - m0)
+    a_hi = grid[hi_i]
+    if hi_i < GRID_POINTS - 1:
+        m0, m1 = margin[hi_i], margin[hi_i + 1]
+        a_hi = grid[hi_i] + (grid[hi_i + 1] - grid[hi_i]) * m0 / (m0 - m1)
+    low = 0.0 if a_hi >= top else -math.log(a_hi) / dt
+    return low, -math.log(a_lo) / dt
+
+
+def ar1_tstats(a0: float, shocks: np.ndarray) -> np.ndarray:
+    """Reference t-statistics of :func:`kappa_interval`: paths ``x[t] = a0 x[t-1] + e[t]``
+    (``x[0]`` stationary, unit innovation variance), vectorised over draws with NumPy;
+    ``se_b = sqrt(rss / n / S00)`` as in :func:`ou_fit`."""
+    n_boot, n1 = shocks.shape
+    x = np.empty((n_boot, n1))
+    x[:, 0] = shocks[:, 0] / math.sqrt(1.0 - a0 * a0)
+    for t in range(1, n1):
+        x[:, t] = a0 * x[:, t - 1] + shocks[:, t]
+    x0, x1 = x[:, :-1], x[:, 1:]
+    d0 = x0 - x0.mean(axis=1, keepdims=True)
+    d1 = x1 - x1.mean(axis=1, keepdims=True)
+    s00 = np.einsum("ij,ij->i", d0, d0)
+    a_b = np.einsum("ij,ij->i", d0, d1) / s00
+    resid = d1 - a_b[:, None] * d0
+    rss = np.einsum("ij,ij->i", resid, resid)
+    return (a_b - a0) / np.sqrt(rss / (n1 - 1) / s00)
+
+
 # --------------------------------------------------------------------------------------------
 # ou_fit
 
@@ -320,7 +436,7 @@ def _negloglik(params: np.ndarray, x0: np.ndarray, x1: np.ndarray, dt: float):
     return 0.5 * n * np.log(2.0 * np.pi * v) + 0.5 * (resid @ resid) / v
 
 
-def ou_fit(x, dt=1.0):
+def ou_fit(x, dt=1.0, ci="wald", n_boot=199, seed=0):
     """Fit an Ornstein-Uhlenbeck process by exact-discretisation maximum likelihood.
 
     Model
@@ -353,10 +469,34 @@ def ou_fit(x, dt=1.0):
     dt : float
         Sampling step in the time unit wanted for ``kappa``, ``sigma`` and ``half_life``
         (``1`` gives per-observation units, ``1/252`` annual units for daily data).
+    ci : str
+        Interval for ``kappa``: ``"wald"`` (default, ``kappa -/+ 1.96 kappa_se``) or
+        ``"grid_bootstrap"`` (Hansen 1999; see :func:`kappa_interval`).
+    n_boot : int
+        Bootstrap paths per grid point (19 .. :data:`MAX_BOOT_DRAWS`; default 199).
+    seed : int
+        Seed of the bootstrap draws (numpy ``default_rng``).
 
     Returns
     -------
     OUFit
+
+    Notes
+    -----
+    Small-sample bias and interval coverage, measured by simulation (stationary OU paths,
+    ``sigma = 1``, ``dt = 1/252``; the machine was shared while measuring):
+
+    ===============  ==========  ===========  ============  ==================  ==================
+    kappa, years     kappa T     paths        bias of MLE   bias of kappa_bc    coverage wald/grid
+    ===============  ==========  ===========  ============  ==================  ==================
+    3, 4             12          2000 / 1000  +36%          +2% to +4%          92% / 93%
+    25, 4            100         2000         +4.3%         +0.2%               95% / not measured
+    ===============  ==========  ===========  ============  ==================  ==================
+
+    The Kendall / Marriott-Pope correction removes almost all of the mean bias of ``kappa``
+    (its median is then about 5% low). Neither interval reaches its nominal 95% at
+    ``kappa T = 12``: the Wald interval covers 92%, the grid bootstrap (199 paths per grid
+    point, 1000 simulated series, Monte Carlo error about 0.8%) 93%.
 
     Raises
     ------
@@ -372,6 +512,7 @@ def ou_fit(x, dt=1.0):
     """
     arr = check_series(x)
     dt = check_positive(dt=dt)["dt"]
+    ci, n_boot, seed = check_ci(ci, n_boot, seed)
     x0, x1 = arr[:-1], arr[1:]
     n = x1.shape[0]
     # standardise (a location-scale change leaves a unchanged and conditions the problem)
@@ -425,6 +566,10 @@ def ou_fit(x, dt=1.0):
     cov = np.linalg.inv(hess)
     kappa_se, theta_se, sigma_se = np.sqrt(np.diag(cov)) * np.array([1.0, scale, scale])
     half_life, half_life_se = half_life_of(kappa, float(kappa_se))
+    a = math.exp(-kappa * dt)
+    low, high = kappa_interval(
+        a, float(kappa_se) * a * dt, n, dt, ci, n_boot, seed, kappa, float(kappa_se), ar1_tstats
+    )
     return OUFit(
         kappa=kappa,
         theta=theta,
@@ -437,7 +582,11 @@ def ou_fit(x, dt=1.0):
         loglik=float(loglik),
         nobs=int(n),
         dt=dt,
-        ar_coef=math.exp(-kappa * dt),
+        ar_coef=a,
+        kappa_bc=bias_corrected_kappa(a, n, dt),
+        kappa_ci_low=low,
+        kappa_ci_high=high,
+        ci=ci,
     )
 
 

@@ -43,9 +43,11 @@ from lab.analytics import (
     options,
     orderbook,
     ou,
+    overfitting,
     portfolio,
     regimes,
     stats,
+    walkforward,
 )
 from lab.analytics import workloads as wl
 
@@ -749,6 +751,82 @@ _ANALYTICS: tuple[Analytic, ...] = (
         lambda st: st.ob_replay_calls(),
         "pure-Python dict book (OrderBook)",
         Workload(wl.ob_replay, "1M order-book events", unit="updates", core=True),
+    ),
+)
+
+_ANALYTICS += (
+    # ---------------------------------------------------------------- overfitting-aware Sharpe
+    Analytic(
+        "sharpe_se",
+        "overfitting",
+        overfitting.sharpe_se,
+        "lab.backends.native.overfitting:sharpe_se",
+        float,
+        Tolerance(FieldTol(rtol=1e-10, atol=1e-14)),
+        lambda: ((wl.example_returns()[:, 0],), {}),
+        lambda st: st.calls(st.return_series()),
+        "Mertens (2002); Lo (2002) for normal returns",
+    ),
+    Analytic(
+        "probabilistic_sharpe",
+        "overfitting",
+        overfitting.probabilistic_sharpe,
+        "lab.backends.native.overfitting:probabilistic_sharpe",
+        float,
+        Tolerance(FieldTol(rtol=1e-10, atol=1e-12)),
+        lambda: ((wl.example_returns()[:, 0],), {"sr_benchmark": 0.02}),
+        lambda st: st.calls(st.return_series(), sr_benchmark=st.sharpe_level()),
+        "Bailey and Lopez de Prado (2012), scipy.stats.norm",
+    ),
+    Analytic(
+        "deflated_sharpe",
+        "overfitting",
+        overfitting.deflated_sharpe,
+        "lab.backends.native.overfitting:deflated_sharpe",
+        float,
+        Tolerance(FieldTol(rtol=1e-10, atol=1e-12)),
+        lambda: ((wl.example_returns()[:, 1], 12, 0.003), {}),
+        lambda st: st.deflated_sharpe_calls(),
+        "Bailey and Lopez de Prado (2014), worked example DSR = 0.9004",
+    ),
+    Analytic(
+        "pbo",
+        "overfitting",
+        overfitting.pbo,
+        "lab.backends.native.overfitting:pbo",
+        overfitting.PBOResult,
+        Tolerance(FieldTol(rtol=1e-10, atol=1e-10)),
+        lambda: ((wl.example_returns(),), {"n_splits": 6}),
+        lambda st: st.pbo_calls(),
+        "Bailey, Borwein, Lopez de Prado and Zhu (2017) CSCV; scipy.stats.rankdata",
+    ),
+    # ---------------------------------------------------------------- walk-forward
+    Analytic(
+        "walk_forward",
+        "walkforward",
+        walkforward.walk_forward,
+        "lab.backends.native.walkforward:walk_forward",
+        walkforward.WalkForwardResult,
+        Tolerance(
+            # 1e-8, not backtest_pairs' 1e-10: the folds' hedge (below) is computed apart
+            # from pair_signals, and its conditioning carries into the shares and returns
+            FieldTol(rtol=1e-8, atol=1e-12, scaled=True),
+            {
+                "zscore": FieldTol(rtol=0.0, atol=1.5 / backtest.Z_DECIMALS),
+                "metrics": FieldTol(rtol=1e-9, atol=1e-12),
+                # a rolling OLS over three rows of a nearly flat x is determined only to
+                # ~eps |x| / std(x); the folds compute it apart from backtest_pairs' kernel
+                "hedge_ratio": FieldTol(rtol=1e-8, atol=1e-10),
+                "fold_hedge": FieldTol(rtol=1e-8, atol=1e-10),
+            },
+        ),
+        lambda: (
+            wl.example_pair(),
+            {"grid": {"lookback": [20, 30], "entry_z": [1.5, 2.0]}, "train": 200, "test": 100},
+        ),
+        lambda st: st.walk_forward_calls(),
+        "backtest_pairs on each fold (tested for no look-ahead)",
+        slow_reference=True,
     ),
 )
 

@@ -19,8 +19,15 @@ import numpy as np
 from numba import prange
 from numba.extending import overload
 
-from lab.analytics.backtest import SPREAD_RESOLUTION, Z_DECIMALS, metric_values, running_max
+from lab.analytics.backtest import (
+    PERIODS_PER_YEAR,
+    SPREAD_RESOLUTION,
+    Z_DECIMALS,
+    metric_values,
+    running_max,
+)
 from lab.kernels._jit import kernel
+from lab.kernels.overfitting import path_returns_kernel, sharpe_moments_kernel
 
 
 @overload(running_max)
@@ -183,12 +190,20 @@ def simulate(
     has_stop: bool,
     rate: float,
     capital: float,
+    next_close: bool,
+    compounding: bool,
+    borrow_rate: float,
+    refuse_negative: bool,
 ):
-    """Run the position rules and the accounting.
+    """Run the position rules, the execution model and the accounting (the rules of
+    :func:`lab.analytics.backtest.backtest_pairs` and :class:`~lab.analytics.PairParams`:
+    ``next_close`` trades each decision at the next row's close, ``compounding`` sizes entries
+    by the account value, ``borrow_rate`` is the per-period fee on short notional and
+    ``refuse_negative`` skips entries whose hedge ratio is not positive).
 
-    Returns ``(equity, positions, shares_y, shares_x, costs, traded, tr_entry, tr_exit, tr_dir,
-    tr_pnl, tr_closed, tr_reason)``: six arrays of length ``T`` (one row per input row) and the
-    per-trade columns, cut to the number of trades (views of length-``T`` buffers).
+    Returns ``(equity, positions, shares_y, shares_x, costs, traded, borrow, negative,
+    tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason)``: eight arrays of length ``T``
+    and the per-trade columns, cut to the number of trades (views of length-``T`` buffers).
     """
     rows = y.shape[0]
     equity = np.empty(rows)
@@ -197,6 +212,8 @@ def simulate(
     shares_x = np.empty(rows)
     costs = np.empty(rows)
     traded = np.empty(rows)
+    borrow = np.zeros(rows)
+    negative = np.zeros(rows, dtype=np.bool_)
     tr_entry = np.empty(rows, dtype=np.int64)
     tr_exit = np.empty(rows, dtype=np.int64)
     tr_dir = np.empty(rows, dtype=np.int64)
@@ -205,9 +222,13 @@ def simulate(
     tr_reason = np.empty(rows, dtype=np.int64)
     value = capital
     position = 0
+    held = 0
     n_y = 0.0
     n_x = 0.0
     lock = 0
+    pending = 0
+    pending_beta = np.nan
+    pending_reason = 0
     trade_entry = -1
     trade_pnl = 0.0
     n_trades = 0
@@ -215,8 +236,13 @@ def simulate(
         if t > 0:
             pnl = n_y * (y[t] - y[t - 1]) + n_x * (x[t] - x[t - 1])
             value += pnl
-            if position != 0:
+            if held != 0:
                 trade_pnl += pnl
+            if borrow_rate > 0:
+                fee = borrow_rate * (max(-n_y, 0.0) * y[t - 1] + max(-n_x, 0.0) * x[t - 1])
+                borrow[t] = fee
+                value -= fee
+                trade_pnl -= fee
         zt = z[t]
         valid = not math.isnan(zt)
         if valid and abs(zt) < entry_z:
@@ -248,10 +274,26 @@ def simulate(
                 target = -1
             elif zt < -entry_z and inside_long and lock != 1:
                 target = 1
+        if target != 0 and target != position and not beta[t] > 0:
+            negative[t] = True
+            if refuse_negative:
+                target = 0
+        position = target
+        if next_close:
+            desired = pending
+            desired_beta = pending_beta
+            desired_reason = pending_reason
+            pending = target
+            pending_beta = beta[t]
+            pending_reason = reason
+        else:
+            desired = target
+            desired_beta = beta[t]
+            desired_reason = reason
         cost_t = 0.0
         traded_t = 0.0
-        if target != position:
-            if position != 0:
+        if desired != held:
+            if held != 0:
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
                 charge = rate * notional
                 cost_t += charge
@@ -259,35 +301,37 @@ def simulate(
                 trade_pnl -= charge
                 tr_entry[n_trades] = trade_entry
                 tr_exit[n_trades] = t
-                tr_dir[n_trades] = position
+                tr_dir[n_trades] = held
                 tr_pnl[n_trades] = trade_pnl
                 tr_closed[n_trades] = True
-                tr_reason[n_trades] = reason
+                tr_reason[n_trades] = desired_reason
                 n_trades += 1
                 n_y = 0.0
                 n_x = 0.0
-            if target != 0:
-                b = beta[t]
-                n_y = target * capital / (y[t] + abs(b) * x[t])
-                n_x = -b * n_y
+            gross = value if compounding else capital
+            if desired != 0 and gross > 0:
+                n_y = desired * gross / (y[t] + abs(desired_beta) * x[t])
+                n_x = -desired_beta * n_y
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
                 charge = rate * notional
                 cost_t += charge
                 traded_t += notional
                 trade_entry = t
                 trade_pnl = -charge
-            position = target
+                held = desired
+            else:
+                held = 0
         value -= cost_t
         costs[t] = cost_t
         traded[t] = traded_t
         equity[t] = value
-        positions[t] = position
+        positions[t] = held
         shares_y[t] = n_y
         shares_x[t] = n_x
-    if position != 0:
+    if held != 0:
         tr_entry[n_trades] = trade_entry
         tr_exit[n_trades] = rows - 1
-        tr_dir[n_trades] = position
+        tr_dir[n_trades] = held
         tr_pnl[n_trades] = trade_pnl
         tr_closed[n_trades] = False
         tr_reason[n_trades] = 0
@@ -300,6 +344,8 @@ def simulate(
         shares_x,
         costs,
         traded,
+        borrow,
+        negative,
         tr_entry[:n],
         tr_exit[:n],
         tr_dir[:n],
@@ -339,19 +385,25 @@ def sweep_grid(
     has_stop: bool,
     rate: float,
     capital: float,
+    execution: np.ndarray,
     start: int,
     stop: int,
     metric_index: int,
     values: np.ndarray,
+    moments: np.ndarray,
 ) -> None:
     """Backtest every grid point ``k`` (signals ``z[signal_row[k]]``, threshold ``entry_zs[k]``)
     in parallel and store metric ``metric_index`` of rows ``start .. stop - 1`` in
-    ``values[k]``, using the shared metrics function compiled as :data:`metric_values_kernel`."""
+    ``values[k]``, using the shared metrics function compiled as :data:`metric_values_kernel`
+    (``execution`` holds :func:`execution_options` of the parameters),
+    and the per-period Sharpe ratio, skewness and kurtosis of those rows' returns in
+    ``moments[k]`` (the shared :func:`lab.analytics.overfitting.sharpe_moments`)."""
     for k in prange(signal_row.shape[0]):
-        (equity, positions, _sy, _sx, costs, traded,
+        (equity, positions, _sy, _sx, costs, traded, _borrow, _negative,
          tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
+            execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
         )  # fmt: skip
         metrics = metric_values_kernel(
             equity,
@@ -366,3 +418,155 @@ def sweep_grid(
             stop,
         )
         values[k] = metrics[metric_index]
+        moments[k] = sharpe_moments_kernel(path_returns_kernel(equity, start, stop, capital))
+
+
+@kernel(parallel=True)
+def fold_grid(
+    y: np.ndarray,
+    x: np.ndarray,
+    z: np.ndarray,
+    beta: np.ndarray,
+    signal_row: np.ndarray,
+    entry_zs: np.ndarray,
+    exit_z: float,
+    stop_z: float,
+    has_stop: bool,
+    rate: float,
+    capital: float,
+    execution: np.ndarray,
+    n_train: int,
+    metric_index: int,
+    train_metric: np.ndarray,
+    returns: np.ndarray,
+    positions: np.ndarray,
+) -> None:
+    """One walk-forward fold: backtest every cell ``k`` (as :func:`sweep_grid`) in parallel,
+    store metric ``metric_index`` of the training rows ``0 .. n_train - 1`` in
+    ``train_metric[k]`` and the test rows' returns and positions in ``returns[k]`` and
+    ``positions[k]`` (length ``T - n_train``)."""
+    rows = y.shape[0]
+    for k in prange(signal_row.shape[0]):
+        (equity, pos, _sy, _sx, costs, traded, _borrow, _negative,
+         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
+            y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
+            exit_z, stop_z, has_stop, rate, capital,
+            execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
+        )  # fmt: skip
+        metrics = metric_values_kernel(
+            equity,
+            costs,
+            traded,
+            pos,
+            tr_entry,
+            tr_closed,
+            tr_pnl,
+            tr_exit - tr_entry,
+            0,
+            n_train,
+        )
+        train_metric[k] = metrics[metric_index]
+        for t in range(n_train, rows):
+            returns[k, t - n_train] = equity[t] / equity[t - 1] - 1.0
+            positions[k, t - n_train] = pos[t]
+
+
+def execution_options(params) -> np.ndarray:
+    """``[next_close, compounding, borrow per period, refuse_negative]`` of a
+    :class:`~lab.analytics.PairParams`, as passed to the grid kernels."""
+    return np.array(
+        [
+            float(params.fill == "next_close"),
+            float(params.capital == "compounding"),
+            params.borrow_bps_per_year / 1e4 / PERIODS_PER_YEAR,
+            float(params.negative_hedge == "refuse"),
+        ]
+    )
+
+
+@kernel
+def kalman_hedge_kernel(
+    y: np.ndarray, x: np.ndarray, q_alpha: float, q_beta: float, r: float, p0: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Filtered intercept and slope of the random-walk regression of
+    :func:`lab.analytics.backtest.kalman_hedge` (2 x 2 updates written out)."""
+    rows = y.shape[0]
+    alpha = np.empty(rows)
+    beta = np.empty(rows)
+    s0 = 0.0
+    s1 = 0.0
+    p00 = p0
+    p01 = 0.0
+    p11 = p0
+    for t in range(rows):
+        if t > 0:
+            p00 += q_alpha
+            p11 += q_beta
+        xt = x[t]
+        pz0 = p00 + p01 * xt
+        pz1 = p01 + p11 * xt
+        f = pz0 + xt * pz1 + r
+        k0 = pz0 / f
+        k1 = pz1 / f
+        v = y[t] - (s0 + s1 * xt)
+        s0 += k0 * v
+        s1 += k1 * v
+        n00 = p00 - k0 * pz0
+        n01 = p01 - 0.5 * (k0 * pz1 + k1 * pz0)
+        n11 = p11 - k1 * pz1
+        p00 = n00
+        p01 = n01
+        p11 = n11
+        alpha[t] = s0
+        beta[t] = s1
+    return alpha, beta
+
+
+@kernel
+def zscore_with_hedge(
+    y: np.ndarray,
+    x: np.ndarray,
+    beta: np.ndarray,
+    lookback: int,
+    var_s_tol: float,
+    z: np.ndarray,
+) -> None:
+    """z-score of the spread ``y - beta[t] x`` over the trailing window with a given hedge
+    series (the Kalman hedge), exact two-pass window moments; the degeneracy rule of
+    :mod:`lab.analytics.backtest` (``var(s) <= var_s_tol (var(y) + beta^2 var(x))``)."""
+    rows = y.shape[0]
+    inv_l = 1.0 / lookback
+    inv_l1 = 1.0 / (lookback - 1)
+    for t in range(rows):
+        if t < lookback - 1:
+            z[t] = np.nan
+            continue
+        b = beta[t]
+        my = 0.0
+        mx = 0.0
+        ms = 0.0
+        for i in range(t - lookback + 1, t + 1):
+            my += y[i]
+            mx += x[i]
+            ms += y[i] - b * x[i]
+        my *= inv_l
+        mx *= inv_l
+        ms *= inv_l
+        vy = 0.0
+        vx = 0.0
+        vs = 0.0
+        for i in range(t - lookback + 1, t + 1):
+            dy = y[i] - my
+            dx = x[i] - mx
+            ds = (y[i] - b * x[i]) - ms
+            vy += dy * dy
+            vx += dx * dx
+            vs += ds * ds
+        vy *= inv_l1
+        vx *= inv_l1
+        vs *= inv_l1
+        level = abs(y[t]) + abs(b * x[t])
+        if vs > var_s_tol * (vy + b * b * vx) and math.sqrt(vs) > SPREAD_RESOLUTION * level:
+            z[t] = np.rint(((y[t] - b * x[t]) - ms) / math.sqrt(vs) * Z_DECIMALS) / Z_DECIMALS
+        else:
+            z[t] = np.nan

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import prange
 
 from lab.analytics.ou import u_minus_dawson_series
 from lab.kernels._jit import kernel
@@ -131,3 +132,22 @@ def bertram_root(c_hat: float, lo: float, hi: float) -> float:
             return nxt
         u = nxt
     return u
+
+
+@kernel(parallel=True)
+def ar1_tstats(a0: float, shocks: np.ndarray) -> np.ndarray:
+    """t-statistics ``(a_b - a0) / se_b`` of the lag-one least-squares fits of the AR(1) paths
+    ``x[t] = a0 x[t-1] + shocks[b, t]`` (``x[0] = shocks[b, 0] / sqrt(1 - a0^2)``), one per
+    row ``b`` in parallel; ``se_b = sqrt(rss / n / S00)`` (the grid bootstrap of
+    :func:`lab.analytics.ou.kappa_interval`)."""
+    n_boot, n1 = shocks.shape
+    out = np.empty(n_boot)
+    start = 1.0 / math.sqrt(1.0 - a0 * a0)
+    for b in prange(n_boot):
+        path = np.empty(n1)
+        path[0] = shocks[b, 0] * start
+        for t in range(1, n1):
+            path[t] = a0 * path[t - 1] + shocks[b, t]
+        n, _m0, _m1, s00, s01, rss, _s11 = ar1_moments(path)
+        out[b] = (s01 / s00 - a0) / math.sqrt(rss / n / s00)
+    return out

@@ -10,7 +10,13 @@ import pandas as pd
 import param
 
 from lab.analytics import PairParams
-from lab.analytics.backtest import HEDGES, METRIC_NAMES
+from lab.analytics.backtest import (
+    CAPITALS,
+    FILLS,
+    HEDGE_METHODS,
+    METRIC_NAMES,
+    NEGATIVE_HEDGES,
+)
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
 PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))
@@ -80,14 +86,52 @@ class PairModel(AnalysisModel):
     )
     hedge = param.Selector(
         default=_DEFAULTS.hedge,
-        objects=list(HEDGES),
-        doc="static: OLS on the training window; rolling: OLS over lookback.",
+        objects=list(HEDGE_METHODS),
+        doc="static: OLS on the training window; rolling: OLS over lookback; "
+        "kalman: filtered random-walk regression slope.",
+    )
+    kalman_q_alpha = param.Number(
+        default=_DEFAULTS.kalman_q_alpha,
+        bounds=(1e-12, 1e3),
+        doc="Kalman hedge: variance per day of the intercept's random-walk steps (price^2).",
+    )
+    kalman_q_beta = param.Number(
+        default=_DEFAULTS.kalman_q_beta,
+        bounds=(1e-14, 1.0),
+        doc="Kalman hedge: variance per day of the slope's random-walk steps.",
+    )
+    kalman_r = param.Number(
+        default=_DEFAULTS.kalman_r,
+        bounds=(1e-8, 1e6),
+        doc="Kalman hedge: observation noise variance of y (price^2).",
     )
     train_fraction = param.Number(
         default=_DEFAULTS.train_fraction,
         bounds=(0.05, 0.95),
         step=0.05,
         doc="Share of rows in-sample (from the start).",
+    )
+
+    fill = param.Selector(
+        default=_DEFAULTS.fill,
+        objects=list(FILLS),
+        doc="Execution: at the signal's close, or at the next close.",
+    )
+    capital = param.Selector(
+        default=_DEFAULTS.capital,
+        objects=list(CAPITALS),
+        doc="Entry notional: the initial capital (fixed) or the account value (compounding).",
+    )
+    borrow_bps_per_year = param.Number(
+        default=_DEFAULTS.borrow_bps_per_year,
+        bounds=(0.0, 2000.0),
+        step=5.0,
+        doc="Borrow fee on the short leg's notional, basis points per year.",
+    )
+    negative_hedge = param.Selector(
+        default=_DEFAULTS.negative_hedge,
+        objects=list(NEGATIVE_HEDGES),
+        doc="Entries with a hedge ratio <= 0 (both legs on one side): trade and flag, or refuse.",
     )
 
     sweep_lookbacks = param.Range(
@@ -104,6 +148,28 @@ class PairModel(AnalysisModel):
         default="out",
         objects=["out", "in"],
         doc="Sweep segment: out-of-sample (honest) or in-sample.",
+    )
+
+    evaluation = param.Selector(
+        default="walk_forward",
+        objects=["walk_forward", "split"],
+        doc="walk_forward: re-fit on each training window and trade the next test window "
+        "(the honest default); split: one in-sample / out-of-sample split only.",
+    )
+    wf_train = param.Integer(
+        default=504, bounds=(20, 5000), doc="Walk-forward training rows per fold (trading days)."
+    )
+    wf_test = param.Integer(
+        default=126, bounds=(5, 2000), doc="Walk-forward test rows per fold (trading days)."
+    )
+    wf_anchored = param.Boolean(
+        default=False, doc="Anchored (expanding) training windows instead of rolling ones."
+    )
+    wf_steps = param.Integer(
+        default=4,
+        bounds=(1, 10),
+        doc="Grid points per axis of the walk-forward parameter choice (within the sweep "
+        "ranges; 1: no choice, the current lookback and entry z in every fold).",
     )
 
     def __init__(self, **params: Any) -> None:
@@ -244,6 +310,8 @@ class PairModel(AnalysisModel):
 
     @param.depends(
         *DATA_DEPENDENCIES, "y", "x", "exit_z", "stop_z", "cost_bps", "hedge", "train_fraction",
+        "fill", "capital", "borrow_bps_per_year", "negative_hedge",
+        "kalman_q_alpha", "kalman_q_beta", "kalman_r",
         "sweep_lookbacks", "sweep_entry_zs", "sweep_steps", "sweep_metric", "sweep_sample",
     )  # fmt: skip
     def sweep(self):
@@ -272,6 +340,97 @@ class PairModel(AnalysisModel):
             params=base,
             sample=self.sweep_sample,
         )
+
+    def wf_grid(self) -> dict[str, np.ndarray] | None:
+        """The walk-forward grid: ``wf_steps`` points per axis inside the sweep ranges, capped
+        by the training window (None for ``wf_steps = 1``)."""
+        if self.wf_steps == 1:
+            return None
+        lo, hi = self.sweep_lookbacks
+        hi = min(hi, self.wf_train - 2)
+        lo = min(lo, hi)
+        lookbacks = np.unique(np.round(np.linspace(lo, hi, self.wf_steps)).astype(np.int64))
+        zlo, zhi = self.sweep_entry_zs
+        return {"lookback": lookbacks, "entry_z": np.round(np.linspace(zlo, zhi, self.wf_steps), 4)}
+
+    @param.depends(
+        *DATA_DEPENDENCIES, "y", "x", *PAIR_PARAMS, "sweep_lookbacks", "sweep_entry_zs",
+        "wf_train", "wf_test", "wf_anchored", "wf_steps",
+    )  # fmt: skip
+    def walk_forward(self):
+        """``WalkForwardResult`` of the strategy (with the walk-forward grid when
+        ``wf_steps > 1``); the choice metric is the training Sharpe ratio."""
+        prices = self.prices()
+        params = self.params()
+        grid = self.wf_grid()
+        return self.compute(
+            "walk_forward",
+            self._wf_key(),
+            prices["y"].to_numpy(),
+            prices["x"].to_numpy(),
+            params,
+            grid=grid,
+            train=self.wf_train,
+            test=self.wf_test,
+            anchored=self.wf_anchored,
+        )
+
+    def _wf_key(self) -> tuple:
+        """Everything :meth:`walk_forward` depends on besides the dataset and backend."""
+        grid = self.wf_grid()
+        return (
+            self.y,
+            self.x,
+            self.params(),
+            None if grid is None else (tuple(grid["lookback"]), tuple(grid["entry_z"])),
+            self.wf_train,
+            self.wf_test,
+            self.wf_anchored,
+        )
+
+    @param.depends("walk_forward")
+    def walk_forward_pbo(self):
+        """``PBOResult`` of the walk-forward grid's trials (their out-of-sample returns), with
+        the largest even ``n_splits <= 16`` leaving >= 2 rows per block; None with fewer than
+        two trials or too few rows."""
+        wf = self.walk_forward()
+        trials = wf.trial_returns
+        splits = min(16, (trials.shape[0] // 2) // 2 * 2)
+        if trials.shape[1] < 2 or splits < 2:
+            return None
+        return self.compute(
+            "pbo", ("walk_forward", self._wf_key(), splits), trials, n_splits=splits
+        )
+
+    @param.depends("walk_forward")
+    def folds_table(self) -> pd.DataFrame:
+        """One row per walk-forward fold: training and test dates, chosen lookback and entry z,
+        training Sharpe, hedge ratio at the start of the test and the test's return."""
+        wf = self.walk_forward()
+        dates = self.prices().index
+        fold_return = [
+            float(np.prod(1.0 + wf.returns[wf.fold == f]) - 1.0) for f in range(len(wf.test_start))
+        ]
+        return pd.DataFrame(
+            {
+                "train from": dates[wf.train_start],
+                "test from": dates[wf.test_start],
+                "test to": dates[wf.test_stop - 1],
+                "lookback": wf.lookback,
+                "entry z": wf.entry_z,
+                "train sharpe": wf.train_metric,
+                "hedge": wf.fold_hedge,
+                "test return": fold_return,
+            }
+        )
+
+    @param.depends("evaluation", "walk_forward_pbo", "folds_table")
+    def evaluated(self):
+        """``(WalkForwardResult, PBOResult or None, folds table)`` when ``evaluation`` is
+        ``"walk_forward"``; None for ``"split"`` (nothing is computed then)."""
+        if self.evaluation != "walk_forward":
+            return None
+        return self.walk_forward(), self.walk_forward_pbo(), self.folds_table()
 
     # -- presentation helpers (pure) --------------------------------------------------------
     @param.depends("backtest")

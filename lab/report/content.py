@@ -32,7 +32,14 @@ import lab
 from lab.analytics.backtest import METRIC_NAMES
 from lab.report import extras
 
-PAIR_FUNCTIONS = ("engle_granger", "ou_fit", "backtest_pairs", "optimal_thresholds")
+PAIR_FUNCTIONS = (
+    "engle_granger",
+    "ou_fit",
+    "backtest_pairs",
+    "optimal_thresholds",
+    "walk_forward",
+    "pbo",
+)
 """Analytics functions behind the pair section; the report names the engine that ran each."""
 
 
@@ -189,6 +196,7 @@ def _pair_section(pair: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], pd.
         "positions": np.asarray(bt.positions, dtype=float),
         "hedge_ratio": np.asarray(bt.hedge_ratio, dtype=float),
     }
+    data["walk_forward"] = walk_forward_section(pair)
     trades = pair.trades_table()
     data["trades"] = {
         "count": int(len(trades)),
@@ -196,6 +204,34 @@ def _pair_section(pair: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], pd.
         "out_of_sample": int((trades["segment"] == "out-of-sample").sum()) if len(trades) else 0,
     }
     return data, series, trades
+
+
+def walk_forward_section(pair: Any) -> dict[str, Any]:
+    """The walk-forward evaluation of the pair's strategy (the Mean reversion page's default):
+    its settings, out-of-sample metrics (PSR, DSR with the number of trials), the PBO of its
+    grid's trials and one row per fold."""
+    try:
+        wf = pair.walk_forward()
+        pbo = pair.walk_forward_pbo()
+        folds = pair.folds_table()
+    except ValueError as exc:  # e.g. too few rows for one training window and a test fold
+        return {"available": False, "reason": str(exc)}
+    return {
+        "available": True,
+        "train": int(pair.wf_train),
+        "test": int(pair.wf_test),
+        "anchored": bool(pair.wf_anchored),
+        "metrics": dict(wf.metrics),
+        "pbo": None if pbo is None else float(pbo.pbo),
+        "pbo_splits": None if pbo is None else int(pbo.n_splits),
+        "folds": [
+            {
+                key: (value.date().isoformat() if hasattr(value, "date") else value)
+                for key, value in row.items()
+            }
+            for row in folds.to_dict(orient="records")
+        ],  # fmt: skip
+    }
 
 
 def segment_drawdown(equity: np.ndarray, n_train: int, capital: float = 1.0) -> np.ndarray:

@@ -285,6 +285,69 @@ def _backtest_intro(d: dict[str, Any]) -> str:
     )
 
 
+def _walk_forward(d: dict[str, Any]) -> str:
+    w = d["walk_forward"]
+    if not w["available"]:
+        return (
+            "<h2 id='walk-forward'>Walk-forward evaluation</h2>"
+            f'<div class="arb-note">Not available: {esc(w["reason"])}</div>'
+        )
+    m = w["metrics"]
+    kind = "anchored (expanding)" if w["anchored"] else "rolling"
+    rows = [
+        ("folds", f"{int(m['n_folds'])} ({kind} training of {w['train']} rows, tests of {w['test']} rows)"),
+        ("out-of-sample return", number(m["total_return"], "{:+.2%}")),
+        ("Sharpe (annualised)", number(m["sharpe"], "{:.3f}")),
+        ("Probabilistic Sharpe Ratio (vs 0)", number(m["psr"], "{:.4f}")),
+        (f"Deflated Sharpe Ratio ({int(m['n_trials'])} trials)", number(m["dsr"], "{:.4f}")),
+        ("Probability of backtest overfitting",
+         "not available (fewer than 2 trials)" if w["pbo"] is None
+         else f"{number(w['pbo'], '{:.3f}')} (CSCV, {w['pbo_splits']} blocks)"),
+    ]  # fmt: skip
+    folds = [
+        [
+            str(f["train from"]),
+            str(f["test from"]),
+            str(f["test to"]),
+            str(int(f["lookback"])),
+            number(f["entry z"], "{:g}"),
+            number(f["train sharpe"], "{:.2f}"),
+            number(f["hedge"], "{:.4f}"),
+            number(f["test return"], "{:+.2%}"),
+        ]
+        for f in w["folds"]
+    ]
+    warn = ""
+    if not m["dsr"] >= 0.95:
+        warn = (
+            '<div class="arb-note">The Deflated Sharpe Ratio is below 0.95: the out-of-sample '
+            "Sharpe ratio is not distinguishable from the luck of choosing among the trials.</div>"
+        )
+    return (
+        "<h2 id='walk-forward'>Walk-forward evaluation</h2>"
+        '<div class="arb-note">On each fold the hedge ratio and the grid cell (highest training '
+        "Sharpe) are chosen on the training rows only, then the next test rows are traded; the "
+        "test returns are compounded across folds. PSR and DSR use per-period Sharpe ratios "
+        "(Bailey &amp; López de Prado 2012, 2014).</div>"
+        + warn
+        + key_values(rows, "walk_forward")
+        + table(
+            [
+                "train from",
+                "test from",
+                "test to",
+                "lookback",
+                "entry z",
+                "train Sharpe",
+                "hedge",
+                "test return",
+            ],
+            folds,
+            numeric=(3, 4, 5, 6, 7),
+        )  # fmt: skip
+    )
+
+
 def _trades(content: ReportContent) -> str:
     trades = content.trades
     if not len(trades):
@@ -366,6 +429,7 @@ def render_html(content: ReportContent) -> str:
     figures = plots.pair_figures(content)
     blocks += [("plot", f.name) for f in figures]
     blocks.append(("html", _trades(content)))
+    blocks.append(("html", _walk_forward(d)))
     for name, section in content.analyses.items():
         blocks.append(("html", _analysis(name, section)))
         for fig in plots.section_figures(name, section):

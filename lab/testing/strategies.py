@@ -537,3 +537,71 @@ def lob_metrics_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
         "order_size": draw(st.sampled_from([1.0, 100.0, 1000.0, 1e6])),
         "depth_bps": draw(st.sampled_from([1.0, 10.0, 100.0])),
     }
+
+
+# --------------------------------------------------------------------------------------------
+# overfitting-aware statistics and walk-forward
+
+
+@st.composite
+def return_series(draw: st.DrawFn, min_len: int = 4, max_len: int = 600) -> np.ndarray:
+    """Per-period strategy returns: normal, skewed (lognormal), fat-tailed (t3), or mostly
+    flat (a strategy out of the market) with a few trades."""
+    n = draw(st.integers(min_len, max_len))
+    rng = np.random.default_rng(draw(SEEDS))
+    kind = draw(st.sampled_from(["normal", "skewed", "fat", "sparse"]))
+    scale = 10.0 ** draw(st.floats(-4, -1))
+    if kind == "normal":
+        r = rng.standard_normal(n)
+    elif kind == "skewed":
+        r = rng.lognormal(0.0, 0.8, n) - np.exp(0.32)
+    elif kind == "fat":
+        r = rng.standard_t(3, n)
+    else:
+        r = np.where(rng.random(n) < 0.1, rng.standard_normal(n), 0.0)
+        r[0] = 1.0  # never constant
+    return scale * (r + draw(st.floats(-0.2, 0.3)))
+
+
+def sharpe_level() -> st.SearchStrategy[float]:
+    """A per-period Sharpe benchmark."""
+    return st.floats(-0.2, 0.3)
+
+
+def deflated_sharpe_calls() -> st.SearchStrategy:
+    """``deflated_sharpe(returns, n_trials, sr_variance)``."""
+    return calls(return_series(), st.integers(1, 5000), st.floats(1e-8, 0.05))
+
+
+@st.composite
+def pbo_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
+    """``pbo(returns_matrix, n_splits)`` on T x K trial returns with a common component."""
+    splits = draw(st.sampled_from([2, 4, 6, 8]))
+    k = draw(st.integers(2, 12))
+    t = draw(st.integers(2 * splits, 300))
+    rng = np.random.default_rng(draw(SEEDS))
+    common = rng.standard_normal((t, 1))
+    r = 0.01 * (draw(st.floats(0.0, 1.0)) * common + rng.standard_normal((t, k)))
+    r += 0.001 * rng.standard_normal(k)  # some trials better than others
+    return (r,), {"n_splits": splits}
+
+
+@st.composite
+def walk_forward_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
+    """``walk_forward(y, x, params, grid, train, test, anchored)`` on short quirky pairs."""
+    params = draw(pair_params(max_lookback=20))
+    train = draw(st.integers(params.lookback + 25, 150))
+    test = draw(st.integers(10, 80))
+    y, x = draw(price_pair(min_rows=train + test, max_rows=train + 3 * test))
+    kwargs: dict[str, Any] = {
+        "params": params,
+        "train": train,
+        "test": test,
+        "anchored": draw(st.booleans()),
+    }
+    if draw(st.booleans()):
+        kwargs["grid"] = {
+            "lookback": draw(st.lists(st.integers(3, 20), min_size=1, max_size=2, unique=True)),
+            "entry_z": draw(st.lists(st.floats(0.6, 2.5), min_size=1, max_size=2, unique=True)),
+        }
+    return (y, x), kwargs

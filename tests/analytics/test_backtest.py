@@ -63,7 +63,7 @@ def test_pair_params_defaults_and_normalisation():
         ({"stop_z": 1.5}, "stop_z must exceed entry_z"),
         ({"stop_z": float("inf")}, "stop_z must be finite or None"),
         ({"cost_bps": -1.0}, "cost_bps must be >= 0"),
-        ({"hedge": "kalman"}, "hedge must be one of"),
+        ({"hedge": "ewma"}, "hedge must be one of"),
         ({"train_fraction": 0.0}, r"train_fraction must be in \(0, 1\)"),
         ({"train_fraction": 1.0}, r"train_fraction must be in \(0, 1\)"),
     ],

@@ -318,3 +318,64 @@ def test_cara_position_rejects_bad_input(kwargs, message):
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         cara_position(**args)
+
+
+# ------------------------------------------------------------------- bias correction, intervals
+
+
+def _ou_paths(kappa, years, count, first_seed=500):
+    from lab.data import simulate_ou_pair
+
+    n = int(years * 252)
+    return [simulate_ou_pair(n, kappa, 0.0, 1.0, 1.0, seed=first_seed + i)[2] for i in range(count)]
+
+
+def test_kappa_bc_is_the_kendall_marriott_pope_correction():
+    x = _ou_paths(3.0, 4, 1)[0]
+    fit = ou_fit(x, dt=1 / 252)
+    n = fit.nobs
+    a_bc = (n * fit.ar_coef + 1) / (n - 3)
+    assert fit.kappa_bc == pytest.approx(-np.log(a_bc) * 252, rel=1e-12)
+    assert fit.kappa_bc < fit.kappa  # the MLE overstates mean reversion
+    assert fit.ci == "wald"
+    assert fit.kappa_ci_low == pytest.approx(max(fit.kappa - 1.959964 * fit.kappa_se, 0), rel=1e-6)
+    assert fit.kappa_ci_high == pytest.approx(fit.kappa + 1.959964 * fit.kappa_se, rel=1e-6)
+
+
+def test_bias_correction_removes_most_of_the_bias_at_kappa_t_12():
+    from lab.backends.native import ou_fit as native_fit
+
+    fits = [native_fit(x, dt=1 / 252) for x in _ou_paths(3.0, 4, 300)]
+    mle = np.mean([f.kappa for f in fits]) / 3.0 - 1
+    corrected = np.nanmean([f.kappa_bc for f in fits]) / 3.0 - 1
+    assert mle > 0.2  # the known upward bias of the MLE (about +36%)
+    assert abs(corrected) < 0.4 * mle
+
+
+def test_grid_bootstrap_interval_is_wider_on_the_slow_side():
+    x = _ou_paths(3.0, 4, 1, first_seed=7)[0]
+    wald = ou_fit(x, dt=1 / 252)
+    grid = ou_fit(x, dt=1 / 252, ci="grid_bootstrap", n_boot=99, seed=3)
+    assert grid.ci == "grid_bootstrap"
+    assert 0 <= grid.kappa_ci_low < grid.kappa < grid.kappa_ci_high
+    assert grid.kappa == wald.kappa and grid.kappa_se == wald.kappa_se
+    # near a unit root the AR coefficient's law is skewed: the interval is not symmetric
+    assert grid.kappa_ci_high - grid.kappa != pytest.approx(
+        grid.kappa - grid.kappa_ci_low, rel=0.05
+    )
+    again = ou_fit(x, dt=1 / 252, ci="grid_bootstrap", n_boot=99, seed=3)
+    assert (again.kappa_ci_low, again.kappa_ci_high) == (grid.kappa_ci_low, grid.kappa_ci_high)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"ci": "profile"}, "ci must be one of"),
+        ({"n_boot": 5}, "n_boot must be between"),
+        ({"n_boot": 99.0}, "n_boot must be an integer"),
+        ({"seed": -1}, "seed must be a non-negative integer"),
+    ],
+)
+def test_interval_options_are_checked(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ou_fit(_ou_paths(3.0, 1, 1)[0], **kwargs)

@@ -116,3 +116,14 @@ def test_native_cara_position_is_the_reference_closed_form():
     assert native.cara_position is reference.cara_position
     res = native.cara_position(2.0, 0.0, 1.0, np.linspace(-1, 1, 5), 3.0, 2.0)
     np.testing.assert_allclose(res.position, 2.0 * (0 - np.linspace(-1, 1, 5)) * 5.0 / 3.0)
+
+
+@pytest.mark.parametrize(("kappa", "seed"), [(3.0, 1), (40.0, 2)])
+def test_grid_bootstrap_interval_equals_the_reference(kappa, seed):
+    _, _, x = simulate_ou_pair(504, kappa, 0.0, 1.0, 1.0, seed=seed)
+    want = reference.ou_fit(x, dt=1 / 252, ci="grid_bootstrap", n_boot=59, seed=seed)
+    got = native.ou_fit(x, dt=1 / 252, ci="grid_bootstrap", n_boot=59, seed=seed)
+    assert got.ci == want.ci == "grid_bootstrap"
+    assert got.kappa_bc == pytest.approx(want.kappa_bc, rel=1e-9)
+    assert got.kappa_ci_low == pytest.approx(want.kappa_ci_low, rel=1e-6, abs=1e-9)
+    assert got.kappa_ci_high == pytest.approx(want.kappa_ci_high, rel=1e-6)

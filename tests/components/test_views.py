@@ -157,3 +157,22 @@ def test_a_page_that_fails_to_build_shows_why(session, monkeypatch):
     assert "Regimes page could not be built" in alert.object and "no such workload" in alert.object
     app.show("Options")  # the rest keeps working
     assert "Options" in app.pages
+
+
+def test_pair_view_reports_the_selection_honesty_of_sweep_and_walk_forward(session):
+    from components.pair import DSR_THRESHOLD, sweep_honesty_html, walk_forward_html
+
+    pair = session.pair
+    pair.param.update(sweep_steps=4, wf_steps=2, wf_train=400, wf_test=250)
+    sweep = pair.sweep()
+    note = sweep_honesty_html(sweep)
+    assert f'data-trials="{sweep.n_trials}"' in note
+    assert f'data-dsr="{sweep.best_dsr:.6f}"' in note
+    assert ("arb-warning" in note) == (not sweep.best_dsr >= DSR_THRESHOLD)
+    evaluated = pair.evaluated()
+    text = walk_forward_html(evaluated)
+    wf = evaluated[0]
+    assert f"Deflated Sharpe ({int(wf.metrics['n_trials'])} trials)" in text
+    assert 'data-wf="pbo"' in text and text.count("<tr>") >= len(wf.test_start)
+    pair.evaluation = "split"
+    assert pair.evaluated() is None and walk_forward_html(None) == ""

@@ -117,3 +117,28 @@ def test_a_new_dataset_keeps_a_valid_pair(pair, dataset):
     dataset.symbols = ["XOM", "CVX", "JNJ"]
     assert {pair.y, pair.x} <= {"XOM", "CVX", "JNJ"} and pair.y != pair.x
     assert pair.backtest().equity.shape == (len(dataset.prices),)
+
+
+def test_walk_forward_is_the_default_evaluation_with_its_honesty_figures(pair):
+    assert pair.evaluation == "walk_forward"
+    pair.param.update(wf_train=400, wf_test=200, wf_steps=3)
+    wf = pair.walk_forward()
+    grid = pair.wf_grid()
+    assert wf.metrics["n_trials"] == grid["lookback"].size * grid["entry_z"].size == 9
+    assert wf.trial_returns.shape == (wf.rows.size, 9)
+    pbo = pair.walk_forward_pbo()
+    assert 0.0 <= pbo.pbo <= 1.0 and pbo.n_splits == 16
+    table = pair.folds_table()
+    assert len(table) == wf.test_start.size
+    np.testing.assert_array_equal(table["lookback"], wf.lookback)
+    assert pair.walk_forward() is wf  # cached
+    pair.wf_steps = 1
+    assert pair.walk_forward().metrics["n_trials"] == 1 and pair.walk_forward_pbo() is None
+
+
+def test_execution_options_reach_the_backtest(pair):
+    plain = pair.backtest()
+    pair.param.update(fill="next_close", borrow_bps_per_year=200.0)
+    moved = pair.backtest()
+    np.testing.assert_array_equal(moved.positions[1:], plain.positions[:-1])
+    assert moved.borrow.sum() > 0

@@ -220,3 +220,21 @@ def test_missing_bands_are_explained(small):
     assert content.data["bands"]["available"] is False
     assert "positive cost_bps" in content.data["bands"]["reason"]
     assert "Not available: OU-optimal bands need a positive cost_bps" in render_html(content)
+
+
+def test_walk_forward_section_carries_the_pages_figures(session, content, html):
+    wf = session.pair.walk_forward()
+    section = content.data["walk_forward"]
+    assert section["available"] is True
+    assert section["metrics"]["dsr"] == pytest.approx(wf.metrics["dsr"], abs=1e-12)
+    assert section["metrics"]["n_trials"] == wf.metrics["n_trials"]
+    assert section["pbo"] == session.pair.walk_forward_pbo().pbo
+    assert len(section["folds"]) == wf.test_start.size
+    assert "Walk-forward evaluation" in html
+    assert f"Deflated Sharpe Ratio ({int(wf.metrics['n_trials'])} trials)" in html
+
+
+def test_walk_forward_section_explains_when_the_data_is_too_short(small):
+    section = collect(small).data["walk_forward"]
+    assert section == {"available": False, "reason": section["reason"]}
+    assert "too few for train=504" in section["reason"]

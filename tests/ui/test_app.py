@@ -156,3 +156,24 @@ def test_a_malformed_upload_shows_its_error(served, open_page, tmp_path):
     # the loaded prices are untouched
     assert "S&P 500" in page.locator(".arb-summary").first.inner_text()
     assert console.errors == []
+
+
+def test_mean_reversion_shows_walk_forward_and_deflated_sharpe(served, open_page):
+    page, console = open_page(f"{served.url}?page={PAGE_INDEX['Mean reversion']}")
+    _pair_page(page)
+    dsr = page.locator('.arb-walk-forward [data-wf="dsr"]').first
+    dsr.wait_for(timeout=120_000)
+    assert 0.0 <= float(dsr.inner_text()) <= 1.0
+    assert page.get_by_text("Deflated Sharpe (16 trials)").first.is_visible()
+    pbo = page.locator('.arb-walk-forward [data-wf="pbo"]').first.inner_text()
+    assert 0.0 <= float(pbo) <= 1.0
+    note = page.locator(".arb-sweep-dsr [data-trials]").first
+    note.wait_for(timeout=120_000)
+    assert note.get_attribute("data-trials") == "400"
+    assert (note.get_attribute("data-warn") == "true") == (
+        float(note.get_attribute("data-dsr")) < 0.95
+    )
+    assert page.locator(".arb-wf-equity canvas").count() >= 1
+    page.locator(".bk-btn", has_text="single split").first.click()
+    page.locator(".arb-walk-forward").first.wait_for(state="hidden", timeout=30_000)
+    assert console.errors == []

@@ -13,6 +13,7 @@ import numpy as np
 
 from lab.analytics.backtest import (
     CAPITAL,
+    KALMAN_P0,
     METRIC_NAMES,
     VAR_S_TOL,
     VAR_X_TOL,
@@ -26,14 +27,36 @@ from lab.analytics.backtest import (
     resolve_params,
 )
 from lab.kernels.backtest import (
+    execution_options,
+    kalman_hedge_kernel,
     metric_values_kernel,
     pair_signals,
     signals_grid,
     simulate,
     sweep_grid,
+    zscore_with_hedge,
 )
 
 __all__ = ["backtest_pairs", "sweep"]
+
+
+def signals(y, x, lookbacks, params: PairParams, n_train: int):
+    """``(z, beta)``, each (L, T): the signals of every lookback (rolling or static hedge:
+    :func:`lab.kernels.backtest.signals_grid`; Kalman hedge: one filter run,
+    :func:`lab.kernels.backtest.kalman_hedge_kernel`, and the z-score of each lookback)."""
+    rows = y.shape[0]
+    z = np.empty((lookbacks.size, rows))
+    beta = np.empty((lookbacks.size, rows))
+    if params.hedge == "kalman":
+        _, slope = kalman_hedge_kernel(
+            y, x, params.kalman_q_alpha, params.kalman_q_beta, params.kalman_r, KALMAN_P0
+        )
+        for i, lookback in enumerate(lookbacks):
+            beta[i] = slope
+            zscore_with_hedge(y, x, slope, int(lookback), VAR_S_TOL, z[i])
+        return z, beta
+    signals_grid(y, x, lookbacks, params.hedge == "rolling", n_train, VAR_X_TOL, VAR_S_TOL, z, beta)
+    return z, beta
 
 
 def _stop(params: PairParams) -> tuple[float, bool]:
@@ -51,18 +74,27 @@ def backtest_pairs(y, x, params=None):
     """
     params = resolve_params(params)
     y, x, n_train = check_pair(y, x, params)
-    rows = y.shape[0]
-    z = np.empty(rows)
-    beta = np.empty(rows)
-    pair_signals(
-        y, x, params.lookback, params.hedge == "rolling", n_train, VAR_X_TOL, VAR_S_TOL, z, beta
-    )
+    if params.hedge == "kalman":
+        z, beta = (a[0] for a in signals(y, x, np.array([params.lookback]), params, n_train))
+    else:
+        rows = y.shape[0]
+        z = np.empty(rows)
+        beta = np.empty(rows)
+        pair_signals(
+            y, x, params.lookback, params.hedge == "rolling", n_train, VAR_X_TOL, VAR_S_TOL, z, beta
+        )
     stop_z, has_stop = _stop(params)
     rate = params.cost_bps / 1e4
-    equity, positions, shares_y, shares_x, costs, traded, *trade_columns = simulate(
-        y, x, z, beta, params.entry_z, params.exit_z, stop_z, has_stop, rate, CAPITAL
-    )
+    option = execution_options(params)
+    equity, positions, shares_y, shares_x, costs, traded, borrow, negative, *trade_columns = (
+        simulate(
+            y, x, z, beta, params.entry_z, params.exit_z, stop_z, has_stop, rate, CAPITAL,
+            option[0] > 0, option[1] > 0, option[2], option[3] > 0,
+        )
+    )  # fmt: skip
     return backtest_result(
+        y,
+        x,
         equity,
         positions,
         shares_y,
@@ -71,6 +103,8 @@ def backtest_pairs(y, x, params=None):
         beta,
         costs,
         traded,
+        borrow,
+        negative,
         make_trades(*trade_columns),
         n_train,
         compute=metric_values_kernel,
@@ -93,14 +127,13 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
     y, x, n_train = check_pair(y, x, params, lookback=int(lookbacks.max()))
     rows = y.shape[0]
     n_l, n_e = lookbacks.size, entry_zs.size
-    z = np.empty((n_l, rows))
-    beta = np.empty((n_l, rows))
-    signals_grid(y, x, lookbacks, params.hedge == "rolling", n_train, VAR_X_TOL, VAR_S_TOL, z, beta)
+    z, beta = signals(y, x, lookbacks, params, n_train)
     signal_row = np.repeat(np.arange(n_l, dtype=np.int64), n_e)
     point_entry = np.tile(entry_zs, n_l)
     stop_z, has_stop = _stop(params)
     start, stop = (n_train, rows) if sample == "out" else (0, n_train)
     values = np.empty(n_l * n_e)
+    moments = np.empty((n_l * n_e, 3))
     sweep_grid(
         y,
         x,
@@ -113,15 +146,22 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
         has_stop,
         params.cost_bps / 1e4,
         CAPITAL,
+        execution_options(params),
         start,
         stop,
         METRIC_NAMES.index(metric),
         values,
+        moments,
     )
+    moments = moments.reshape(n_l, n_e, 3)
     return SweepResult(
         lookbacks=lookbacks,
         entry_zs=entry_zs,
         values=values.reshape(n_l, n_e),
         metric=metric,
         sample=sample,
+        cell_sharpe=moments[..., 0].copy(),
+        cell_skew=moments[..., 1].copy(),
+        cell_kurtosis=moments[..., 2].copy(),
+        n_obs=stop - start,
     )

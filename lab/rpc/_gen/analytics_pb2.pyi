@@ -333,12 +333,18 @@ class PairScanRequest(_message.Message):
     def __init__(self, prices: _Optional[_Union[Value, _Mapping]] = ..., trend: _Optional[_Union[Value, _Mapping]] = ..., maxlag: _Optional[_Union[Value, _Mapping]] = ..., autolag: _Optional[_Union[Value, _Mapping]] = ..., pairs: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class OuFitRequest(_message.Message):
-    __slots__ = ("x", "dt")
+    __slots__ = ("x", "dt", "ci", "n_boot", "seed")
     X_FIELD_NUMBER: _ClassVar[int]
     DT_FIELD_NUMBER: _ClassVar[int]
+    CI_FIELD_NUMBER: _ClassVar[int]
+    N_BOOT_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
     x: Value
     dt: Value
-    def __init__(self, x: _Optional[_Union[Value, _Mapping]] = ..., dt: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+    ci: Value
+    n_boot: Value
+    seed: Value
+    def __init__(self, x: _Optional[_Union[Value, _Mapping]] = ..., dt: _Optional[_Union[Value, _Mapping]] = ..., ci: _Optional[_Union[Value, _Mapping]] = ..., n_boot: _Optional[_Union[Value, _Mapping]] = ..., seed: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class OptimalThresholdsRequest(_message.Message):
     __slots__ = ("kappa", "theta", "sigma", "cost")
@@ -595,3 +601,55 @@ class ObReplayRequest(_message.Message):
     every: Value
     on_gap: Value
     def __init__(self, events: _Optional[_Union[Value, _Mapping]] = ..., depth: _Optional[_Union[Value, _Mapping]] = ..., every: _Optional[_Union[Value, _Mapping]] = ..., on_gap: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class SharpeSeRequest(_message.Message):
+    __slots__ = ("returns",)
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    returns: Value
+    def __init__(self, returns: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class ProbabilisticSharpeRequest(_message.Message):
+    __slots__ = ("returns", "sr_benchmark")
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    SR_BENCHMARK_FIELD_NUMBER: _ClassVar[int]
+    returns: Value
+    sr_benchmark: Value
+    def __init__(self, returns: _Optional[_Union[Value, _Mapping]] = ..., sr_benchmark: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class DeflatedSharpeRequest(_message.Message):
+    __slots__ = ("returns", "n_trials", "sr_variance")
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    N_TRIALS_FIELD_NUMBER: _ClassVar[int]
+    SR_VARIANCE_FIELD_NUMBER: _ClassVar[int]
+    returns: Value
+    n_trials: Value
+    sr_variance: Value
+    def __init__(self, returns: _Optional[_Union[Value, _Mapping]] = ..., n_trials: _Optional[_Union[Value, _Mapping]] = ..., sr_variance: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class PboRequest(_message.Message):
+    __slots__ = ("returns_matrix", "n_splits")
+    RETURNS_MATRIX_FIELD_NUMBER: _ClassVar[int]
+    N_SPLITS_FIELD_NUMBER: _ClassVar[int]
+    returns_matrix: Value
+    n_splits: Value
+    def __init__(self, returns_matrix: _Optional[_Union[Value, _Mapping]] = ..., n_splits: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class WalkForwardRequest(_message.Message):
+    __slots__ = ("y", "x", "params", "grid", "train", "test", "anchored", "metric")
+    Y_FIELD_NUMBER: _ClassVar[int]
+    X_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    GRID_FIELD_NUMBER: _ClassVar[int]
+    TRAIN_FIELD_NUMBER: _ClassVar[int]
+    TEST_FIELD_NUMBER: _ClassVar[int]
+    ANCHORED_FIELD_NUMBER: _ClassVar[int]
+    METRIC_FIELD_NUMBER: _ClassVar[int]
+    y: Value
+    x: Value
+    params: Value
+    grid: Value
+    train: Value
+    test: Value
+    anchored: Value
+    metric: Value
+    def __init__(self, y: _Optional[_Union[Value, _Mapping]] = ..., x: _Optional[_Union[Value, _Mapping]] = ..., params: _Optional[_Union[Value, _Mapping]] = ..., grid: _Optional[_Union[Value, _Mapping]] = ..., train: _Optional[_Union[Value, _Mapping]] = ..., test: _Optional[_Union[Value, _Mapping]] = ..., anchored: _Optional[_Union[Value, _Mapping]] = ..., metric: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...

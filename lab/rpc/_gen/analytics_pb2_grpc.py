@@ -194,6 +194,31 @@ class AnalyticsStub:
                 request_serializer=arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.SerializeToString,
                 response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
                 _registered_method=True)
+        self.SharpeSe = channel.unary_unary(
+                '/arblab.v1.Analytics/SharpeSe',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+                _registered_method=True)
+        self.ProbabilisticSharpe = channel.unary_unary(
+                '/arblab.v1.Analytics/ProbabilisticSharpe',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+                _registered_method=True)
+        self.DeflatedSharpe = channel.unary_unary(
+                '/arblab.v1.Analytics/DeflatedSharpe',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+                _registered_method=True)
+        self.Pbo = channel.unary_unary(
+                '/arblab.v1.Analytics/Pbo',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.PboRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+                _registered_method=True)
+        self.WalkForward = channel.unary_unary(
+                '/arblab.v1.Analytics/WalkForward',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+                _registered_method=True)
 
 
 class AnalyticsServicer:
@@ -395,6 +420,36 @@ class AnalyticsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ObReplay(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SharpeSe(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ProbabilisticSharpe(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeflatedSharpe(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Pbo(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WalkForward(self, request, context):
         """@@generated rpcs end
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -562,6 +617,31 @@ def add_AnalyticsServicer_to_server(servicer, server):
             'ObReplay': grpc.unary_unary_rpc_method_handler(
                     servicer.ObReplay,
                     request_deserializer=arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            ),
+            'SharpeSe': grpc.unary_unary_rpc_method_handler(
+                    servicer.SharpeSe,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            ),
+            'ProbabilisticSharpe': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProbabilisticSharpe,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            ),
+            'DeflatedSharpe': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeflatedSharpe,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            ),
+            'Pbo': grpc.unary_unary_rpc_method_handler(
+                    servicer.Pbo,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.PboRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            ),
+            'WalkForward': grpc.unary_unary_rpc_method_handler(
+                    servicer.WalkForward,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.FromString,
                     response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
             ),
     }
@@ -1428,6 +1508,141 @@ class Analytics:
             target,
             '/arblab.v1.Analytics/ObReplay',
             arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SharpeSe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/SharpeSe',
+            arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProbabilisticSharpe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/ProbabilisticSharpe',
+            arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeflatedSharpe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/DeflatedSharpe',
+            arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Pbo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/Pbo',
+            arblab_dot_v1_dot_analytics__pb2.PboRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WalkForward(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/WalkForward',
+            arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
             arblab_dot_v1_dot_analytics__pb2.Result.FromString,
             options,
             channel_credentials,
