@@ -38,7 +38,14 @@ def parse_levels(levels, side: int) -> list[tuple[int, float, float]]:
 
 
 class BinanceFeed(WebSocketFeed):
-    """Live L2 book of one Binance spot symbol (see the module docstring for the procedure)."""
+    """Live L2 book of one Binance spot symbol (see the module docstring for the procedure).
+
+    :attr:`snapshot_ids` lists the ``lastUpdateId`` of every snapshot it synchronised from.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.snapshot_ids: list[int] = []
 
     def _url(self) -> str:
         return (
@@ -68,6 +75,7 @@ class BinanceFeed(WebSocketFeed):
                 status.state = "resynchronising"
             snap = await self._snapshot(http)
             last = snap["last"]
+            self.snapshot_ids.append(last)
             state = {"prev": None}
 
             def handle(item, last=last, state=state):

@@ -9,8 +9,10 @@ injects faults on request.
 
 Each market is one finite simulated stream cut into messages of ``rows_per_message`` updates.
 The market's clock starts with its first client, already ``warmup`` messages in, and advances at
-``rate`` messages per second (``None``: everything is available at once); every connection
-starts at the current position, as on a real exchange. The true book after every message is
+``rate`` messages per second; every connection starts at the current position, as on a real
+exchange. With ``rate=None`` the market is frozen at ``warmup``: snapshots show that book and
+every connection is sent the whole rest of the stream as fast as the socket takes it (for
+throughput measurements). The true book after every message is
 known (:meth:`SimMarket.true_book`), so a test can compare a client's book with it.
 
 Faults (:class:`Faults`, each fires once, at a message index): gaps (message not sent),
@@ -82,7 +84,7 @@ class SimMarket:
     rows_per_message : int
         Simulated updates per exchange message (1..1000).
     rate : float or None
-        Messages per second; ``None`` makes the whole stream available at once.
+        Messages per second, or ``None`` (see above).
     warmup : int
         Messages already past when the server starts.
     depth : int
@@ -257,6 +259,11 @@ class SimMarket:
             self._t0 = time.monotonic()
         return min(self.n_messages, self.warmup + int((time.monotonic() - self._t0) * self.rate))
 
+    def start_position(self) -> int:
+        """Where a new connection (and a snapshot) starts: the current position, or ``warmup``
+        when ``rate`` is None (the whole stream is then in flight to every new client)."""
+        return self.warmup if self.rate is None else self.position()
+
     def restart_clock(self) -> None:
         """Start the market over at ``warmup`` messages, with the next client."""
         self._t0 = None
@@ -386,7 +393,7 @@ class LocalExchange:
         if ("binance", symbol) not in self.markets:
             return web.json_response({"code": -1121, "msg": "Invalid symbol."}, status=400)
         m = self.markets[("binance", symbol)]
-        position = 0 if m.snapshot_stale() else m.position()
+        position = 0 if m.snapshot_stale() else m.start_position()
         return web.json_response(m.binance_snapshot(position, limit))
 
     async def _binance_ws(self, request: web.Request) -> web.WebSocketResponse:
@@ -402,7 +409,7 @@ class LocalExchange:
         self._sockets.add(ws)
         reader = asyncio.ensure_future(_discard(ws))
         try:
-            await self._pump(ws, m, m.position(), m.binance_message)
+            await self._pump(ws, m, m.start_position(), m.binance_message)
         finally:
             reader.cancel()
             self._sockets.discard(ws)
@@ -493,7 +500,7 @@ class LocalExchange:
                     {"method": "subscribe", "success": True,
                      "result": {"channel": "book", "symbol": m.symbol, "depth": m.depth}}
                 )  # fmt: skip
-                position = m.position()
+                position = m.start_position()
                 snap_pos = 0 if m.snapshot_stale() else position
                 await ws.send_str(m.kraken_snapshot(snap_pos))
                 pump = asyncio.ensure_future(self._pump(ws, m, position, m.kraken_message))

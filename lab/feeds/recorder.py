@@ -111,6 +111,8 @@ def read_manifest(directory: str | Path) -> dict:
 
 
 def _read_segment(path: Path, nbytes: int) -> pa.Table:
+    if nbytes == 0:  # created, nothing written yet (pyarrow writes the schema with the 1st batch)
+        return SCHEMA.empty_table()
     with open(path, "rb") as f:
         data = f.read(nbytes)
     if len(data) < nbytes:

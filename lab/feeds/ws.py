@@ -124,6 +124,9 @@ class WebSocketFeed:
         """Handle queued messages; yield a batch whenever the queue runs dry or is large."""
         builder = self.builder
         while True:
+            batch = builder.take()  # e.g. a snapshot, before waiting for the next message
+            if batch is not None:
+                yield batch
             item = await queue.get()
             handle(item)
             while not queue.empty() and builder.pending() < BATCH_ROWS:
