@@ -23,7 +23,9 @@ def run_feed(feed, done, timeout: float = 20.0) -> list[LOBEvents]:
     try:
         asyncio.run(asyncio.wait_for(go(out), timeout))
     except TimeoutError:
-        raise AssertionError(f"feed did not reach the condition in {timeout}s: {feed.status}")
+        raise AssertionError(
+            f"feed did not reach the condition in {timeout}s: {feed.status}"
+        ) from None
     return out
 
 

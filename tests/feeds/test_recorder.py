@@ -104,7 +104,7 @@ def _child(directory: Path, start: int, stream, write_fd: int) -> None:
 
 def _kill_loop(tmp_path: Path, stream, kills: int, seed: int) -> tuple[int, int]:
     rng = np.random.default_rng(seed)
-    acked_rows = acked_seq = 0
+    acked_rows = 0
     done = 0
     while done < kills:
         start = read_manifest(tmp_path)["rows"] if (tmp_path / MANIFEST).exists() else 0
@@ -125,7 +125,7 @@ def _kill_loop(tmp_path: Path, stream, kills: int, seed: int) -> tuple[int, int]
         for line in lines:  # the last line may itself be torn
             parts = line.split()
             if len(parts) == 2 and line.endswith(parts[1]):
-                acked_rows, acked_seq = max(acked_rows, int(parts[0])), int(parts[1])
+                acked_rows = max(acked_rows, int(parts[0]))
         done += 1
         # every acknowledged row is present, in order, nothing else
         ev = read_recording(tmp_path, as_events=True) if (tmp_path / MANIFEST).exists() else None
