@@ -108,10 +108,13 @@ class FeedStatus:
     def line(self) -> str:
         """One human-readable status line."""
         lag = "–" if np.isnan(self.lag) else f"{self.lag * 1e3:,.1f} ms"
-        return (
+        line = (
             f"{self.state} · {self.rate:,.0f} msg/s · lag {lag} · gaps {self.gaps} · "
             f"resyncs {self.resyncs} · reconnects {self.reconnects}"
         )
+        if self.last_reason and self.state != "connected":
+            line += f" · {self.last_reason}"
+        return line
 
 
 @runtime_checkable

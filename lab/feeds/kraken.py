@@ -26,7 +26,7 @@ from datetime import datetime
 
 from lab.analytics.orderbook import ASK, BID, LOBEvents, OrderBook
 from lab.feeds.base import MessageQueue, ResyncRequired
-from lab.feeds.ws import WebSocketFeed
+from lab.feeds.ws import ConnectionLost, WebSocketFeed
 
 CHECKSUM_LEVELS = 10
 
@@ -103,7 +103,8 @@ class KrakenFeed(WebSocketFeed):
                     raise ValueError("not an object")
                 if "method" in msg:
                     if msg.get("success") is False:
-                        raise ValueError(f"{msg.get('method')} refused: {msg.get('error')}")
+                        status.state = "error"
+                        raise ConnectionLost(f"{msg.get('method')} refused: {msg.get('error')}")
                     return
                 if msg.get("channel") != "book":
                     return  # heartbeat, status

@@ -97,13 +97,16 @@ class WebSocketFeed:
                             reader.cancel()
                 except (TimeoutError, aiohttp.ClientError, OSError, ConnectionLost) as exc:
                     self.status.last_reason = f"{type(exc).__name__}: {exc}"
+                    failed = self.status.state == "error"
                     pending = self.builder.take()
                     if pending is not None:
                         yield pending
+                else:
+                    failed = False
                 self.builder.synced = False
                 if self._stop.is_set():
                     break
-                self.status.state = "connecting"
+                self.status.state = "error" if failed else "connecting"
                 try:
                     await asyncio.wait_for(self._stop.wait(), timeout=next(delays))
                 except TimeoutError:
