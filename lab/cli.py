@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     bench = sub.add_parser("bench", help="benchmark the backends side by side")
-    bench.add_argument("--suite", choices=("core", "full", "ui"), default="core")
+    bench.add_argument("--suite", choices=("core", "full", "ui", "feeds"), default="core")
     bench.add_argument(
         "--backends", default=None, help="comma-separated backends (default: the suite's own list)"
     )

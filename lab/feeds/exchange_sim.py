@@ -561,3 +561,36 @@ class ExchangeThread:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m lab.feeds.exchange_sim``: serve one market on loopback until stdin closes.
+
+    Prints ``{"port": N, "messages": M, "last_id": U}`` on stdout once the market is built.
+    """
+    import argparse
+    import sys
+
+    p = argparse.ArgumentParser(prog="python -m lab.feeds.exchange_sim")
+    p.add_argument("--exchange", choices=("binance", "kraken"), default="binance")
+    p.add_argument("--symbol", default="BTCUSDT")
+    p.add_argument("--events", type=int, default=100_000)
+    p.add_argument("--rows-per-message", type=int, default=1)
+    p.add_argument("--rate", type=float, default=None, help="messages/s (default: unpaced)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--port", type=int, default=0)
+    args = p.parse_args(argv)
+    market = SimMarket(
+        args.exchange, args.symbol, n_events=args.events, seed=args.seed,
+        rows_per_message=args.rows_per_message, rate=args.rate,
+    )  # fmt: skip
+    with ExchangeThread([market], port=args.port) as ex:
+        info = {"port": ex.exchange.port, "messages": market.n_messages, "last_id": market.last_id}
+        sys.stdout.write(json.dumps(info) + "\n")
+        sys.stdout.flush()
+        sys.stdin.read()  # until the parent closes our stdin
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
