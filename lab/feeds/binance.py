@@ -70,7 +70,10 @@ class BinanceFeed(WebSocketFeed):
     async def _session(self, http, ws, queue: MessageQueue) -> AsyncIterator[LOBEvents]:
         status, builder = self.status, self.builder
         symbol = self.config.symbol.upper()
+        failures = 0
         while True:
+            await self._resync_pause(failures)
+            applied_before = status.applied
             if status.state != "resynchronising":
                 status.state = "resynchronising"
             snap = await self._snapshot(http)
@@ -121,6 +124,7 @@ class BinanceFeed(WebSocketFeed):
                     status.rows += len(batch)
                     yield batch
             except ResyncRequired as exc:
+                failures = failures + 1 if status.applied == applied_before else 1
                 self._resync(exc)
                 batch = builder.take()
                 if batch is not None:

@@ -154,7 +154,9 @@ class KrakenFeed(WebSocketFeed):
                 if self.on_applied is not None:
                     self.on_applied(checksum, builder.book)
 
+        failures = 0
         while True:
+            applied_before = status.applied
             try:
                 async for batch in self._drain(queue, handle):
                     status.rows += len(batch)
@@ -165,5 +167,7 @@ class KrakenFeed(WebSocketFeed):
                 if batch is not None:
                     status.rows += len(batch)
                     yield batch
+                failures = failures + 1 if status.applied == applied_before else 1
                 await ws.send_json(self._request("unsubscribe"))
+                await self._resync_pause(failures)
                 await ws.send_json(self._request("subscribe"))

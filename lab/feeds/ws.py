@@ -148,6 +148,17 @@ class WebSocketFeed:
             self.status.overflows += 1
             raise ResyncRequired("message queue overflow: backlog dropped")
 
+    async def _resync_pause(self, failures: int) -> None:
+        """Back off before the ``failures``-th resynchronisation in a row without an applied
+        message (none before the first), so that a persistently bad snapshot is not fetched in a
+        tight loop."""
+        if failures <= 1:
+            return
+        delays = self.config.backoff.delays()
+        for _ in range(failures - 2):
+            next(delays)
+        await asyncio.sleep(next(delays))
+
     def _resync(self, exc: ResyncRequired) -> None:
         self.status.resyncs += 1
         self.status.last_reason = exc.reason

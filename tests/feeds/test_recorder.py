@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -116,12 +117,16 @@ def _kill_loop(tmp_path: Path, stream, kills: int, seed: int) -> tuple[int, int]
             os.close(r)
             _child(tmp_path, start, stream, w)
         os.close(w)
-        time.sleep(float(rng.uniform(0.002, 0.03)))
+        first = b""
+        if done % 2 == 0:  # every other kill lands after the first acknowledged flush
+            ready, _, _ = select.select([r], [], [], 30.0)
+            first = os.read(r, 65536) if ready else b""
+        time.sleep(float(rng.uniform(0.0, 0.03)))
         os.kill(pid, signal.SIGKILL)
         _, code = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(code) or os.WEXITSTATUS(code) == 0, "the recorder failed"
-        with os.fdopen(r) as f:
-            lines = f.read().split("\n")
+        with os.fdopen(r, "rb") as f:
+            lines = (first + f.read()).decode().split("\n")
         for line in lines:  # the last line may itself be torn
             parts = line.split()
             if len(parts) == 2 and line.endswith(parts[1]):
