@@ -422,8 +422,8 @@ class LocalExchange:
         i = start
         while i < m.n_messages and not ws.closed:
             avail = m.position()
-            if avail <= i:
-                await asyncio.sleep(0.002)
+            if avail <= i or (i in f.swaps and i + 1 < m.n_messages and i + 1 >= avail):
+                await asyncio.sleep(0.002)  # nothing new yet (or a swap waits for its partner)
                 continue
             while i < avail and not ws.closed:
                 if f.take("disconnects", i):
@@ -432,6 +432,8 @@ class LocalExchange:
                 if f.take("gaps", i):
                     i += 1
                     continue
+                if i in f.swaps and i + 1 < m.n_messages and i + 1 >= avail:
+                    break  # wait until message i + 1 is published, then swap them
                 if f.take("swaps", i) and i + 1 < avail:
                     await ws.send_str(encode(i + 1))
                     await ws.send_str(encode(i))

@@ -72,12 +72,12 @@ async def record(feed, recorder: Recorder, max_rows: int | None, seconds: float 
     try:
         async for batch in feed.events():
             if max_rows is not None:
-                room = max_rows - recorder.durable.rows - recorder._buffered
+                room = max_rows - recorder.durable.rows - recorder.buffered_rows
                 if room <= 0:
                     break
                 batch = batch[:room] if len(batch) > room else batch
             recorder.append(batch)
-            if max_rows is not None and recorder.durable.rows + recorder._buffered >= max_rows:
+            if max_rows is not None and recorder.durable.rows + recorder.buffered_rows >= max_rows:
                 break
     finally:
         tick.cancel()

@@ -248,6 +248,11 @@ class Recorder:
 
     # -- writing -----------------------------------------------------------------------------
     @property
+    def buffered_rows(self) -> int:
+        """Rows appended but not yet flushed (lost if the process dies now)."""
+        return self._buffered
+
+    @property
     def durable(self) -> Durable:
         m = self.manifest
         return Durable(m["rows"], m["last_seq"], len(m["segments"]), 0.0)
