@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +68,7 @@ class SharedFeed:
         self._count = 0
         self._book: BookSnapshot | None = None
         self._recorder: Recorder | None = None
+        self._record_from_here = False
         self._durable_rows = 0
         self.error: str | None = None
         self.feed = self._make_feed()
@@ -118,7 +118,15 @@ class SharedFeed:
             synced = feed.builder.synced and len(bp) and len(ap)
             with self._lock:
                 if self._recorder is not None:
-                    d = self._recorder.append(batch)
+                    if self._record_from_here and not feed.builder.synced:
+                        d = None  # wait for a synchronised book to start from
+                    elif self._record_from_here:
+                        # the book after this batch, as a snapshot; later batches follow on
+                        snap = book.snapshot().to_events(time=float(batch.time[-1]))
+                        d = self._recorder.append(snap)
+                        self._record_from_here = False
+                    else:
+                        d = self._recorder.append(batch)
                     if d is not None:
                         self._durable_rows = d.rows
                 if synced:
@@ -149,16 +157,15 @@ class SharedFeed:
             )
 
     def start_recording(self, directory: str | Path) -> None:
-        """Record every batch from now on into ``directory`` (a new or existing recording);
-        the first batch recorded is the current book as a snapshot."""
+        """Record from the next batch on into ``directory`` (a new or existing recording): the
+        feed's thread writes the book after that batch as a snapshot, then every later batch
+        (the book is only read on the thread that changes it)."""
         with self._lock:
             if self._recorder is not None:
                 raise ValueError(f"already recording into {self._recorder.directory}")
             rec = Recorder(directory, meta={"source": self.key.exchange, "symbol": self.key.symbol})
-            if self._book is not None and self.feed.builder.synced:
-                snap = self.feed.book.snapshot()
-                rec.append(snap.to_events(time=time.time() - self.feed.time_origin))
             self._recorder = rec
+            self._record_from_here = True
             self._durable_rows = rec.durable.rows
 
     def stop_recording(self) -> int:
