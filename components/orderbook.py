@@ -1,5 +1,6 @@
 """The Order book page: a live ladder and depth chart with streaming mid, spread and imbalance,
-fed by the order-flow simulator through a periodic callback."""
+fed by the order-flow simulator, a recording or a live exchange feed through a periodic
+callback (a fixed frame rate; the live book itself keeps up with the feed on its own thread)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def ladder_html(ladder: pd.DataFrame) -> str:
 
 
 class OrderBookView(pn.viewable.Viewer):
-    """Watch a simulated order book (the Order book page).
+    """Watch an order book (the Order book page): simulated, recorded or live.
 
     A periodic callback (``period_ms``) calls :meth:`OrderBookModel.step` while the feed runs
     and pushes the new rows into ``hv.streams.Buffer`` (time series) and ``hv.streams.Pipe``
@@ -78,7 +79,35 @@ class OrderBookView(pn.viewable.Viewer):
         )
         reset.on_click(self._reset)
         slider = dict(throttled=True, sizing_mode="stretch_width")
+        wide = dict(sizing_mode="stretch_width")
+        source = pn.widgets.RadioButtonGroup.from_param(
+            m.param.source, css_classes=["arb-ob-source"], **wide
+        )
+        self.recording_path = pn.widgets.TextInput.from_param(
+            m.param.recording_path, name="Recording directory", css_classes=["arb-ob-path"], **wide
+        )
+        exchange = pn.widgets.Select.from_param(m.param.exchange, name="Exchange", **wide)
+        symbol = pn.widgets.TextInput.from_param(m.param.symbol, name="Symbol", **wide)
+        endpoint = pn.widgets.Select.from_param(
+            m.param.endpoint, name="Endpoint ('local': the loopback exchange simulator)", **wide
+        )
+        self.live_controls = pn.Column(exchange, symbol, endpoint, visible=False, **wide)
+        self.recording_path.visible = False
+        self.record_dir = pn.widgets.TextInput(
+            name="Record into directory", placeholder="e.g. recordings/btc", **wide
+        )
+        self.record = pn.widgets.Toggle(
+            label="● Record", color="danger", variant="outline", css_classes=["arb-ob-record"],
+            **wide,
+        )  # fmt: skip
+        self.record.param.watch(self._on_record, "value")
+        m.param.watch(self._on_source, ["source"])
+        self.status = theme.html("", css_classes=["arb-ob-status"])
         controls = [
+            section("Source"),
+            source,
+            self.recording_path,
+            self.live_controls,
             section("Feed"),
             self.toggle,
             reset,
@@ -88,6 +117,9 @@ class OrderBookView(pn.viewable.Viewer):
             pn.widgets.IntSlider.from_param(m.param.depth, label="Imbalance depth (levels)", **slider),
             pn.widgets.FloatInput.from_param(m.param.order_size, label="Market order size (VWAP cost)", sizing_mode="stretch_width"),
             pn.widgets.FloatSlider.from_param(m.param.depth_bps, label="Depth band (bps)", **slider),
+            section("Record"),
+            self.record_dir,
+            self.record,
             theme.html(
                 '<div class="arb-note">Zero-intelligence order flow (Poisson limit, market and cancel '
                 "orders; Cont, Stoikov &amp; Talreja 2010) replayed through an L2 book with sequence "
@@ -104,6 +136,7 @@ class OrderBookView(pn.viewable.Viewer):
         hvp = dict(sizing_mode="stretch_width", linked_axes=False)
         body = [
             self.error,
+            self.status,
             self.kpis,
             pn.Row(
                 panel_card("Ladder (top 20 levels)", self.ladder, width=420, sizing_mode=None),
@@ -129,7 +162,10 @@ class OrderBookView(pn.viewable.Viewer):
         )
         self._callback: Any = None
         self._ticking = threading.Lock()
-        self.tick()  # show the opening book before the feed starts
+        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+            pn.state.on_session_destroyed(lambda _ctx: self.model.close())
+        if m.source != "live":
+            self.tick()  # show the opening book before the feed starts
 
     # -- feed -------------------------------------------------------------------------------
     def tick(self) -> None:
@@ -146,6 +182,7 @@ class OrderBookView(pn.viewable.Viewer):
             self.error.visible = False
         if len(frame):
             self.buffer.send(frame)
+        self.status.object = self._status_html()
         ladder = self.model.ladder(20)
         self.pipe.send(ladder)
         self.ladder.object = ladder_html(ladder)
@@ -169,6 +206,41 @@ class OrderBookView(pn.viewable.Viewer):
                 self.tick()
             finally:
                 self._ticking.release()
+
+    def _on_source(self, event: param.parameterized.Event) -> None:
+        self.recording_path.visible = event.new == "recording"
+        self.live_controls.visible = event.new == "live"
+        self.buffer.clear()
+
+    def _on_record(self, event: param.parameterized.Event) -> None:
+        try:
+            if event.new:
+                self.model.start_recording(self.record_dir.value)
+            else:
+                self.model.stop_recording()
+        except (ValueError, OSError) as exc:
+            self.error.param.update(object=f"Recording: {exc}", visible=True)
+            if event.new:
+                self.record.value = False
+            return
+        self.record.label = "■ Stop recording" if event.new else "● Record"
+        self.status.object = self._status_html()
+
+    def _status_html(self) -> str:
+        m = self.model
+        parts = []
+        if m.source == "live":
+            parts.append(
+                f"<b>{html.escape(m.exchange)} {html.escape(m.symbol)}</b> "
+                f"({html.escape(m.endpoint)}) · {html.escape(m.status)}"
+            )
+        else:
+            parts.append(f"<b>{html.escape(m.source)}</b> · row {m.position:,}")
+        if m.recording:
+            parts.append(
+                f"recording into {html.escape(m.recording)} · {m.durable_rows:,} rows durable"
+            )
+        return f'<div class="arb-note arb-ob-status-line">{" · ".join(parts)}</div>'
 
     def _reset(self, _: Any) -> None:
         self.toggle.value = False

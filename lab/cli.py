@@ -1,5 +1,6 @@
 """The ``arblab`` command: ``serve`` (the lab app), ``server`` (the gRPC analytics server),
-``bench`` (side-by-side backend benchmarks) and ``report`` (headless report export).
+``bench`` (side-by-side backend benchmarks), ``report`` (headless report export) and ``record``
+(crash-safe order-book recorder).
 
 Arguments are declared here, in one place; each command's implementation is imported only when
 that command runs, so ``arblab --help`` stays fast.
@@ -17,6 +18,7 @@ _COMMANDS = {
     "server": "lab.rpc.server",
     "bench": "lab.bench.cli",
     "report": "lab.report.cli",
+    "record": "lab.feeds.record_cli",
 }
 
 
@@ -60,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     bench = sub.add_parser("bench", help="benchmark the backends side by side")
-    bench.add_argument("--suite", choices=("core", "full", "ui"), default="core")
+    bench.add_argument("--suite", choices=("core", "full", "ui", "feeds"), default="core")
     bench.add_argument(
         "--backends", default=None, help="comma-separated backends (default: the suite's own list)"
     )
@@ -101,6 +103,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="benchmark results to include (the JSON of arblab bench --json)",
     )
     report.add_argument("-o", "--output", required=True, metavar="PATH")
+
+    record = sub.add_parser("record", help="record an order-book feed (crash-safe, Arrow IPC)")
+    record.add_argument("--source", choices=("simulated", "binance", "kraken"), required=True)
+    record.add_argument("--symbol", default="BTCUSDT", help="exchange symbol (Kraken: BTC/USD)")
+    record.add_argument("--out", required=True, metavar="DIR", help="recording directory")
+    record.add_argument("--config", metavar="FILE", help="feed configuration (JSON)")
+    record.add_argument("--ws-url", help="WebSocket endpoint (default: the exchange's)")
+    record.add_argument("--rest-url", help="REST endpoint (Binance snapshots)")
+    record.add_argument("--depth", type=int, help="Binance snapshot limit / Kraken book depth")
+    record.add_argument("--seconds", type=float, help="stop after this many seconds")
+    record.add_argument("--max-rows", type=int, help="stop when this many rows are durable")
+    record.add_argument(
+        "--flush-rows", type=int, default=65_536, help="flush every N rows (default 65536)"
+    )
+    record.add_argument(
+        "--flush-ms", type=float, default=250.0, help="flush at least every N ms (default 250)"
+    )
+    record.add_argument("--events-sim", type=int, default=100_000, help="simulated order arrivals")
+    record.add_argument("--seed", type=int, default=0, help="simulated stream seed")
+    record.add_argument("--rate", type=float, help="simulated rows per second (default: max)")
     return parser
 
 

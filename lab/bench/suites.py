@@ -27,6 +27,7 @@ from lab.bench.workloads import (
     ANALYTICS,
     CORE_FUNCTIONS,
     DEFAULT_LADDER,
+    FEED_ROWS,
     GRPC_ROWS,
     JIT_ROWS,
 )
@@ -56,13 +57,14 @@ SUITES: dict[str, Suite] = {
     ),
     "full": Suite(
         "full",
-        JIT_ROWS + ANALYTICS + GRPC_ROWS,
+        JIT_ROWS + ANALYTICS + GRPC_ROWS + FEED_ROWS,
         ("reference", "native", "grpc", "dask"),
         DEFAULT_LADDER,
         repeats=15,
         budget_s=1.5,
         max_call_s=30.0,
     ),
+    "feeds": Suite("feeds", FEED_ROWS, ("native",), (1.0,), repeats=3, budget_s=60.0),
 }
 """The named suites of ``arblab bench --suite``; ``ui`` lives in :mod:`lab.bench.ui`."""
 

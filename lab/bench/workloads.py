@@ -63,7 +63,7 @@ def _default_call(workload: Workload, backend: Any, request: Request) -> Any:
     return getattr(backend, workload.function)(*request.args, **request.kwargs)
 
 
-FIXED_BACKEND = {"grpc": "grpc", "jit": "native"}
+FIXED_BACKEND = {"grpc": "grpc", "jit": "native", "feed": "native"}
 """The one backend that the rows of each fixed-size kind run on."""
 
 
@@ -87,7 +87,8 @@ class Workload:
     kind : str
         ``"analytics"`` (every backend), ``"grpc"`` (transport rows, grpc only, fixed size) or
         ``"jit"`` (numba compile-time rows, native only, fixed size, self-timed: the call
-        returns a :class:`Timed`).
+        returns a :class:`Timed`) or ``"feed"`` (book-feed rows of :mod:`lab.bench.feeds`,
+        native only, fixed size, self-timed).
     call : callable, optional
         ``call(workload, backend, request)``; defaults to the backend method ``function``.
     quantiles : tuple of float
@@ -128,7 +129,7 @@ class Workload:
     @property
     def self_timed(self) -> bool:
         """The call returns its own duration (:class:`Timed`); the runner times it by that."""
-        return self.kind == "jit"
+        return self.kind in ("jit", "feed")
 
 
 # ---------------------------------------------------------------------------- grpc transport
@@ -304,7 +305,12 @@ WORKLOADS: dict[str, Workload] = {
 """Every benchmark workload, by name: the analytics ones derived from the registry, then the
 transport and compile-time rows."""
 
+from lab.bench.feeds import FEED_WORKLOADS  # noqa: E402  (it builds on the classes above)
+
+WORKLOADS.update({w.name: w for w in FEED_WORKLOADS})
+
 GRPC_ROWS = ("grpc_info", "upload_stream", "upload_unary")
+FEED_ROWS = tuple(w.name for w in FEED_WORKLOADS)
 JIT_ROWS = ("numba_compile", "numba_cache_load")
 ANALYTICS = tuple(name for name, w in WORKLOADS.items() if w.kind == "analytics")
 

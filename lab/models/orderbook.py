@@ -1,4 +1,6 @@
-"""A live order book fed by the order-flow simulator (the Order book page's model)."""
+"""A live order book (the Order book page's model): fed by the order-flow simulator, a
+recording, or a live exchange feed (Binance or Kraken, public endpoints or the local exchange
+simulator), with recording on demand."""
 
 from __future__ import annotations
 
@@ -11,14 +13,19 @@ import param
 from lab.analytics.orderbook import BookSnapshot, LOBEvents
 from lab.models.base import AnalysisModel
 
+SOURCES = ("simulated", "recording", "live")
+"""Where the book comes from."""
+
+DEFAULT_SYMBOLS = {"binance": "BTCUSDT", "kraken": "BTC/USD"}
+
 SERIES_COLUMNS = ("time", "mid", "microprice", "spread_bps", "imbalance")
 """Columns of the frames returned by :meth:`OrderBookModel.step`."""
 
 
 class OrderBookModel(AnalysisModel):
-    """Replays a simulated L2 event stream chunk by chunk, as a live feed.
+    """An L2 book from a simulated stream, a recording or a live feed.
 
-    The stream is ``simulate_lob(n_events, seed + epoch)`` on the selected backend (a
+    ``source="simulated"``: the stream is ``simulate_lob(n_events, seed + epoch)`` on the selected backend (a
     zero-intelligence Poisson order-flow model; see its docstring). Each :meth:`step` takes the
     next ``speed`` rows and replays them with ``ob_replay`` on the backend, starting from the
     current book (sent as a snapshot), so the book never has to live in the model's process.
@@ -27,8 +34,39 @@ class OrderBookModel(AnalysisModel):
     of it: VWAP costs, depth near the mid). When the stream is used up the next epoch starts
     with a fresh stream (``seed + epoch``), from its own opening snapshot.
 
+    ``source="recording"``: the same chunked replay of the recording at :attr:`recording_path`
+    (written by :class:`lab.feeds.recorder.Recorder` or ``arblab record``).
+
+    ``source="live"``: the book of the shared feed (:mod:`lab.feeds.hub`) of :attr:`exchange`
+    and :attr:`symbol` at :attr:`endpoint` (``local``: the loopback exchange simulator). The
+    feed keeps the book current on its own thread; each :meth:`step` takes the current book and
+    the top-of-book points since the previous step, and computes ``lob_metrics`` on the
+    backend. Every session watching the same symbol shares one feed.
+
+    :meth:`start_recording` records what the model shows from then on (live: every feed batch;
+    otherwise every replayed chunk, after a snapshot of the current book).
+
     :attr:`running` is the start/stop switch the view's periodic callback honours.
     """
+
+    source = param.Selector(default="simulated", objects=list(SOURCES), doc="Book source.")
+    recording_path = param.String(default="", doc="Recording directory (source 'recording').")
+    exchange = param.Selector(
+        default="binance", objects=list(DEFAULT_SYMBOLS), doc="Exchange (source 'live')."
+    )
+    symbol = param.String(default="BTCUSDT", doc="Exchange symbol (source 'live').")
+    endpoint = param.Selector(
+        default="local",
+        objects=["local", "exchange"],
+        doc="'local': the loopback exchange simulator; 'exchange': the public endpoints.",
+    )
+    status = param.String(default="", constant=True, doc="Feed status line (read-only).")
+    recording = param.String(
+        default="", constant=True, doc="Directory being recorded into, '' if none (read-only)."
+    )
+    durable_rows = param.Integer(
+        default=0, constant=True, doc="Rows durable in the current recording (read-only)."
+    )
 
     seed = param.Integer(default=0, bounds=(0, None), doc="Seed of the first simulated stream.")
     n_events = param.Integer(
@@ -63,19 +101,48 @@ class OrderBookModel(AnalysisModel):
     )
 
     def __init__(self, **params: Any) -> None:
+        if "exchange" in params and "symbol" not in params:
+            params["symbol"] = DEFAULT_SYMBOLS.get(params["exchange"], "")
         super().__init__(**params)
         self._epoch_offset = 0.0
+        self._live = None  # (FeedKey, SharedFeed) while holding a shared feed
+        self._cursor = 0
+        self._recorder = None
+        self._record_prefix = False
+
+    @param.depends("exchange", watch=True)
+    def _default_symbol(self) -> None:
+        self.symbol = DEFAULT_SYMBOLS[self.exchange]
+
+    @param.depends("source", "exchange", "symbol", "endpoint", "recording_path", watch=True)
+    def _source_changed(self) -> None:
+        self.stop_recording()
+        self._release_live()
+        self.reset()
 
     @param.depends(
         "seed",
         "n_events",
         "epoch",
+        "source",
+        "recording_path",
         "backend.backend",
         "backend.grpc_address",
         "backend.dask_address",
     )
     def events(self) -> LOBEvents:
-        """The current simulated stream (cached per seed, size and epoch)."""
+        """The current stream: simulated (cached per seed, size and epoch) or the recording."""
+        if self.source == "recording":
+            from lab.feeds.recorder import read_recording
+
+            if not self.recording_path.strip():
+                raise ValueError("choose a recording directory")
+            ev = read_recording(self.recording_path.strip(), as_events=True)
+            if len(ev) == 0:
+                raise ValueError(f"recording {self.recording_path} holds no events")
+            return ev
+        if self.source == "live":
+            raise ValueError("a live source has no fixed stream")
         seed = self.seed + self.epoch
         return self.compute("simulate_lob", (self.n_events, seed), self.n_events, seed=seed)
 
@@ -94,6 +161,8 @@ class OrderBookModel(AnalysisModel):
             Columns :data:`SERIES_COLUMNS`, one row per replayed event row; ``time`` is the
             simulated clock in seconds since the feed started.
         """
+        if self.source == "live":
+            return self._step_live()
         n = int(rows or self.speed)
         events = self.events()
         start = self.position
@@ -112,6 +181,14 @@ class OrderBookModel(AnalysisModel):
             skip = len(prefix)
         else:
             stream, skip = chunk, 0
+        if self._recorder is not None:
+            if self._record_prefix and skip:
+                self._recorder.append(stream)  # the current book as a snapshot, then the chunk
+            else:
+                self._recorder.append(chunk)
+            self._record_prefix = False
+            with param.edit_constant(self):
+                self.durable_rows = self._recorder.durable.rows
         # each chunk is new data: replayed directly, not through the result cache
         res = self.backend.call("ob_replay", stream, depth=self.depth).value
         metrics = self.backend.call(
@@ -138,6 +215,100 @@ class OrderBookModel(AnalysisModel):
             )  # fmt: skip
         self._engines["ob_replay"] = self.backend.engine
         return frame
+
+    # -- live --------------------------------------------------------------------------------
+    def _feed_key(self):
+        from lab.feeds.hub import FeedKey
+
+        if not self.symbol.strip():
+            raise ValueError("enter an exchange symbol")
+        return FeedKey(self.exchange, self.symbol.strip(), self.endpoint)
+
+    def _shared_feed(self):
+        from lab.feeds import hub
+
+        key = self._feed_key()
+        if self._live is None or self._live[0] != key:
+            self._release_live()
+            self._live = (key, hub.acquire(key))
+            self._cursor = 0
+        return self._live[1]
+
+    def _release_live(self) -> None:
+        if self._live is not None:
+            from lab.feeds import hub
+
+            hub.release(self._live[0])
+            self._live = None
+
+    def close(self) -> None:
+        """Stop recording and leave the shared feed (a session ends)."""
+        self.stop_recording()
+        self._release_live()
+
+    def _step_live(self) -> pd.DataFrame:
+        feed = self._shared_feed()
+        view = feed.view(self._cursor)
+        self._cursor = view.cursor
+        book = view.book
+        metrics = self.metrics
+        if book is not None and len(book.bid_price) and len(book.ask_price):
+            metrics = self.backend.call(
+                "lob_metrics", book, depth=self.depth, order_size=self.order_size,
+                depth_bps=self.depth_bps,
+            ).value  # fmt: skip
+            self._engines["ob_replay"] = self.backend.engine
+        pts = view.series
+        frame = pd.DataFrame(
+            {
+                "time": pts[:, 0],
+                "mid": pts[:, 1],
+                "microprice": pts[:, 2],
+                "spread_bps": pts[:, 3],
+                "imbalance": pts[:, 4],
+            }
+        )
+        with param.edit_constant(self):
+            self.param.update(
+                book=book, metrics=metrics, status=view.status.line(),
+                recording=view.recording or "", durable_rows=view.durable_rows,
+                clock=float(pts[-1, 0]) if len(pts) else self.clock,
+            )  # fmt: skip
+        return frame
+
+    def feed_status(self):
+        """The shared feed's :class:`~lab.feeds.base.FeedStatus` (None unless live)."""
+        return None if self._live is None else self._live[1].view(self._cursor).status
+
+    # -- recording ---------------------------------------------------------------------------
+    def start_recording(self, directory: str) -> None:
+        """Record from now on into ``directory`` (created, or recovered and appended to)."""
+        directory = str(directory).strip()
+        if not directory:
+            raise ValueError("enter a directory to record into")
+        if self.recording:
+            raise ValueError(f"already recording into {self.recording}")
+        if self.source == "live":
+            self._shared_feed().start_recording(directory)
+        else:
+            from lab.feeds.recorder import Recorder
+
+            self._recorder = Recorder(directory, meta={"source": self.source})
+            self._record_prefix = True
+        with param.edit_constant(self):
+            self.recording = directory
+
+    def stop_recording(self) -> int:
+        """Stop recording; returns the rows durable in the recording (0 if none)."""
+        rows = 0
+        if self._recorder is not None:
+            rows = self._recorder.close().rows
+            self._recorder = None
+        elif self.recording and self._live is not None:
+            rows = self._live[1].stop_recording()
+        with param.edit_constant(self):
+            self.param.update(recording="", durable_rows=rows)
+        return rows
 
     def ladder(self, levels: int = 10) -> pd.DataFrame:
         """Top ``levels`` of each side: side, price, quantity and cumulative quantity."""

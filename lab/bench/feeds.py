@@ -1,0 +1,174 @@
+"""Feed benchmarks: feed -> book -> metrics from the local exchange at the highest rate it
+sustains on loopback (recorder on), and the recorder's write throughput and flush latency.
+
+``feed_loopback``: the local exchange runs in a child process (so that the server's JSON
+encoding does not share the client's interpreter lock) with one Binance market, one update per
+message, unpaced (``rate=None``: the whole stream is in flight as fast as the socket takes it).
+The timed part is from the REST snapshot to the last message applied: every message is parsed,
+sequence-checked, applied to the book, recorded (:class:`~lab.feeds.recorder.Recorder`, flush
+every 65,536 rows or 250 ms, fsync each time) and each batch's book is measured with the native
+``lob_metrics``. Throughput = messages / seconds. Parts: the recorder's p99 flush latency.
+
+``recorder_write``: :class:`~lab.feeds.recorder.Recorder` appending a simulated stream in 10,000
+row batches (flush every 65,536 rows, fsync each time). Throughput = rows / seconds; parts:
+p50 and p99 flush latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from lab.bench.workloads import Request, Timed, Workload
+
+FEED_EVENTS = 150_000
+"""Simulated arrivals behind the loopback feed row (about 155k messages)."""
+
+RECORDER_EVENTS = 500_000
+"""Simulated arrivals behind the recorder row (about 515k rows)."""
+
+CHILD_TIMEOUT_S = 600.0
+
+
+def _start_exchange(events: int) -> tuple[subprocess.Popen, dict]:
+    root = Path(__file__).resolve().parents[2]
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lab.feeds.exchange_sim", "--events", str(events)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    line = proc.stdout.readline()
+    if not line:
+        proc.kill()
+        raise RuntimeError("the local exchange process did not start")
+    return proc, json.loads(line)
+
+
+def feed_loopback(events: int = FEED_EVENTS) -> Timed:
+    """One run of the ``feed_loopback`` row (see the module docstring)."""
+    from lab.backends import get_backend
+    from lab.feeds.base import Backoff
+    from lab.feeds.binance import BinanceFeed
+    from lab.feeds.config import FeedConfig
+    from lab.feeds.recorder import Recorder
+
+    native = get_backend("native")
+    proc, info = _start_exchange(events)
+    try:
+        url = f"127.0.0.1:{info['port']}"
+        cfg = FeedConfig(
+            "binance", "BTCUSDT", ws_url=f"ws://{url}", rest_url=f"http://{url}",
+            backoff=Backoff(0.05, 2.0, 1.0), queue_size=1_000_000,
+        )  # fmt: skip
+        last = {"u": -1}
+        feed = BinanceFeed(cfg, on_applied=lambda u, _book: last.__setitem__("u", u))
+        with tempfile.TemporaryDirectory(prefix="arblab-bench-rec-") as tmp:
+            rec = Recorder(tmp, flush_rows=65_536, flush_seconds=0.25)
+
+            async def go() -> tuple[float, float]:
+                t0 = None
+                async for batch in feed.events():
+                    if t0 is None:
+                        t0 = time.perf_counter()
+                    rec.append(batch)
+                    native.lob_metrics(feed.book.snapshot(50), depth=5)
+                    if last["u"] >= info["last_id"]:
+                        feed.stop()
+                        break
+                rec.flush()
+                return t0, time.perf_counter()
+
+            t0, t1 = asyncio.run(asyncio.wait_for(go(), CHILD_TIMEOUT_S))
+            rec.close()
+            lat = np.array(rec.flush_latencies[:-1] or rec.flush_latencies)
+    finally:
+        proc.stdin.close()
+        proc.wait(30)
+    st = feed.status
+    if st.resyncs or st.gaps:
+        raise RuntimeError(f"the loopback feed lost sync ({st.last_reason}): not a clean run")
+    seconds = t1 - t0
+    return Timed(
+        seconds,
+        {"flush_p99": float(np.quantile(lat, 0.99))},
+        f"{st.applied:,} messages applied, {st.applied / seconds:,.0f} msg/s, recorder on "
+        f"({rec.durable.rows:,} rows, {len(lat)} flushes)",
+    )
+
+
+def recorder_write(events: int = RECORDER_EVENTS) -> Timed:
+    """One run of the ``recorder_write`` row (see the module docstring)."""
+    from lab.feeds.recorder import Recorder
+
+    stream = _stream(events)
+    with tempfile.TemporaryDirectory(prefix="arblab-bench-rec-") as tmp:
+        t0 = time.perf_counter()
+        with Recorder(tmp, flush_rows=65_536, flush_seconds=3600.0) as rec:
+            for i in range(0, len(stream), 10_000):
+                rec.append(stream[i : i + 10_000])
+        seconds = time.perf_counter() - t0
+        lat = np.array(rec.flush_latencies)
+    return Timed(
+        seconds,
+        {"flush_p50": float(np.quantile(lat, 0.5)), "flush_p99": float(np.quantile(lat, 0.99))},
+        f"{len(stream):,} rows, {len(stream) / seconds:,.0f} rows/s, {len(lat)} flushes (fsync)",
+    )
+
+
+_streams: dict[int, object] = {}
+
+
+def _stream(events: int):
+    if events not in _streams:
+        from lab.analytics.orderbook import simulate_lob
+
+        _streams[events] = simulate_lob(events, seed=0)
+    return _streams[events]
+
+
+def _feed_request(m: float) -> Request:
+    from lab.analytics.orderbook import SNAPSHOT
+
+    n = int((_stream(FEED_EVENTS).kind != SNAPSHOT).sum())  # one update per message
+    return Request((), {}, float(n), f"{n:,} Binance diff messages on loopback")
+
+
+def _recorder_request(m: float) -> Request:
+    n = len(_stream(RECORDER_EVENTS))
+    return Request((), {}, float(n), f"{n:,} rows in 10k-row batches")
+
+
+FEED_WORKLOADS = (
+    Workload(
+        "feed_loopback",
+        "feed_loopback",
+        _feed_request,
+        "local exchange -> Binance feed -> book -> metrics, recorder on",
+        unit="messages",
+        kind="feed",
+        call=lambda w, b, r: feed_loopback(),
+        repeats=1,
+        warmup=0,
+    ),
+    Workload(
+        "recorder_write",
+        "recorder_write",
+        _recorder_request,
+        "Recorder appends, fsync per flush",
+        unit="rows",
+        kind="feed",
+        call=lambda w, b, r: recorder_write(),
+        repeats=3,
+        warmup=0,
+    ),
+)

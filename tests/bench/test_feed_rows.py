@@ -1,0 +1,26 @@
+"""The feed benchmark rows run end to end at a small size and report what they measured."""
+
+from __future__ import annotations
+
+from lab.bench import feeds
+from lab.bench.workloads import WORKLOADS, Timed
+
+
+def test_feed_rows_are_registered_as_self_timed_native_rows():
+    for name in ("feed_loopback", "recorder_write"):
+        w = WORKLOADS[name]
+        assert w.self_timed and w.fixed_backend == "native"
+
+
+def test_recorder_write_reports_rows_and_flush_latency():
+    t = feeds.recorder_write(20_000)
+    assert isinstance(t, Timed) and t.seconds > 0
+    assert 0 < t.parts["flush_p50"] <= t.parts["flush_p99"]
+    assert "rows/s" in t.detail
+
+
+def test_feed_loopback_applies_every_message_with_the_recorder_on():
+    t = feeds.feed_loopback(3000)
+    assert t.seconds > 0 and t.parts["flush_p99"] > 0
+    applied = int(t.detail.split(" messages applied")[0].replace(",", ""))
+    assert applied > 3000  # every update of the stream, one per message
