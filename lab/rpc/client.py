@@ -10,7 +10,8 @@ the backend in application code. The client
   with the streaming ``PutDataset`` (content-addressed: the ref is a SHA-256 of the content,
   computed locally, so known content is never sent twice) and passes its ref instead; when the
   server no longer holds a ref (restart, eviction) it uploads again and retries once;
-* turns status codes into Python exceptions: INVALID_ARGUMENT -> ValueError(server message),
+* turns status codes into Python exceptions: INVALID_ARGUMENT and FAILED_PRECONDITION ->
+  ValueError(server message),
   UNIMPLEMENTED -> NotImplementedError, UNAUTHENTICATED/PERMISSION_DENIED -> PermissionError,
   DEADLINE_EXCEEDED -> TimeoutError, UNAVAILABLE -> :class:`ServerUnavailable` (after the
   channel's retry policy), anything else -> :class:`RemoteError`.
@@ -147,7 +148,8 @@ def translate(error: grpc.RpcError, what: str = "", address: str = "") -> Except
     """The Python exception for a failed call (``address`` names the server in UNAVAILABLE)."""
     code = error.code()
     details = error.details() or code.name
-    if code is grpc.StatusCode.INVALID_ARGUMENT:
+    if code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.FAILED_PRECONDITION):
+        # FAILED_PRECONDITION: the analytics failed on this input (it would fail in-process too)
         return ValueError(details)
     if code is grpc.StatusCode.UNAVAILABLE:
         return ServerUnavailable(_unavailable_reason(error, address))
