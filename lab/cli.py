@@ -56,6 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache-mb", type=float, default=512.0, help="dataset cache cap in MiB (default 512)"
     )
     server.add_argument(
+        "--max-request-mb",
+        type=float,
+        default=128.0,
+        help="largest single message in MiB (default 128; larger datasets stream)",
+    )
+    server.add_argument(
+        "--upload-idle-s",
+        type=float,
+        default=30.0,
+        help="end an upload stream silent for this many seconds (default 30)",
+    )
+    server.add_argument(
+        "--max-client-calls",
+        type=int,
+        default=8,
+        help="analytics calls one client connection may have running or queued (default 8)",
+    )
+    server.add_argument(
         "--log-level", default="INFO", help="logging level (DEBUG logs one line per request)"
     )
 

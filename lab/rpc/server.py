@@ -57,7 +57,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from lab import __version__, analytics
-from lab.rpc import chunks, codec
+from lab.rpc import chunks, codec, limits
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.cache import CacheFullError, Dataset, DatasetCache
@@ -126,8 +126,7 @@ class _ServerDefect(Exception):
     """A failure of the server itself (e.g. a result the wire cannot carry): INTERNAL."""
 
 
-class _Cancelled(Exception):
-    """The caller went away (cancelled or deadline passed) before the work finished."""
+_Cancelled = limits.CallerGone
 
 
 @dataclass
@@ -152,6 +151,9 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         Largest message accepted (reported by Info).
     engine : module, optional
         Module holding the analytics functions; defaults to the native engine.
+    admission : lab.rpc.limits.Admission, optional
+        Caps on concurrent calls and uploads; defaults to :class:`lab.rpc.limits.Limits`
+        with ``workers`` running calls.
     """
 
     def __init__(
@@ -163,11 +165,13 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         tls: bool = False,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         engine: Any = None,
+        admission: limits.Admission | None = None,
     ) -> None:
         if engine is None:
             from lab.backends import native as engine
         self.engine = engine
         self.cache = cache
+        self.admission = admission or limits.Admission(limits.Limits(workers=workers))
         self.workers = workers
         self.auth = auth
         self.tls = tls
@@ -212,7 +216,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             message = f"the computation failed on this input: LinAlgError: {exc}"
         except (ValueError, TypeError) as exc:  # WireError, DataError and analytics input errors
             code, message = grpc.StatusCode.INVALID_ARGUMENT, str(exc)
-        except CacheFullError as exc:
+        except (CacheFullError, limits.Exhausted) as exc:
             code, message = grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc)
         except MemoryError:
             code, message = grpc.StatusCode.RESOURCE_EXHAUSTED, "the server ran out of memory"
@@ -228,6 +232,11 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                 self._counters.cancelled += 1
             code = grpc.StatusCode.CANCELLED
             raise
+        except grpc.RpcError:
+            # the stream ended under us: the caller went away or the upload watchdog ended it
+            with self._lock:
+                self._counters.cancelled += 1
+            code, message = grpc.StatusCode.CANCELLED, "the stream ended before it was complete"
         except _ServerDefect as exc:
             log.error("%s %s failed: %s", method, function, short_message(str(exc)))
             code, message = grpc.StatusCode.INTERNAL, str(exc)
@@ -368,7 +377,10 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
 
     def _typed_handler(self, function: str) -> Callable[[Any, grpc.ServicerContext], pb.Result]:
         def handler(request: Any, context: grpc.ServicerContext) -> pb.Result:
-            with self._call(context, rpc_name(function), function):
+            with (
+                self._call(context, rpc_name(function), function),
+                self.admission.analytics(context, context.peer()),
+            ):
                 args, kwargs = self._typed_arguments(function, request)
                 return self._result(*self._execute(function, args, kwargs, context))
 
@@ -378,7 +390,10 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
     def _stream(
         self, function: str, request: Any, context: grpc.ServicerContext
     ) -> Iterator[pb.StreamEvent]:
-        with self._call(context, rpc_name(function) + "Stream", function) as note:
+        with (
+            self._call(context, rpc_name(function) + "Stream", function) as note,
+            self.admission.analytics(context, context.peer()),
+        ):
             args, kwargs = self._typed_arguments(function, request)
             events: list[pb.StreamEvent] = []
 
@@ -433,8 +448,11 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             )
 
     def Call(self, request: pb.CallRequest, context: grpc.ServicerContext) -> pb.Result:
-        with self._call(
-            context, "Call", request.function if request.function in self.signatures else ""
+        with (
+            self._call(
+                context, "Call", request.function if request.function in self.signatures else ""
+            ),
+            self.admission.analytics(context, context.peer()),
         ):
             function, args, kwargs = self._call_arguments(request)
             return self._result(*self._execute(function, args, kwargs, context))
@@ -470,37 +488,41 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
     def PutDataset(
         self, request_iterator: Iterator[pb.DatasetChunk | bytes], context: grpc.ServicerContext
     ) -> pb.DatasetRef:
-        with self._call(context, "PutDataset") as note:
+        with (
+            self._call(context, "PutDataset") as note,
+            self.admission.upload(context, context.peer()) as upload,
+        ):
             chunks_in = (_chunk_part(item) for item in request_iterator)
             kind, first = next(chunks_in, (None, None))
             if kind != "header":
                 raise codec.WireError(
                     "header", "the first message of PutDataset must be a DatasetHeader"
                 )
+            upload.header()
             header = first
             dtype, shape, nbytes, labels = self._header(header)
-            buffer = bytearray(nbytes)
-            view = memoryview(buffer)
+            # the buffer grows as data arrive, each chunk reserved against the in-flight caps:
+            # a declared size costs nothing until its bytes are actually sent
+            buffer = bytearray()
             hasher = codec.dataset_hasher(header)
-            filled = 0
             for number, (kind, data) in enumerate(chunks_in, start=1):
                 if kind != "data":
                     raise codec.WireError(
                         f"chunk[{number}]", "only data chunks may follow the header"
                     )
-                end = filled + len(data)
-                if end > nbytes:
+                if len(buffer) + len(data) > nbytes:
                     raise codec.WireError(
                         "data",
                         f"more than the {nbytes} bytes that shape {list(shape)} of {dtype.str} holds",
                     )
-                view[filled:end] = data
-                hasher.update(view[filled:end])  # releases the GIL while the next chunk arrives
-                filled = end
-            if filled != nbytes:
+                upload.reserve(len(data))
+                buffer += data
+                hasher.update(data)
+            if len(buffer) != nbytes:
                 raise codec.WireError(
                     "data",
-                    f"shape {list(shape)} of dtype {dtype.str} needs {nbytes} bytes, received {filled}",
+                    f"shape {list(shape)} of dtype {dtype.str} needs {nbytes} bytes, received "
+                    f"{len(buffer)}",
                 )
             values = np.frombuffer(buffer, dtype=dtype).reshape(shape)
             answer = self._store(codec.ref_of(hasher), values, labels)
@@ -520,7 +542,8 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                     f"shape {list(shape)} of dtype {dtype.str} needs {nbytes} bytes, data has {len(request.data)}",
                 )
             ref = codec.dataset_ref(request.header, request.data)
-            values = np.frombuffer(request.data, dtype=dtype).reshape(shape).copy()
+            # read-only view of the message's bytes: stored values are never written
+            values = np.frombuffer(request.data, dtype=dtype).reshape(shape)
             note["bytes"] = nbytes
             return self._store(ref, values, labels)
 
@@ -694,6 +717,9 @@ class ServerConfig:
     tls_key: bytes | None = None
     workers: int = 4
     cache_mb: float = 512.0
+    max_request_mb: float = 128.0
+    upload_idle_s: float = limits.IDLE_SECONDS
+    max_client_calls: int = 8
 
     @property
     def cache_bytes(self) -> int:
@@ -701,7 +727,21 @@ class ServerConfig:
 
     @property
     def max_receive_bytes(self) -> int:
-        return self.cache_bytes + MESSAGE_OVERHEAD_BYTES
+        """Largest message accepted: a unary upload the cache could store, at most
+        ``--max-request-mb`` (larger datasets stream with PutDataset)."""
+        return min(self.cache_bytes, int(self.max_request_mb * 2**20)) + MESSAGE_OVERHEAD_BYTES
+
+    def caps(self) -> limits.Limits:
+        """The admission caps these settings imply (see :mod:`lab.rpc.limits`)."""
+        return limits.Limits(
+            workers=self.workers,
+            queue=4 * self.workers,
+            client_calls=self.max_client_calls,
+            upload_bytes=self.cache_bytes,
+            client_upload_bytes=self.cache_bytes,
+            header_seconds=min(limits.HEADER_SECONDS, self.upload_idle_s),
+            idle_seconds=self.upload_idle_s,
+        )
 
     @property
     def tls(self) -> bool:
@@ -715,6 +755,12 @@ class ServerConfig:
             raise ValueError(f"--workers must be >= 1, got {self.workers}")
         if not self.cache_mb > 0:
             raise ValueError(f"--cache-mb must be > 0, got {self.cache_mb}")
+        if not self.max_request_mb > 0:
+            raise ValueError(f"--max-request-mb must be > 0, got {self.max_request_mb}")
+        if not self.upload_idle_s > 0:
+            raise ValueError(f"--upload-idle-s must be > 0, got {self.upload_idle_s}")
+        if self.max_client_calls < 1:
+            raise ValueError(f"--max-client-calls must be >= 1, got {self.max_client_calls}")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both --tls-cert and --tls-key")
         if not is_loopback(self.host) and not (self.token or self.tls):
@@ -755,19 +801,24 @@ class AnalyticsServer:
         self.config = config
         interceptors = [BearerTokenInterceptor(config.token)] if config.token else []
         options = [*SERVER_OPTIONS, ("grpc.max_receive_message_length", config.max_receive_bytes)]
+        caps = config.caps()
+        # one thread for every call admission control can admit, plus control threads that
+        # stay free for health, Info and quick refusals (lab.rpc.limits)
         self.server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="arblab-rpc"),
+            futures.ThreadPoolExecutor(max_workers=caps.threads, thread_name_prefix="arblab-rpc"),
             interceptors=interceptors,
             options=options,
-            maximum_concurrent_rpcs=config.workers * 16,
+            maximum_concurrent_rpcs=caps.threads,
         )
         self.cache = DatasetCache(config.cache_bytes)
+        self.admission = limits.Admission(caps)
         self.servicer = AnalyticsServicer(
             self.cache,
             config.workers,
             auth=bool(config.token),
             tls=config.tls,
             max_message_bytes=config.max_receive_bytes,
+            admission=self.admission,
         )
         handlers = method_handlers(self.servicer)
         self.server.add_generic_rpc_handlers(
@@ -809,6 +860,7 @@ class AnalyticsServer:
         if not self._stopped.is_set():
             self._stopped.set()
             self.health.enter_graceful_shutdown()
+            self.admission.close()
         return self.server.stop(grace)
 
     def wait(self) -> None:
@@ -842,13 +894,16 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         tls_key=_read_file(args.tls_key, "--tls-key"),
         workers=args.workers,
         cache_mb=args.cache_mb,
+        max_request_mb=args.max_request_mb,
+        upload_idle_s=args.upload_idle_s,
+        max_client_calls=args.max_client_calls,
     )
     config.validate()
     return config
 
 
-MALLOC_MMAP_THRESHOLD = 64 * 2**20
-MALLOC_TRIM_THRESHOLD = 256 * 2**20
+MALLOC_MMAP_THRESHOLD = 2**20
+MALLOC_TRIM_THRESHOLD = 32 * 2**20
 
 
 def tune_malloc() -> bool:
@@ -857,8 +912,11 @@ def tune_malloc() -> bool:
     Every call allocates and frees buffers of the size of its messages. With glibc's defaults
     a freed buffer of a few hundred KiB goes back to the kernel and the next one page-faults
     in again: serialising the 600 KB result of ``backtest_pairs`` on 8,313 days then took
-    0.85 ms instead of 0.04 ms. Serving buffers up to 64 MiB from the heap and trimming the
-    heap only above 256 MiB of free memory removes that cost.
+    0.85 ms instead of 0.04 ms. Serving buffers up to 1 MiB from the heap and trimming the
+    heap only above 32 MiB of free memory removes that cost, while larger buffers (uploads,
+    cached datasets) are mapped and go back to the kernel when freed, so the server's resident
+    memory follows its dataset cache (with 64 MiB / 256 MiB thresholds it grew by about 3x
+    the ``--cache-mb`` cap; tests/rpc/test_hardening_limits.py measures it).
     """
     try:
         libc = ctypes.CDLL(None)
