@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="analytics calls one client connection may have running or queued (default 8)",
     )
     server.add_argument(
+        "--isolation",
+        choices=("process", "thread"),
+        default="process",
+        help="run analytics in worker processes the server can stop (default) or in its threads",
+    )
+    server.add_argument(
         "--log-level", default="INFO", help="logging level (DEBUG logs one line per request)"
     )
 

@@ -57,7 +57,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from lab import __version__, analytics
-from lab.rpc import chunks, codec, limits
+from lab.rpc import chunks, codec, limits, workers
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.cache import CacheFullError, Dataset, DatasetCache
@@ -154,6 +154,9 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
     admission : lab.rpc.limits.Admission, optional
         Caps on concurrent calls and uploads; defaults to :class:`lab.rpc.limits.Limits`
         with ``workers`` running calls.
+    pool : lab.rpc.workers.WorkerPool, optional
+        Worker processes that run the analytics (stopped when the caller goes away); without
+        it the analytics run in the handler thread.
     """
 
     def __init__(
@@ -166,12 +169,14 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         engine: Any = None,
         admission: limits.Admission | None = None,
+        pool: workers.WorkerPool | None = None,
     ) -> None:
         if engine is None:
             from lab.backends import native as engine
         self.engine = engine
         self.cache = cache
         self.admission = admission or limits.Admission(limits.Limits(workers=workers))
+        self.pool = pool
         self.workers = workers
         self.auth = auth
         self.tls = tls
@@ -218,6 +223,12 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             code, message = grpc.StatusCode.INVALID_ARGUMENT, str(exc)
         except (CacheFullError, limits.Exhausted) as exc:
             code, message = grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc)
+        except workers.WorkerDied as exc:
+            code, message = (
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"the computation was stopped: {exc}",
+            )
+            log.warning("%s %s: %s", method, function, exc)
         except MemoryError:
             code, message = grpc.StatusCode.RESOURCE_EXHAUSTED, "the server ran out of memory"
         except NotImplementedError as exc:
@@ -371,9 +382,22 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         parts = []
         for chunk_args, chunk_kwargs in plan.parts:
             self._check_active(context)
-            parts.append(fn(*chunk_args, **chunk_kwargs))
+            parts.append(self._run_engine(function, fn, chunk_args, chunk_kwargs, context))
         result = plan.merge(parts) if len(parts) > 1 else parts[0]
         return result, time.perf_counter() - start
+
+    def _run_engine(
+        self,
+        function: str,
+        fn: Callable[..., Any],
+        args: Sequence[Any],
+        kwargs: dict[str, Any],
+        context: grpc.ServicerContext,
+    ) -> Any:
+        """One engine call: in a worker process (killed if the caller goes away) or in-thread."""
+        if self.pool is None:
+            return fn(*args, **kwargs)
+        return self.pool.run(function, tuple(args), dict(kwargs), context.is_active)
 
     def _typed_handler(self, function: str) -> Callable[[Any, grpc.ServicerContext], pb.Result]:
         def handler(request: Any, context: grpc.ServicerContext) -> pb.Result:
@@ -414,7 +438,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                 yield from events
                 events.clear()
                 self._check_active(context)
-                parts.append(fn(*chunk_args, **chunk_kwargs))
+                parts.append(self._run_engine(function, fn, chunk_args, chunk_kwargs, context))
                 done += size
                 progress(done, plan.total, plan.unit)
             yield from events
@@ -706,6 +730,10 @@ class UnknownMethodHandler(grpc.GenericRpcHandler):
 # building and running
 
 
+ISOLATIONS = ("process", "thread")
+"""Where the analytics run: worker processes the server can stop, or its handler threads."""
+
+
 @dataclass
 class ServerConfig:
     """Validated server settings (see ``arblab server --help``)."""
@@ -720,6 +748,7 @@ class ServerConfig:
     max_request_mb: float = 128.0
     upload_idle_s: float = limits.IDLE_SECONDS
     max_client_calls: int = 8
+    isolation: str = "process"
 
     @property
     def cache_bytes(self) -> int:
@@ -759,6 +788,10 @@ class ServerConfig:
             raise ValueError(f"--max-request-mb must be > 0, got {self.max_request_mb}")
         if not self.upload_idle_s > 0:
             raise ValueError(f"--upload-idle-s must be > 0, got {self.upload_idle_s}")
+        if self.isolation not in ISOLATIONS:
+            raise ValueError(
+                f"--isolation must be one of {', '.join(ISOLATIONS)}, got {self.isolation!r}"
+            )
         if self.max_client_calls < 1:
             raise ValueError(f"--max-client-calls must be >= 1, got {self.max_client_calls}")
         if (self.tls_cert is None) != (self.tls_key is None):
@@ -812,6 +845,7 @@ class AnalyticsServer:
         )
         self.cache = DatasetCache(config.cache_bytes)
         self.admission = limits.Admission(caps)
+        self.pool = workers.WorkerPool(config.workers) if config.isolation == "process" else None
         self.servicer = AnalyticsServicer(
             self.cache,
             config.workers,
@@ -819,6 +853,7 @@ class AnalyticsServer:
             tls=config.tls,
             max_message_bytes=config.max_receive_bytes,
             admission=self.admission,
+            pool=self.pool,
         )
         handlers = method_handlers(self.servicer)
         self.server.add_generic_rpc_handlers(
@@ -861,6 +896,11 @@ class AnalyticsServer:
             self._stopped.set()
             self.health.enter_graceful_shutdown()
             self.admission.close()
+            if self.pool is not None:
+                # calls still running after the grace period are stopped with their workers
+                timer = threading.Timer(grace, self.pool.close)
+                timer.daemon = True
+                timer.start()
         return self.server.stop(grace)
 
     def wait(self) -> None:
@@ -897,6 +937,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         max_request_mb=args.max_request_mb,
         upload_idle_s=args.upload_idle_s,
         max_client_calls=args.max_client_calls,
+        isolation=args.isolation,
     )
     config.validate()
     return config
@@ -982,6 +1023,8 @@ def run(args: argparse.Namespace) -> int:
         # the embedding parent reads exactly one line; later output goes to stderr
         os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     server.wait()
+    if server.pool is not None:
+        server.pool.close()
     log.info("stopped")
     return 0
 
