@@ -121,6 +121,10 @@ class RemoteError(RuntimeError):
         super().__init__(f"{code.name}: {details}")
 
 
+class CallCancelled(Exception):
+    """The call was cancelled on this side (e.g. by the backend's stuck-server watch)."""
+
+
 @dataclass(frozen=True)
 class Progress:
     """Progress of a streamed scan: ``done`` of ``total`` items (``unit``: pairs, lookbacks)."""
@@ -428,18 +432,31 @@ class AnalyticsClient:
         args: tuple = (),
         kwargs: dict | None = None,
         timeout: float | None = None,
+        on_call: Callable[[grpc.Future], None] | None = None,
     ) -> Any:
-        """Run analytics ``function`` on the server and return its result dataclass/array."""
+        """Run analytics ``function`` on the server and return its result dataclass/array.
+
+        ``on_call`` receives the in-flight call (a ``grpc.Future``) so another thread can
+        cancel it; a cancelled call raises :class:`CallCancelled`.
+        """
         kwargs = kwargs or {}
         for attempt in (0, 1):
             method, request = self._request(function, args, kwargs, timeout)
             try:
-                response = method(
+                future = method.future(
                     request,
                     timeout=self.timeout if timeout is None else timeout,
                     metadata=self.metadata,
                 )
+                if on_call is not None:
+                    on_call(future)
+                try:
+                    response = future.result()
+                except grpc.FutureCancelledError:
+                    raise CallCancelled(f"{function}: the call was cancelled") from None
             except grpc.RpcError as error:
+                if error.code() is grpc.StatusCode.CANCELLED:
+                    raise CallCancelled(f"{function}: the call was cancelled") from None
                 lost = _unknown_ref(error)
                 if lost is not None and attempt == 0:
                     self._forget_all()  # the server restarted or evicted: upload again
