@@ -29,6 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--address", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--show", action="store_true", help="open a browser tab")
     serve.add_argument(
+        "--allow-websocket-origin",
+        action="append",
+        metavar="HOST[:PORT]",
+        default=None,
+        help="websocket Origin to accept (repeatable); default: this machine's own names. A "
+        "non-loopback --address without it prints a warning with the real URL",
+    )
+    serve.add_argument(
         "--num-threads", type=int, default=4, help="Panel worker threads for long work (default 4)"
     )
     grpc = serve.add_mutually_exclusive_group()

@@ -796,11 +796,70 @@ class ServerConfig:
             raise ValueError(f"--max-client-calls must be >= 1, got {self.max_client_calls}")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both --tls-cert and --tls-key")
-        if not is_loopback(self.host) and not (self.token or self.tls):
+        if self.token is not None:
+            check_token(self.token)
+        if not is_loopback(self.host) and not self.token:
             raise ValueError(
-                f"refusing to serve on non-loopback address {self.host!r} without authentication: "
-                "set --token-env VAR (bearer token) and/or --tls-cert/--tls-key"
+                f"refusing to serve on non-loopback address {self.host!r} without a bearer token: "
+                "set --token-env VAR (TLS alone does not say who may call; use both)"
             )
+
+    def warnings(self) -> list[str]:
+        """Settings that are accepted but unsafe (logged at start)."""
+        if not is_loopback(self.host) and not self.tls:
+            return [
+                f"serving on non-loopback address {self.host!r} without TLS: the bearer token and "
+                "all data travel in clear text; set --tls-cert/--tls-key"
+            ]
+        return []
+
+
+MIN_TOKEN_BITS = 128
+"""Least estimated entropy of a bearer token (``secrets.token_hex(16)`` has exactly 128)."""
+_CHAR_CLASSES = (
+    ("0123456789abcdef", 16),
+    ("0123456789", 10),
+    ("abcdefghijklmnopqrstuvwxyz", 26),
+    ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26),
+)
+
+
+def token_bits(token: str) -> float:
+    """Estimated entropy of ``token`` in bits (an upper estimate of a random token's).
+
+    The smaller of (a) its length times log2 of the alphabet it draws from (the smallest union
+    of the classes hex, digits, lower case, upper case and other printable characters that
+    covers it) and (b) the bits left after compressing it (zlib, less its 8 bytes of framing),
+    so that repeated patterns such as ``"abab..."`` score low however long they are.
+    """
+    import math
+    import zlib
+
+    chars = set(token)
+    if len(chars) <= 1:
+        return 0.0
+    if chars <= set("0123456789abcdef") or chars <= set("0123456789ABCDEF"):
+        alphabet = 16
+    else:
+        alphabet, rest = 0, set(chars)
+        for members, size in _CHAR_CLASSES[1:]:
+            if rest & set(members):
+                alphabet += size
+                rest -= set(members)
+        alphabet += 33 if rest else 0
+    by_alphabet = len(token) * math.log2(alphabet)
+    by_compression = 8.0 * (len(zlib.compress(token.encode(), 9)) - 8)
+    return max(0.0, min(by_alphabet, by_compression))
+
+
+def check_token(token: str) -> None:
+    """Raise ValueError for a bearer token with less than :data:`MIN_TOKEN_BITS` of entropy."""
+    bits = token_bits(token)
+    if bits < MIN_TOKEN_BITS:
+        raise ValueError(
+            f"the bearer token is too weak: about {bits:.0f} bits of entropy, at least "
+            f"{MIN_TOKEN_BITS} needed (e.g. python -c 'import secrets; print(secrets.token_hex(16))')"
+        )
 
 
 def usable_cores() -> int:
@@ -1011,6 +1070,8 @@ def run(args: argparse.Namespace) -> int:
     parent_pid = getattr(args, "parent_pid", None)
     if parent_pid:
         _watch_parent(parent_pid, lambda: shutdown("parent exited"))
+    for warning in config.warnings():
+        log.warning("%s", warning)
     server.start()
     description = (
         f"pid {os.getpid()}, {config.workers} workers, {ENGINE} engine, cache "

@@ -318,9 +318,9 @@ def test_kill_fall_back_restart_reconnect(embedded):
 
 
 def test_token_through_the_backend():
-    srv = rpc_support.start_server(workers=2, cache_mb=8, token="s3cret")
+    srv = rpc_support.start_server(workers=2, cache_mb=8, token=rpc_support.TOKEN)
     try:
-        good = GrpcBackend(srv.address, token="s3cret")
+        good = GrpcBackend(srv.address, token=rpc_support.TOKEN)
         assert good.status.startswith("connected") and good.info()["auth"]
         assert_same(good.adf(DATA.spread), native.adf(DATA.spread))
         bad = GrpcBackend(srv.address, token="wrong")
