@@ -165,7 +165,9 @@ class ServedApp:
                 )
             if self.state_path.exists():
                 try:
-                    with urllib.request.urlopen(self.url, timeout=5) as response:
+                    # a first page build can take tens of seconds on a loaded machine; a
+                    # shorter timeout abandons it and starts another session each time
+                    with urllib.request.urlopen(self.url, timeout=90) as response:
                         if response.status == 200:
                             self.state = json.loads(self.state_path.read_text())
                             return
