@@ -92,7 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     bench = sub.add_parser("bench", help="benchmark the backends side by side")
-    bench.add_argument("--suite", choices=("core", "full", "ui"), default="core")
+    bench.add_argument("--suite", choices=("core", "full", "ui", "load"), default="core")
+    bench.add_argument(
+        "--clients", type=int, default=16, help="load suite: concurrent clients (default 16)"
+    )
+    bench.add_argument(
+        "--duration",
+        type=float,
+        default=60.0,
+        help="load suite: seconds each client keeps calling (default 60)",
+    )
     bench.add_argument(
         "--backends", default=None, help="comma-separated backends (default: the suite's own list)"
     )

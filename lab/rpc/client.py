@@ -224,6 +224,9 @@ class AnalyticsClient:
         Default deadline of a call, in seconds.
     upload_threshold : int
         Arguments of at least this many bytes are uploaded and passed by ref.
+    channel_options : tuple of (name, value)
+        More gRPC channel options, e.g. ``(("grpc.use_local_subchannel_pool", 1),)`` for a
+        connection of its own.
     """
 
     def __init__(
@@ -233,16 +236,18 @@ class AnalyticsClient:
         tls_ca: str | bytes | Path | bool | None = None,
         timeout: float = 300.0,
         upload_threshold: int = UPLOAD_THRESHOLD,
+        channel_options: tuple[tuple[str, Any], ...] = (),
     ) -> None:
         self.address = address
+        options = (*CHANNEL_OPTIONS, *channel_options)
         self.timeout = timeout
         self.upload_threshold = upload_threshold
         if tls_ca:
             roots = None if tls_ca is True else _read_pem(tls_ca)
             creds = grpc.ssl_channel_credentials(root_certificates=roots)
-            self.channel = grpc.secure_channel(address, creds, options=CHANNEL_OPTIONS)
+            self.channel = grpc.secure_channel(address, creds, options=options)
         else:
-            self.channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+            self.channel = grpc.insecure_channel(address, options=options)
         self.stub = pb_grpc.AnalyticsStub(self.channel)
         self._put_raw = self.channel.stream_unary(
             "/arblab.v1.Analytics/PutDataset",
