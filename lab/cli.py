@@ -78,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--max-client-calls",
         type=int,
-        default=8,
-        help="analytics calls one client connection may have running or queued (default 8)",
+        default=16,
+        help="analytics calls one client connection may have running or queued (default 16)",
     )
     server.add_argument(
         "--isolation",

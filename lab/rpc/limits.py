@@ -76,7 +76,7 @@ class Limits:
 
     workers: int = 4
     queue: int = 16
-    client_calls: int = 8
+    client_calls: int = 16
     uploads: int = 4
     client_uploads: int = 2
     upload_bytes: int = 512 * 2**20

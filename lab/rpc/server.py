@@ -747,7 +747,7 @@ class ServerConfig:
     cache_mb: float = 512.0
     max_request_mb: float = 128.0
     upload_idle_s: float = limits.IDLE_SECONDS
-    max_client_calls: int = 8
+    max_client_calls: int = 16
     isolation: str = "process"
 
     @property
