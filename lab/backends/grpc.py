@@ -14,7 +14,7 @@ native engine in this process, :attr:`GrpcBackend.last_engine` is ``"native"`` a
 :attr:`GrpcBackend.status` reads ``"unavailable: <reason>; running native"``. Later calls probe
 the server again (at most every ``reconnect_interval`` seconds) and go back to it as soon as it
 answers. A server that stops answering while it holds a call (paused, wedged) is noticed
-within about 1.5 s by a health check of the call in flight: the call is cancelled, the status
+within about 2 s by health checks of the call in flight: the call is cancelled, the status
 reads ``"not responding: <reason>; running native"`` and the call runs natively. Each call's
 deadline follows its workload (:meth:`GrpcBackend.call_timeout`); the channel also sends
 keepalive pings (:data:`lab.rpc.client.CHANNEL_OPTIONS`). Invalid input is never retried or hidden: the server's ``INVALID_ARGUMENT`` becomes
@@ -43,8 +43,12 @@ from lab.rpc.client import (
 DEFAULT_ADDRESS = "127.0.0.1:50051"
 WATCH_AFTER_S = 0.5
 """A call still running after this long is watched: the server must keep answering health."""
-HEALTH_TIMEOUT_S = 1.0
-"""How long a health check of a watched call may take before the server counts as stuck."""
+HEALTH_TIMEOUT_S = 0.8
+"""How long a health check of a watched call may take."""
+HEALTH_STRIKES = 2
+"""Consecutive failed health checks after which the server counts as stuck (one slow answer on
+a loaded machine is not an outage): detection takes at most
+``WATCH_AFTER_S + HEALTH_STRIKES * HEALTH_TIMEOUT_S`` = 2.1 s."""
 INTERACTIVE_TIMEOUT_S = 30.0
 """Deadline of an interactive call, plus :data:`SECONDS_PER_MIB` per MiB of array arguments."""
 SECONDS_PER_MIB = 1.0
@@ -266,7 +270,8 @@ class GrpcBackend(Backend):
         """The call, watched: while it runs, the server must answer a health check every second.
 
         A server that holds the call but stops answering (paused with SIGSTOP, wedged, cut
-        off) is detected within :data:`WATCH_AFTER_S` + :data:`HEALTH_TIMEOUT_S`; the call is
+        off) is detected within :data:`WATCH_AFTER_S` + :data:`HEALTH_STRIKES` x
+        :data:`HEALTH_TIMEOUT_S`; the call is
         cancelled and :class:`NotResponding` raised, so the caller can fall back at once
         instead of waiting for the deadline.
         """
@@ -280,19 +285,22 @@ class GrpcBackend(Backend):
             lambda future: holder.__setitem__("future", future),
         )
         wait = WATCH_AFTER_S
+        strikes = 0
         while True:
             try:
                 return task.result(timeout=wait)
             except futures.TimeoutError:
                 pass
-            if not self._responding():
+            strikes = 0 if self._responding() else strikes + 1
+            if strikes >= HEALTH_STRIKES:
                 future = holder.get("future")
                 if future is not None:
                     future.cancel()
                 raise NotResponding(
-                    f"{self.address} did not answer a health check within {HEALTH_TIMEOUT_S:g} s"
+                    f"{self.address} did not answer {HEALTH_STRIKES} health checks within "
+                    f"{HEALTH_TIMEOUT_S:g} s each"
                 )
-            wait = HEALTH_TIMEOUT_S
+            wait = 0.0 if strikes else HEALTH_TIMEOUT_S
 
     def _run(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self._use_server():
