@@ -8,9 +8,11 @@ still there. When the caller cancels or its deadline passes, or the server stops
 is killed (SIGKILL) and replaced on the next call, so the work stops within about
 :data:`POLL_SECONDS` (tests/rpc/test_hardening_work.py measures it).
 
-Workers are forked from a ``forkserver`` that has imported the native engine once, so starting
-one costs a fork, not an interpreter start. Each worker limits BLAS to one thread (like the
-server) and dies with the server (``PR_SET_PDEATHSIG``).
+Workers are forked from a ``forkserver`` (a clean process: forking the server itself, with
+gRPC's threads, is unsafe) and import the engine when they start. The forkserver preloads
+nothing: with a preload list, multiprocessing also re-runs the embedding program's main script
+in it. Each worker limits BLAS to one thread (like the server) and dies with the server
+(``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ from lab.rpc.limits import CallerGone
 
 POLL_SECONDS = 0.05
 """How often a waiting handler checks that its caller is still there."""
-PRELOAD = ("lab.backends.native",)
-"""Modules the forkserver imports once for all workers."""
 
 
 class WorkerDied(Exception):
@@ -66,8 +66,13 @@ def _serve(conn: Any, engine_name: str) -> None:
             answer = ("error", exc)
         try:
             conn.send(answer)
+        except (BrokenPipeError, EOFError, ConnectionError):
+            return  # the server closed the pipe (caller gone or shutting down)
         except Exception as exc:  # an exception or result that does not pickle
-            conn.send(("error", _Unpicklable(f"{type(answer[1]).__name__}: {exc}")))
+            try:
+                conn.send(("error", _Unpicklable(f"{type(answer[1]).__name__}: {exc}")))
+            except OSError:
+                return
 
 
 class _Worker:
@@ -102,7 +107,6 @@ class WorkerPool:
         self.size = size
         self.engine_name = engine_name
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(list(PRELOAD))
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._lock = threading.Lock()

@@ -25,6 +25,9 @@ from tests.rpc.rpc_support import start_server
 from tests.rpc.test_hardening_limits import Stream, connect
 
 STOP_WITHIN_S = 1.0
+EXIT_SLACK_S = 10.0
+"""Time allowed after the grace period for the process to exit (interpreter shutdown on a
+loaded 2-core machine; before the fix SIGTERM was ignored for 30 s and more)."""
 
 
 def value_of(obj) -> pb.Value:
@@ -115,11 +118,11 @@ def test_sigterm_stops_the_server_within_its_grace_period_whatever_runs():
         os.kill(srv.pid, signal.SIGTERM)
         proc = srv._proc
         try:
-            proc.wait(rpc_server.GRACE_SECONDS + 3.0)
+            proc.wait(rpc_server.GRACE_SECONDS + EXIT_SLACK_S)
         except subprocess.TimeoutExpired:
             pytest.fail("the server ignored SIGTERM past its grace period")
         took = time.monotonic() - start
-        assert took < rpc_server.GRACE_SECONDS + 3.0
+        assert took < rpc_server.GRACE_SECONDS + EXIT_SLACK_S
         assert proc.returncode == 0
         with pytest.raises(grpc.RpcError):
             runaway.result(timeout=10)
