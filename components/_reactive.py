@@ -13,6 +13,7 @@ message goes to the page's :class:`ErrorBar`.
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import threading
 import weakref
@@ -62,7 +63,7 @@ class ErrorBar(pn.viewable.Viewer):
                 self._errors[key] = message
             else:
                 self._errors.pop(key, None)
-            text = "\n\n".join(dict.fromkeys(self._errors.values()))
+            text = "\n\n".join(html.escape(m) for m in dict.fromkeys(self._errors.values()))
         if text != self._alert.object or bool(text) != self._alert.visible:
             self._alert.param.update(object=text, visible=bool(text))
 

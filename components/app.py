@@ -3,6 +3,7 @@ page. Each browser session builds its own :class:`~lab.models.session.LabSession
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -161,7 +162,8 @@ class LabApp(pn.viewable.Viewer):
                 log.exception("building page %s failed", name)
                 self._slots[name][:] = [
                     pn.pane.Alert(
-                        f"**The {name} page could not be built.** {type(exc).__name__}: {exc}",
+                        f"**The {name} page could not be built.** "
+                        + html.escape(f"{type(exc).__name__}: {exc}"),
                         alert_type="danger",
                         sizing_mode="stretch_width",
                     )

@@ -3,6 +3,7 @@ synthetic-data settings and file upload."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import holoviews as hv
@@ -28,6 +29,30 @@ STAT_FORMATS = {
 }
 
 
+def symbol_choice(dataset: Any, **options: Any) -> pn.widgets.MultiChoice:
+    """A MultiChoice of ``dataset.symbols`` whose option labels are HTML-escaped.
+
+    Bokeh's MultiChoice renders option labels as HTML, so a symbol named
+    ``<img src=x onerror=...>`` would run; the labels are escaped and map to the raw names.
+    """
+
+    def labels(objects: Any) -> dict[str, Any]:
+        return {html.escape(str(name)): name for name in objects or ()}
+
+    widget = pn.widgets.MultiChoice(
+        options=labels(dataset.param.symbols.objects), value=list(dataset.symbols), **options
+    )
+
+    def on_objects(event: param.parameterized.Event) -> None:
+        widget.options = labels(dataset.param.symbols.objects)
+        widget.value = list(dataset.symbols)
+
+    dataset.param.watch(on_objects, "symbols", what="objects")
+    dataset.param.watch(lambda event: setattr(widget, "value", list(event.new)), "symbols")
+    widget.param.watch(lambda event: setattr(dataset, "symbols", list(event.new)), "value")
+    return widget
+
+
 class DataView(pn.viewable.Viewer):
     """Explore the loaded prices (the Data page)."""
 
@@ -49,15 +74,13 @@ class DataView(pn.viewable.Viewer):
         )
         self.upload.param.watch(self._on_upload, "value")
         self.upload_error = pn.pane.Alert(
-            dataset.param.error,
+            dataset.param.error.rx().rx.pipe(fmt.alert_text),
             alert_type="danger",
             visible=dataset.param.error.rx().rx.bool(),
             sizing_mode="stretch_width",
             css_classes=["arb-upload-error"],
         )
-        symbols = pn.widgets.MultiChoice.from_param(
-            dataset.param.symbols, label="Symbols", sizing_mode="stretch_width", solid=False
-        )
+        symbols = symbol_choice(dataset, label="Symbols", sizing_mode="stretch_width", solid=False)
         synthetic = pn.Column(
             section("Synthetic pairs"),
             *(

@@ -9,6 +9,7 @@ import panel as pn
 import param
 
 from components import theme
+from components.format import alert_text
 from lab.models import DatasetModel
 
 SOURCE_NAMES = {"S&P 500": "sp500", "Synthetic": "synthetic", "File": "file"}
@@ -61,7 +62,7 @@ class DatasetView(pn.viewable.Viewer):
             pn.bind(self._summary_html, model.param.content_hash, model.param.error), margin=(4, 10)
         )
         self._error = pn.pane.Alert(
-            model.param.error,
+            model.param.error.rx().rx.pipe(alert_text),
             alert_type="warning",
             visible=model.param.error.rx().rx.bool(),
             sizing_mode="stretch_width",

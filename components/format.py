@@ -11,15 +11,22 @@ import pandas as pd
 
 
 def number(value: Any, fmt: str = "{:,.3f}") -> str:
-    """Format a number; NaN and None print as an en dash."""
+    """Format a number (HTML-escaped: ``fmt`` may format a text such as a symbol name); NaN
+    and None print as an en dash."""
     if value is None:
         return "–"
     try:
         if isinstance(value, float) and not math.isfinite(value):
             return "–" if math.isnan(value) else ("∞" if value > 0 else "-∞")
-        return fmt.format(value)
+        return html.escape(fmt.format(value))
     except (TypeError, ValueError):
         return html.escape(str(value))
+
+
+def alert_text(text: Any) -> str:
+    """``text`` for a Markdown pane (``pn.pane.Alert``): HTML-escaped, so that symbol names
+    or file contents quoted in a message show as text and never run as markup."""
+    return html.escape(str(text)) if text else ""
 
 
 def signed_class(value: Any) -> str:

@@ -174,7 +174,8 @@ class OrderBookView(pn.viewable.Viewer):
             frame = self.model.step()
         except Exception as exc:  # shown on the page; the feed stops
             self.error.param.update(
-                object=f"Order book feed stopped: {type(exc).__name__}: {exc}", visible=True
+                object=html.escape(f"Order book feed stopped: {type(exc).__name__}: {exc}"),
+                visible=True,
             )
             self.toggle.value = False
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import holoviews as hv
@@ -143,7 +144,8 @@ class PairScanView(pn.viewable.Viewer):
             self.pair.param.update(y=y, x=x)
 
     def _selected_html(self) -> str:
-        return f'<div class="arb-kpis"><div class="arb-kpi"><div class="label">y / x</div><div class="value" data-pair="{self.pair.y}/{self.pair.x}">{self.pair.y} / {self.pair.x}</div></div></div>'
+        y, x = html.escape(str(self.pair.y)), html.escape(str(self.pair.x))
+        return f'<div class="arb-kpis"><div class="arb-kpi"><div class="label">y / x</div><div class="value" data-pair="{y}/{x}">{y} / {x}</div></div></div>'
 
     def _on_tap(self, x: Any = None, y: Any = None) -> None:
         if x is None or y is None:

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -68,11 +69,37 @@ class _Embedded:
         return getattr(process, "pid", None)
 
 
-def _origins(address: str, port: int) -> list[str]:
+def is_loopback(address: str) -> bool:
+    """Whether the app's bind address names only the loopback interface."""
+    from lab.rpc.server import is_loopback as loopback
+
+    return loopback(address)
+
+
+def _origins(address: str, port: int, allowed: list[str] | None = None) -> list[str]:
+    """Websocket Origins the app accepts (Bokeh refuses any other with 403).
+
+    ``allowed`` (``--allow-websocket-origin``) is taken as given. Otherwise only the names of
+    this machine are accepted: the loopback names, plus, on a non-loopback bind, the bind
+    address and this host's name; never ``*``.
+    """
+    if allowed:
+        return list(dict.fromkeys(allowed))
+    hosts = {"localhost", "127.0.0.1"}
+    if address not in ("0.0.0.0", "::", ""):
+        hosts.add(address)
+    if not is_loopback(address or "0.0.0.0"):
+        hosts |= {socket.gethostname(), socket.getfqdn()}
+    return [f"{h}:{port}" for h in sorted(h for h in hosts if h)]
+
+
+def real_urls(address: str, port: int) -> list[str]:
+    """URLs the app answers on: ``address`` itself, or for a wildcard bind this host's names."""
     if address in ("0.0.0.0", "::", ""):
-        return ["*"]
-    hosts = {address, "localhost", "127.0.0.1"}
-    return [f"{h}:{port}" for h in sorted(hosts)]
+        hosts = [socket.getfqdn() or socket.gethostname(), "127.0.0.1"]
+    else:
+        hosts = [f"[{address}]" if ":" in address else address]
+    return [f"http://{h}:{port}/" for h in dict.fromkeys(hosts)]
 
 
 def _write_state(path: str, state: dict[str, Any]) -> None:
@@ -126,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
         address=args.address,
         show=args.show,
         num_threads=args.num_threads,
-        websocket_origin=_origins(args.address, args.port),
+        websocket_origin=_origins(args.address, args.port, args.allow_websocket_origin),
         title="ArbLab",
         static_dirs={STATIC_ROUTE: str(ASSETS)},
         start=False,
@@ -149,9 +176,17 @@ def run(args: argparse.Namespace) -> int:
             lambda *_: threading.Thread(target=embedded.restart, daemon=True).start(),
         )
 
-    url = (
-        f"http://{'127.0.0.1' if args.address in ('0.0.0.0', '') else args.address}:{server.port}/"
-    )
+    urls = real_urls(args.address, server.port)
+    url = urls[-1] if args.address in ("0.0.0.0", "::", "") else urls[0]
+    if not is_loopback(args.address or "0.0.0.0") and not args.allow_websocket_origin:
+        origins = ", ".join(_origins(args.address, server.port))
+        log.warning(
+            "ArbLab is reachable from other machines at %s (bound to %s); websocket Origins "
+            "accepted: %s. Pass --allow-websocket-origin HOST:PORT for the names clients use.",
+            " or ".join(urls),
+            args.address,
+            origins,
+        )
     try:
         server.start()
         state_path = os.environ.get(STATE_ENV)
@@ -167,7 +202,9 @@ def run(args: argparse.Namespace) -> int:
                     "started": time.time(),
                 },
             )
-        log.info("ArbLab serving on %s", url)
+        log.info(
+            "ArbLab serving on %s (bound to %s:%d)", " and ".join(urls), args.address, server.port
+        )
         loop.start()
     finally:
         server.stop()

@@ -31,6 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--address", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--show", action="store_true", help="open a browser tab")
     serve.add_argument(
+        "--allow-websocket-origin",
+        action="append",
+        metavar="HOST[:PORT]",
+        default=None,
+        help="websocket Origin to accept (repeatable); default: this machine's own names. A "
+        "non-loopback --address without it prints a warning with the real URL",
+    )
+    serve.add_argument(
         "--num-threads", type=int, default=4, help="Panel worker threads for long work (default 4)"
     )
     grpc = serve.add_mutually_exclusive_group()
@@ -58,11 +66,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache-mb", type=float, default=512.0, help="dataset cache cap in MiB (default 512)"
     )
     server.add_argument(
+        "--max-request-mb",
+        type=float,
+        default=128.0,
+        help="largest single message in MiB (default 128; larger datasets stream)",
+    )
+    server.add_argument(
+        "--upload-idle-s",
+        type=float,
+        default=30.0,
+        help="end an upload stream silent for this many seconds (default 30)",
+    )
+    server.add_argument(
+        "--max-client-calls",
+        type=int,
+        default=16,
+        help="analytics calls one client connection may have running or queued (default 16)",
+    )
+    server.add_argument(
+        "--isolation",
+        choices=("process", "thread"),
+        default="process",
+        help="run analytics in worker processes the server can stop (default) or in its threads",
+    )
+    server.add_argument(
         "--log-level", default="INFO", help="logging level (DEBUG logs one line per request)"
     )
 
     bench = sub.add_parser("bench", help="benchmark the backends side by side")
-    bench.add_argument("--suite", choices=("core", "full", "ui", "feeds"), default="core")
+    bench.add_argument("--suite", choices=("core", "full", "ui", "feeds", "load"), default="core")
+    bench.add_argument(
+        "--clients", type=int, default=16, help="load suite: concurrent clients (default 16)"
+    )
+    bench.add_argument(
+        "--duration",
+        type=float,
+        default=60.0,
+        help="load suite: seconds each client keeps calling (default 60)",
+    )
     bench.add_argument(
         "--backends", default=None, help="comma-separated backends (default: the suite's own list)"
     )

@@ -592,9 +592,14 @@ def check_pair(y: object, x: object, params: PairParams, lookback: int | None = 
     return ya, xa, n_train
 
 
+MAX_GRID_POINTS = 10_000
+"""Most lookback x entry_z points of one :func:`sweep` (one backtest each)."""
+
+
 def check_grid(grid: object, params: PairParams) -> tuple[np.ndarray, np.ndarray]:
     """Validate a sweep grid ``{"lookback": [...], "entry_z": [...]}``; every grid point is
-    checked as a :class:`PairParams` (so e.g. ``entry_z <= exit_z`` is reported)."""
+    checked as a :class:`PairParams` (so e.g. ``entry_z <= exit_z`` is reported), and the grid
+    has at most :data:`MAX_GRID_POINTS` points."""
     if not isinstance(grid, dict) or set(grid) != {"lookback", "entry_z"}:
         keys = sorted(grid) if isinstance(grid, dict) else type(grid).__name__
         raise ValueError(f'grid must be a dict with keys "lookback" and "entry_z", got {keys}')
@@ -604,6 +609,11 @@ def check_grid(grid: object, params: PairParams) -> tuple[np.ndarray, np.ndarray
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"grid[{key!r}] must be a non-empty 1-D list, got {grid[key]!r}")
         axes.append(values)
+    if axes[0].size * axes[1].size > MAX_GRID_POINTS:
+        raise ValueError(
+            f"grid has {axes[0].size} x {axes[1].size} = {axes[0].size * axes[1].size:,} points; "
+            f"at most {MAX_GRID_POINTS:,} are accepted"
+        )
     checked = {}
     for key, values in zip(("lookback", "entry_z"), axes, strict=True):
         checked[key] = []

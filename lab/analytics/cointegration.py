@@ -276,6 +276,8 @@ def check_johansen_input(prices: Any, det_order: Any, k_ar_diff: Any) -> tuple:
         )
     det_order = check_int(det_order, "det_order", -1, 1)
     k_ar_diff = check_int(k_ar_diff, "k_ar_diff", 0)
+    if k_ar_diff > MAX_K_AR_DIFF:
+        raise ValueError(f"k_ar_diff must be at most {MAX_K_AR_DIFF}, got {k_ar_diff}")
     t, n = arr.shape
     need = n * (k_ar_diff + 1) + 4 + k_ar_diff
     if t < need:
@@ -287,6 +289,12 @@ def check_johansen_input(prices: Any, det_order: Any, k_ar_diff: Any) -> tuple:
     if const.any():
         raise ValueError(f"prices column {int(np.flatnonzero(const)[0])} is constant")
     return arr, det_order, k_ar_diff
+
+
+MAX_SCAN_CELLS = 200_000_000
+"""Most pairs x rows one :func:`pair_scan` tests (e.g. 24,000 pairs of 8,313 days)."""
+MAX_K_AR_DIFF = 100
+"""Most lagged differences in :func:`johansen`."""
 
 
 def check_pair_scan_input(
@@ -321,6 +329,11 @@ def check_pair_scan_input(
     autolag = check_choice(autolag, "autolag", AUTOLAGS)
     t = arr.shape[0]
     pairs = check_pairs(pairs, arr.shape[1])
+    if len(pairs) * t > MAX_SCAN_CELLS:
+        raise ValueError(
+            f"pair_scan of {len(pairs)} pairs x {t} rows = {len(pairs) * t:,} cells exceeds the "
+            f"limit of {MAX_SCAN_CELLS:,}; scan fewer pairs (pairs=) or a shorter window"
+        )
     for i, j in pairs:
         nobs = t - max(starts[i], starts[j])
         li = labels[i] if labels else i

@@ -298,6 +298,10 @@ def _as_float(name: str, value: Any) -> np.ndarray:
     return arr
 
 
+MAX_BS_ELEMENTS = 10_000_000
+"""Most elements of the broadcast Black-Scholes inputs (each is 8 arrays of 8 bytes)."""
+
+
 def prepare_bs_inputs(
     spot: Any,
     strike: Any,
@@ -345,6 +349,12 @@ def prepare_bs_inputs(
         raise ValueError(
             f"spot/strike/t/rate/vol/kind/dividend: shapes do not broadcast: {exc}"
         ) from None
+    size = math.prod(shape)
+    if size > MAX_BS_ELEMENTS:
+        raise ValueError(
+            f"spot/strike/t/rate/vol broadcast to shape {shape} ({size:,} elements); at most "
+            f"{MAX_BS_ELEMENTS:,} are accepted"
+        )
     flat = [
         np.ascontiguousarray(np.broadcast_to(a, shape), dtype=float).ravel()
         for a in (*order, named["dividend"])

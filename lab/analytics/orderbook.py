@@ -442,10 +442,21 @@ def as_snapshot(book) -> BookSnapshot:
     return BookSnapshot(int(seq), **arrays)
 
 
-def check_metric_args(depth, order_size, depth_bps) -> None:
-    """Validate the parameters of :func:`lob_metrics`."""
+MAX_DEPTH = 1000
+"""Most book levels per side that :func:`lob_metrics` and :func:`ob_replay` report."""
+
+
+def check_depth(depth) -> None:
+    """``depth`` must be an integer in 1..:data:`MAX_DEPTH`."""
     if not _is_int(depth) or depth < 1:
         raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
+    if depth > MAX_DEPTH:
+        raise ValueError(f"depth must be at most {MAX_DEPTH}, got {depth!r}")
+
+
+def check_metric_args(depth, order_size, depth_bps) -> None:
+    """Validate the parameters of :func:`lob_metrics` (``depth`` at most :data:`MAX_DEPTH`)."""
+    check_depth(depth)
     for name, value in (("order_size", order_size), ("depth_bps", depth_bps)):
         if isinstance(value, bool) or not isinstance(value, int | float | np.number):
             raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -487,9 +498,8 @@ def make_metrics(seq, values, depth, order_size, depth_bps) -> LOBMetrics:
 
 
 def check_replay_args(depth, every, on_gap) -> None:
-    """Validate the parameters of :func:`ob_replay`."""
-    if not _is_int(depth) or depth < 1:
-        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
+    """Validate the parameters of :func:`ob_replay` (``depth`` at most :data:`MAX_DEPTH`)."""
+    check_depth(depth)
     if not _is_int(every) or every < 1:
         raise ValueError(f"every must be an integer >= 1, got {every!r}")
     if on_gap not in ("resync", "raise"):
@@ -946,13 +956,23 @@ class LOBSimParams:
     drop_prob: float
 
 
+MAX_N_EVENTS = 2_000_000
+"""Most order arrivals of one :func:`simulate_lob` (its draws alone take 80 bytes each)."""
+MAX_N_LEVELS = 1000
+"""Most price levels per side of :func:`simulate_lob`."""
+
+
 def sim_params(**kw) -> LOBSimParams:
-    """Check the arguments of :func:`simulate_lob`."""
+    """Check the arguments of :func:`simulate_lob` (bounded by :data:`MAX_N_EVENTS`, :data:`MAX_N_LEVELS`)."""
     for name in ("n_events", "n_levels", "snapshot_every", "seed"):
         if not _is_int(kw[name]):
             raise ValueError(f"{name} must be an integer, got {kw[name]!r}")
     if kw["n_events"] < 1:
         raise ValueError(f"n_events must be >= 1, got {kw['n_events']}")
+    if kw["n_events"] > MAX_N_EVENTS:
+        raise ValueError(f"n_events must be at most {MAX_N_EVENTS:,}, got {kw['n_events']}")
+    if kw["n_levels"] > MAX_N_LEVELS:
+        raise ValueError(f"n_levels must be at most {MAX_N_LEVELS}, got {kw['n_levels']}")
     if kw["seed"] < 0:
         raise ValueError(f"seed must be a non-negative integer, got {kw['seed']}")
     if kw["n_levels"] < 1:

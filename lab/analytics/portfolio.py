@@ -579,10 +579,20 @@ def frontier_top(
     return max_return_point(mu, lo, hi, cap)
 
 
+MAX_N_POINTS = 1000
+"""Most points of :func:`efficient_frontier` (one QP each)."""
+
+
 def validate_n_points(n_points: Any) -> int:
-    """``n_points`` as an int >= 2."""
-    if isinstance(n_points, bool) or int(n_points) != n_points or int(n_points) < 2:
+    """``n_points`` as an int in 2..:data:`MAX_N_POINTS`."""
+    try:
+        ok = not isinstance(n_points, bool) and int(n_points) == n_points
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok or int(n_points) < 2:
         raise ValueError(f"n_points: must be an integer >= 2, got {n_points!r}")
+    if int(n_points) > MAX_N_POINTS:
+        raise ValueError(f"n_points: must be at most {MAX_N_POINTS}, got {n_points!r}")
     return int(n_points)
 
 
@@ -771,6 +781,10 @@ def aim_portfolio(mu: np.ndarray, sigma: np.ndarray, gamma: float) -> np.ndarray
     return (a - nu * b) / gamma
 
 
+MAX_N_PERIODS = 10_000
+"""Most periods of one :func:`multi_period` plan."""
+
+
 def multi_period_setup(returns, risk_aversion, cost_bps, n_periods, initial, cov, ledoit_wolf):
     """Validate :func:`multi_period` inputs and compute per-period moments and the aim."""
     gamma = float(risk_aversion)
@@ -779,8 +793,14 @@ def multi_period_setup(returns, risk_aversion, cost_bps, n_periods, initial, cov
     cost = float(cost_bps)
     if not (math.isfinite(cost) and cost >= 0):
         raise ValueError("cost_bps: must be finite and >= 0")
-    if isinstance(n_periods, bool) or int(n_periods) != n_periods or int(n_periods) < 1:
+    try:
+        ok = not isinstance(n_periods, bool) and int(n_periods) == n_periods
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok or int(n_periods) < 1:
         raise ValueError(f"n_periods: must be an integer >= 1, got {n_periods!r}")
+    if int(n_periods) > MAX_N_PERIODS:
+        raise ValueError(f"n_periods: must be at most {MAX_N_PERIODS}, got {n_periods!r}")
     mu, sigma, assets = estimate_moments(returns, cov, ledoit_wolf, annualise=False)
     n = mu.size
     if initial is None:

@@ -131,14 +131,36 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
+MAX_N_STATES = 32
+"""Most hidden states of :func:`hmm_fit`."""
+MAX_N_ITER = 10_000
+"""Most EM iterations per restart of :func:`hmm_fit`."""
+MAX_N_INIT = 100
+"""Most EM restarts of :func:`hmm_fit`."""
+MAX_HMM_WORK = 20_000_000_000
+"""Most ``n_iter x n_init x T x n_states**2 x D`` of one :func:`hmm_fit` (the forward-backward
+cost of the whole fit: about a minute of one core at the limit)."""
+
+
 def validate_hmm_args(obs, n_states, n_iter, tol, seed, n_init) -> np.ndarray:
-    """Check the arguments of :func:`hmm_fit` and return ``obs`` as a float (T, D) array."""
+    """Check the arguments of :func:`hmm_fit` and return ``obs`` as a float (T, D) array.
+
+    Sizes are bounded by :data:`MAX_N_STATES`, :data:`MAX_N_ITER`, :data:`MAX_N_INIT` and, for
+    their product with the data, :data:`MAX_HMM_WORK`.
+    """
     if not _is_int(n_states) or n_states < 1:
         raise ValueError(f"n_states must be an integer >= 1, got {n_states!r}")
     if not _is_int(n_iter) or n_iter < 0:
         raise ValueError(f"n_iter must be an integer >= 0, got {n_iter!r}")
     if not _is_int(n_init) or n_init < 1:
         raise ValueError(f"n_init must be an integer >= 1, got {n_init!r}")
+    for name, value, bound in (
+        ("n_states", n_states, MAX_N_STATES),
+        ("n_iter", n_iter, MAX_N_ITER),
+        ("n_init", n_init, MAX_N_INIT),
+    ):
+        if value > bound:
+            raise ValueError(f"{name} must be at most {bound:,}, got {value!r}")
     if not _is_int(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     try:
@@ -158,6 +180,12 @@ def validate_hmm_args(obs, n_states, n_iter, tol, seed, n_init) -> np.ndarray:
     if not np.all(np.isfinite(x)):
         raise ValueError("obs contains NaN or infinite values")
     t, d = x.shape
+    work = max(int(n_iter), 1) * int(n_init) * t * int(n_states) ** 2 * d
+    if work > MAX_HMM_WORK:
+        raise ValueError(
+            f"hmm_fit work n_iter x n_init x T x n_states^2 x D = {work:,} exceeds the limit of "
+            f"{MAX_HMM_WORK:,}; use fewer iterations, restarts, states or rows"
+        )
     n_free = n_free_params(int(n_states), d)
     if t < 2 or x.size < n_free:
         raise ValueError(

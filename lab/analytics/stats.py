@@ -52,6 +52,11 @@ def _check_finite(arr: np.ndarray, name: str, labels: tuple[str, ...] | None = N
     )
 
 
+MAX_COLUMNS = 4096
+"""Most series (columns) in a T x N input: N x N results (correlation, covariance) then stay
+within 128 MiB, and an N-column scan or optimisation within minutes."""
+
+
 def as_matrix(
     values: Any,
     name: str = "returns",
@@ -86,6 +91,8 @@ def as_matrix(
         raise ValueError(f"{name} needs at least {min_rows} rows (observations), got {t}")
     if n < min_cols:
         raise ValueError(f"{name} needs at least {min_cols} columns (series), got {n}")
+    if n > MAX_COLUMNS:
+        raise ValueError(f"{name} has {n} columns; at most {MAX_COLUMNS} are accepted")
     if allow_nan:
         _check_finite(np.where(np.isnan(arr), 0.0, arr), name, labels)
     else:

@@ -13,7 +13,11 @@ Fallback is visible, never silent: when the server cannot be reached, the call r
 native engine in this process, :attr:`GrpcBackend.last_engine` is ``"native"`` and
 :attr:`GrpcBackend.status` reads ``"unavailable: <reason>; running native"``. Later calls probe
 the server again (at most every ``reconnect_interval`` seconds) and go back to it as soon as it
-answers. Invalid input is never retried or hidden: the server's ``INVALID_ARGUMENT`` becomes
+answers. A server that stops answering while it holds a call (paused, wedged) is noticed
+within about 2 s by health checks of the call in flight: the call is cancelled, the status
+reads ``"not responding: <reason>; running native"`` and the call runs natively. Each call's
+deadline follows its workload (:meth:`GrpcBackend.call_timeout`); the channel also sends
+keepalive pings (:data:`lab.rpc.client.CHANNEL_OPTIONS`). Invalid input is never retried or hidden: the server's ``INVALID_ARGUMENT`` becomes
 ``ValueError`` with the server's message. A wrong token raises ``PermissionError``.
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent import futures
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +35,47 @@ from lab.rpc.client import (
     STREAMING,
     UPLOAD_THRESHOLD,
     AnalyticsClient,
+    CallCancelled,
     Progress,
     ServerUnavailable,
 )
 
 DEFAULT_ADDRESS = "127.0.0.1:50051"
+WATCH_AFTER_S = 0.5
+"""A call still running after this long is watched: the server must keep answering health."""
+HEALTH_TIMEOUT_S = 0.8
+"""How long a health check of a watched call may take."""
+HEALTH_STRIKES = 2
+"""Consecutive failed health checks after which the server counts as stuck (one slow answer on
+a loaded machine is not an outage): detection takes at most
+``WATCH_AFTER_S + HEALTH_STRIKES * HEALTH_TIMEOUT_S`` = 2.1 s."""
+INTERACTIVE_TIMEOUT_S = 30.0
+"""Deadline of an interactive call, plus :data:`SECONDS_PER_MIB` per MiB of array arguments."""
+SECONDS_PER_MIB = 1.0
+LONG_FUNCTIONS = frozenset(
+    {
+        "pair_scan",
+        "sweep",
+        "hmm_fit",
+        "efficient_frontier",
+        "sparse_portfolio",
+        "multi_period",
+        "simulate_lob",
+        "ob_replay",
+    }
+)
+"""Analytics whose work grows with their size parameters: they get the backend's ``timeout``."""
+
+
+class NotResponding(ConnectionError):
+    """The server holds a call but no longer answers health checks (paused, wedged, cut off)."""
+
+
+def _argument_mib(args: tuple[Any, ...], kwargs: dict[str, Any]) -> float:
+    total = 0
+    for value in (*args, *kwargs.values()):
+        total += int(getattr(value, "nbytes", 0) or 0) if hasattr(value, "shape") else 0
+    return total / 2**20
 
 
 class GrpcBackend(Backend):
@@ -91,6 +132,9 @@ class GrpcBackend(Backend):
         self._probing = False
         self._native: Backend | None = None
         self._closed = False
+        self._stuck = False
+        self.timeout = timeout
+        self._calls = futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="arblab-grpc")
         self.check()
 
     # -- state --------------------------------------------------------------------------------
@@ -109,6 +153,8 @@ class GrpcBackend(Backend):
                 facts = f"arblab {s.get('version', '?')}, {s.get('engine', '?')} engine, {s.get('cores', '?')} cores"
                 return f"connected to {self.address} ({facts})"
             tail = "running native" if self.fallback else "calls fail"
+            if self._stuck:
+                return f"not responding: {self._reason}; {tail}"
             return f"unavailable: {self._reason}; {tail}"
 
     @property
@@ -120,13 +166,15 @@ class GrpcBackend(Backend):
     def _mark_connected(self, info: dict[str, Any] | None = None) -> None:
         with self._lock:
             self._connected = True
+            self._stuck = False
             self._refused = None
             if info is not None:
                 self._server = info
 
-    def _mark_unavailable(self, reason: str) -> None:
+    def _mark_unavailable(self, reason: str, stuck: bool = False) -> None:
         with self._lock:
             self._connected = False
+            self._stuck = stuck
             self._reason = reason
             self._last_probe = time.monotonic()
 
@@ -141,7 +189,9 @@ class GrpcBackend(Backend):
             self._mark_unavailable(exc.reason)
             return False
         except TimeoutError:
-            self._mark_unavailable(f"no answer from {self.address} within {timeout:g} s")
+            self._mark_unavailable(
+                f"no answer from {self.address} within {timeout:g} s", stuck=True
+            )
             return False
         except PermissionError as exc:
             # a wrong or missing token is a configuration error, not an outage: calls go to
@@ -198,12 +248,70 @@ class GrpcBackend(Backend):
 
     # -- calls --------------------------------------------------------------------------------
 
+    def call_timeout(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> float:
+        """Deadline of one call, from its workload: the long analytics (:data:`LONG_FUNCTIONS`)
+        get the backend's ``timeout``; the others :data:`INTERACTIVE_TIMEOUT_S` plus
+        :data:`SECONDS_PER_MIB` per MiB of array arguments (their upload), at most ``timeout``."""
+        if function in LONG_FUNCTIONS:
+            return self.timeout
+        return min(
+            self.timeout, INTERACTIVE_TIMEOUT_S + SECONDS_PER_MIB * _argument_mib(args, kwargs)
+        )
+
+    def _responding(self) -> bool:
+        try:
+            return self.client.health(timeout=HEALTH_TIMEOUT_S) == "SERVING"
+        except (ServerUnavailable, TimeoutError, PermissionError):
+            return False
+        except Exception:  # any other failure of the probe: the server is not answering
+            return False
+
+    def _watched_call(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The call, watched: while it runs, the server must answer a health check every second.
+
+        A server that holds the call but stops answering (paused with SIGSTOP, wedged, cut
+        off) is detected within :data:`WATCH_AFTER_S` + :data:`HEALTH_STRIKES` x
+        :data:`HEALTH_TIMEOUT_S`; the call is
+        cancelled and :class:`NotResponding` raised, so the caller can fall back at once
+        instead of waiting for the deadline.
+        """
+        holder: dict[str, Any] = {}
+        task = self._calls.submit(
+            self.client.call,
+            function,
+            args,
+            kwargs,
+            self.call_timeout(function, args, kwargs),
+            lambda future: holder.__setitem__("future", future),
+        )
+        wait = WATCH_AFTER_S
+        strikes = 0
+        while True:
+            try:
+                return task.result(timeout=wait)
+            except futures.TimeoutError:
+                pass
+            strikes = 0 if self._responding() else strikes + 1
+            if strikes >= HEALTH_STRIKES:
+                future = holder.get("future")
+                if future is not None:
+                    future.cancel()
+                raise NotResponding(
+                    f"{self.address} did not answer {HEALTH_STRIKES} health checks within "
+                    f"{HEALTH_TIMEOUT_S:g} s each"
+                )
+            wait = 0.0 if strikes else HEALTH_TIMEOUT_S
+
     def _run(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self._use_server():
             try:
-                result = self.client.call(function, args, kwargs)
+                result = self._watched_call(function, args, kwargs)
             except ServerUnavailable as exc:
                 self._mark_unavailable(exc.reason)
+            except NotResponding as exc:
+                self._mark_unavailable(str(exc), stuck=True)
+            except CallCancelled as exc:  # cancelled under us without the watch: an outage
+                self._mark_unavailable(str(exc))
             else:
                 self.last_engine = self.name
                 return result
@@ -287,6 +395,7 @@ class GrpcBackend(Backend):
                 return
             self._closed = True
             self._connected = False
+        self._calls.shutdown(wait=False, cancel_futures=True)
         self.client.close()
         if self._native is not None:
             self._native.close()

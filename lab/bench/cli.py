@@ -48,10 +48,25 @@ def _run_ui(args: argparse.Namespace) -> BenchResults:
     return results
 
 
+def _run_load(args: argparse.Namespace) -> int:
+    import json
+
+    from lab.bench.load import run_load
+
+    result = run_load(address=args.grpc_address, clients=args.clients, duration_s=args.duration)
+    print(result.text())
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(result.as_dict(), handle, indent=2)
+    return 1 if result.errors else 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``arblab bench`` (arguments declared in :mod:`lab.cli`)."""
     from lab.bench.suites import run_named_suite
 
+    if args.suite == "load":
+        return _run_load(args)
     cancel = threading.Event()
     try:
         if args.suite == "ui":

@@ -102,6 +102,8 @@ class ServedApp:
         ``--num-threads``.
     timeout : float
         Seconds to wait for the app to answer HTTP.
+    extra_args : tuple of str
+        More ``arblab serve`` arguments (e.g. ``("--address", "0.0.0.0")``).
 
     Attributes
     ----------
@@ -118,6 +120,7 @@ class ServedApp:
         grpc: str = "embedded",
         num_threads: int = 4,
         timeout: float = 120.0,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -134,6 +137,7 @@ class ServedApp:
             "--num-threads",
             str(num_threads),
         ]
+        command += list(extra_args)
         if grpc == "none":
             command.append("--no-grpc")
         elif grpc != "embedded":
@@ -161,7 +165,9 @@ class ServedApp:
                 )
             if self.state_path.exists():
                 try:
-                    with urllib.request.urlopen(self.url, timeout=5) as response:
+                    # a first page build can take tens of seconds on a loaded machine; a
+                    # shorter timeout abandons it and starts another session each time
+                    with urllib.request.urlopen(self.url, timeout=90) as response:
                         if response.status == 200:
                             self.state = json.loads(self.state_path.read_text())
                             return

@@ -18,6 +18,8 @@ problem and, where there is one, the offending column and row.
 
 from __future__ import annotations
 
+import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +29,44 @@ MIN_ROWS = 50
 """Fewest rows an imported price file may have: the shortest sample the lab's tests (ADF with
 its lag search, rolling windows, the in/out-of-sample split) are meaningful on."""
 
+MAX_FILE_BYTES = 64 * 2**20
+"""Largest price file read (64 MiB): checked before parsing."""
+MAX_ROWS = 100_000
+"""Most data rows of a price file (about 400 years of trading days)."""
+MAX_SYMBOLS = 500
+"""Most price columns (symbols) of a price file: a pair scan of 500 symbols is 124,750 pairs."""
+
 _DATE_NAMES = ("date", "datetime", "timestamp", "time", "day")
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[ T].*)?$")
 _SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
 class DataError(ValueError):
     """A price file or frame that cannot be used, with a message naming the problem."""
+
+
+def _check_columns(names: list[str], name: str) -> None:
+    """Refuse too many columns and duplicate names (after stripping spaces), by name."""
+    if len(names) > MAX_SYMBOLS + 1:
+        raise DataError(
+            f"{name}: {len(names)} columns; at most {MAX_SYMBOLS} symbols (plus a date column) "
+            "are accepted; split the file or keep the symbols you need"
+        )
+    seen: dict[str, int] = {}
+    for position, label in enumerate(names):
+        key = str(label).strip()
+        if key in seen:
+            raise DataError(
+                f"{name}: duplicate column name {key!r} (columns {seen[key] + 1} and "
+                f"{position + 1}); every symbol must appear once"
+            )
+        seen[key] = position
+
+
+def _csv_header(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+        line = handle.readline(1 << 20)
+    return next(csv.reader([line], skipinitialspace=True), [])
 
 
 def _read_raw(path: Path) -> pd.DataFrame:
@@ -42,12 +76,49 @@ def _read_raw(path: Path) -> pd.DataFrame:
             f"{path.name}: unsupported file extension {path.suffix!r}; "
             f"use one of {', '.join(sorted(_SUFFIXES))}"
         )
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DataError(
+            f"{path.name}: {size / 2**20:.1f} MiB; files up to {MAX_FILE_BYTES / 2**20:.0f} MiB "
+            "are accepted"
+        )
     try:
         if kind == "csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=True, skipinitialspace=True)
-        return pd.read_parquet(path)
+            _check_columns(_csv_header(path), path.name)
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=True, skipinitialspace=True, nrows=MAX_ROWS + 1
+            )
+        else:
+            import pyarrow.parquet as pq
+
+            meta = pq.read_metadata(path)
+            _check_columns(list(meta.schema.names), path.name)
+            if meta.num_rows > MAX_ROWS:
+                raise DataError(
+                    f"{path.name}: {meta.num_rows:,} rows; at most {MAX_ROWS:,} are accepted"
+                )
+            frame = pd.read_parquet(path)
+    except DataError:
+        raise
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"{path.name}: cannot be read as {kind.upper()}: {exc}") from exc
+    if len(frame) > MAX_ROWS:
+        raise DataError(
+            f"{path.name}: more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} are accepted"
+        )
+    _check_columns(list(frame.columns), path.name)
+    return frame
+
+
+def _refuse_non_numeric(col: object, dtype: object, name: str) -> None:
+    if pd.api.types.is_bool_dtype(dtype):
+        raise DataError(f"{name}: column {col!r} is boolean, not prices")
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        raise DataError(f"{name}: column {col!r} holds dates ({dtype}), not prices")
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        raise DataError(f"{name}: column {col!r} holds durations ({dtype}), not prices")
+    if not pd.api.types.is_numeric_dtype(dtype):
+        raise DataError(f"{name}: column {col!r} has dtype {dtype} (text or objects), not prices")
 
 
 def _find_date_column(frame: pd.DataFrame, date_column: str | None, name: str) -> str | None:
@@ -63,15 +134,60 @@ def _find_date_column(frame: pd.DataFrame, date_column: str | None, name: str) -
     return None
 
 
-def _parse_dates(values: pd.Series | pd.Index, label: str, name: str) -> pd.DatetimeIndex:
+def _numeric_date_format(
+    raw: pd.Series, label: str, name: str, dayfirst: bool | None
+) -> str | None:
+    """The strptime format of day/month/year or month/day/year dates, or None for other forms.
+
+    Dates such as ``03/04/2020`` are read day first or month first only when the data decide
+    it (a first field above 12 means day first, a second field above 12 month first) or
+    ``dayfirst`` declares it; otherwise they are ambiguous and refused.
+    """
+    text = raw.dropna().astype(str)
+    if text.empty:
+        return None
+    parts = text.str.extract(_NUMERIC_DATE)
+    if parts[0].isna().any():
+        return None
+    first, second = parts[0].astype(int), parts[2].astype(int)
+    sep = parts[1].iloc[0]
+    year = "%Y" if parts[3].str.len().iloc[0] == 4 else "%y"
+    can_dmy = bool((second <= 12).all() and (first <= 31).all())
+    can_mdy = bool((first <= 12).all() and (second <= 31).all())
+    if dayfirst is None:
+        if can_dmy and can_mdy and not (first == second).all():
+            example = text.iloc[int(np.flatnonzero((first != second).to_numpy())[0])]
+            raise DataError(
+                f"{name}: ambiguous dates in {label}: {example.strip()!r} could be day/month or "
+                "month/day; pass dayfirst=True or dayfirst=False (or use ISO dates, YYYY-MM-DD)"
+            )
+        dayfirst = can_dmy
+    if dayfirst and not can_dmy or dayfirst is False and not can_mdy:
+        order = "day/month" if dayfirst else "month/day"
+        raise DataError(f"{name}: dates in {label} are not {order}/year (dayfirst={dayfirst})")
+    return f"%d{sep}%m{sep}{year}" if dayfirst else f"%m{sep}%d{sep}{year}"
+
+
+def _parse_dates(
+    values: pd.Series | pd.Index, label: str, name: str, dayfirst: bool | None = None
+) -> pd.DatetimeIndex:
     if isinstance(values, pd.DatetimeIndex):
         return values
     raw = pd.Series(np.asarray(values, dtype=object))
+    fmt = _numeric_date_format(raw, label, name, dayfirst)
+    if fmt is not None:
+        text = raw.astype(str).str.strip().str.split(r"[ T]", n=1, regex=True).str[0]
+        parsed = pd.to_datetime(text.where(raw.notna()), errors="coerce", format=fmt)
+        return _checked_dates(raw, parsed, label, name)
     try:
         parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
     except (ValueError, TypeError, OverflowError) as exc:
         # e.g. dates with mixed UTC offsets, which pandas refuses to put on one index
         raise DataError(f"{name}: cannot parse the dates in {label}: {exc}") from exc
+    return _checked_dates(raw, parsed, label, name)
+
+
+def _checked_dates(raw: pd.Series, parsed: pd.Series, label: str, name: str) -> pd.DatetimeIndex:
     bad = parsed.isna() & raw.notna()
     if parsed.notna().sum() == 0:
         raise DataError(f"{name}: no parseable dates in {label}")
@@ -85,15 +201,20 @@ def _parse_dates(values: pd.Series | pd.Index, label: str, name: str) -> pd.Date
 
 
 def validate_prices(
-    frame: pd.DataFrame, name: str = "prices", min_rows: int = MIN_ROWS
+    frame: pd.DataFrame,
+    name: str = "prices",
+    min_rows: int = MIN_ROWS,
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Validate a date-indexed price frame and apply the NaN policy of this module.
 
-    Rows are numbered from 1 in data order (the header is not counted).
+    Rows are numbered from 1 in data order (the header is not counted). ``dayfirst`` declares
+    how numeric dates such as ``03/04/2020`` read (None: only when the data decide it).
     """
     if frame.shape[1] == 0:
         raise DataError(f"{name}: no price columns")
-    index = _parse_dates(frame.index, "the index", name)
+    _check_columns(list(frame.columns), name)
+    index = _parse_dates(frame.index, "the index", name, dayfirst)
     dup = index.duplicated()
     if dup.any():
         row = int(np.flatnonzero(dup)[0])
@@ -107,8 +228,8 @@ def validate_prices(
     out = {}
     for col in frame.columns:
         raw = frame[col]
-        if pd.api.types.is_bool_dtype(raw):
-            raise DataError(f"{name}: column {col!r} is boolean, not prices")
+        if not (raw.dtype == object or isinstance(raw.dtype, pd.StringDtype)):
+            _refuse_non_numeric(col, raw.dtype, name)  # typed columns: numbers only
         values = pd.to_numeric(raw, errors="coerce")
         bad = values.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
         if bad.any():
@@ -144,7 +265,10 @@ def validate_prices(
 
 
 def read_prices(
-    path: str | Path, date_column: str | None = None, min_rows: int = MIN_ROWS
+    path: str | Path,
+    date_column: str | None = None,
+    min_rows: int = MIN_ROWS,
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Read a price file (CSV or Parquet) into a validated, date-indexed frame.
 
@@ -158,6 +282,13 @@ def read_prices(
         (any case) is used, else the first column, else (Parquet) a datetime index.
     min_rows : int
         Fewest rows accepted (default :data:`MIN_ROWS`).
+    dayfirst : bool, optional
+        How numeric dates such as ``03/04/2020`` read: True day/month, False month/day. By
+        default they are accepted only when the data decide it (a field above 12) and refused
+        as ambiguous otherwise.
+
+    Limits: files up to :data:`MAX_FILE_BYTES`, :data:`MAX_ROWS` rows and :data:`MAX_SYMBOLS`
+    symbols, checked before the data are parsed.
 
     Returns
     -------
@@ -167,8 +298,10 @@ def read_prices(
     Raises
     ------
     DataError
-        Missing file, unsupported extension, no parseable/duplicated/unsorted dates,
-        non-numeric cells, non-positive prices, all-NaN columns, too few rows.
+        Missing file, unsupported extension, too large, too many rows or columns, duplicate
+        column names, ambiguous/unparseable/duplicated/unsorted dates, non-numeric columns
+        (bool, datetime, timedelta, text) or cells, non-positive prices, all-NaN columns, too
+        few rows.
     """
     path = Path(path)
     if not path.exists():
@@ -187,4 +320,9 @@ def read_prices(
             col = raw.columns[0]
     if col is not None:
         frame = raw.set_index(col)
-    return validate_prices(frame, name=name, min_rows=min_rows)
+    if _SUFFIXES[path.suffix.lower()] == "parquet":
+        # Parquet columns carry types: only numbers are prices (CSV cells are text, checked
+        # cell by cell in validate_prices)
+        for column in frame.columns:
+            _refuse_non_numeric(column, frame[column].dtype, name)
+    return validate_prices(frame, name=name, min_rows=min_rows, dayfirst=dayfirst)

@@ -10,7 +10,8 @@ the backend in application code. The client
   with the streaming ``PutDataset`` (content-addressed: the ref is a SHA-256 of the content,
   computed locally, so known content is never sent twice) and passes its ref instead; when the
   server no longer holds a ref (restart, eviction) it uploads again and retries once;
-* turns status codes into Python exceptions: INVALID_ARGUMENT -> ValueError(server message),
+* turns status codes into Python exceptions: INVALID_ARGUMENT and FAILED_PRECONDITION ->
+  ValueError(server message),
   UNIMPLEMENTED -> NotImplementedError, UNAUTHENTICATED/PERMISSION_DENIED -> PermissionError,
   DEADLINE_EXCEEDED -> TimeoutError, UNAVAILABLE -> :class:`ServerUnavailable` (after the
   channel's retry policy), anything else -> :class:`RemoteError`.
@@ -120,6 +121,10 @@ class RemoteError(RuntimeError):
         super().__init__(f"{code.name}: {details}")
 
 
+class CallCancelled(Exception):
+    """The call was cancelled on this side (e.g. by the backend's stuck-server watch)."""
+
+
 @dataclass(frozen=True)
 class Progress:
     """Progress of a streamed scan: ``done`` of ``total`` items (``unit``: pairs, lookbacks)."""
@@ -147,7 +152,8 @@ def translate(error: grpc.RpcError, what: str = "", address: str = "") -> Except
     """The Python exception for a failed call (``address`` names the server in UNAVAILABLE)."""
     code = error.code()
     details = error.details() or code.name
-    if code is grpc.StatusCode.INVALID_ARGUMENT:
+    if code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.FAILED_PRECONDITION):
+        # FAILED_PRECONDITION: the analytics failed on this input (it would fail in-process too)
         return ValueError(details)
     if code is grpc.StatusCode.UNAVAILABLE:
         return ServerUnavailable(_unavailable_reason(error, address))
@@ -218,6 +224,9 @@ class AnalyticsClient:
         Default deadline of a call, in seconds.
     upload_threshold : int
         Arguments of at least this many bytes are uploaded and passed by ref.
+    channel_options : tuple of (name, value)
+        More gRPC channel options, e.g. ``(("grpc.use_local_subchannel_pool", 1),)`` for a
+        connection of its own.
     """
 
     def __init__(
@@ -227,16 +236,18 @@ class AnalyticsClient:
         tls_ca: str | bytes | Path | bool | None = None,
         timeout: float = 300.0,
         upload_threshold: int = UPLOAD_THRESHOLD,
+        channel_options: tuple[tuple[str, Any], ...] = (),
     ) -> None:
         self.address = address
+        options = (*CHANNEL_OPTIONS, *channel_options)
         self.timeout = timeout
         self.upload_threshold = upload_threshold
         if tls_ca:
             roots = None if tls_ca is True else _read_pem(tls_ca)
             creds = grpc.ssl_channel_credentials(root_certificates=roots)
-            self.channel = grpc.secure_channel(address, creds, options=CHANNEL_OPTIONS)
+            self.channel = grpc.secure_channel(address, creds, options=options)
         else:
-            self.channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+            self.channel = grpc.insecure_channel(address, options=options)
         self.stub = pb_grpc.AnalyticsStub(self.channel)
         self._put_raw = self.channel.stream_unary(
             "/arblab.v1.Analytics/PutDataset",
@@ -426,18 +437,31 @@ class AnalyticsClient:
         args: tuple = (),
         kwargs: dict | None = None,
         timeout: float | None = None,
+        on_call: Callable[[grpc.Future], None] | None = None,
     ) -> Any:
-        """Run analytics ``function`` on the server and return its result dataclass/array."""
+        """Run analytics ``function`` on the server and return its result dataclass/array.
+
+        ``on_call`` receives the in-flight call (a ``grpc.Future``) so another thread can
+        cancel it; a cancelled call raises :class:`CallCancelled`.
+        """
         kwargs = kwargs or {}
         for attempt in (0, 1):
             method, request = self._request(function, args, kwargs, timeout)
             try:
-                response = method(
+                future = method.future(
                     request,
                     timeout=self.timeout if timeout is None else timeout,
                     metadata=self.metadata,
                 )
+                if on_call is not None:
+                    on_call(future)
+                try:
+                    response = future.result()
+                except grpc.FutureCancelledError:
+                    raise CallCancelled(f"{function}: the call was cancelled") from None
             except grpc.RpcError as error:
+                if error.code() is grpc.StatusCode.CANCELLED:
+                    raise CallCancelled(f"{function}: the call was cancelled") from None
                 lost = _unknown_ref(error)
                 if lost is not None and attempt == 0:
                     self._forget_all()  # the server restarted or evicted: upload again

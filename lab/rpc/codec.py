@@ -421,6 +421,10 @@ def _resolve_record_type(name: str, modules: tuple[str, ...]) -> type:
         raise WireError("type", f"unknown record type {name!r}") from None
     if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)):
         raise WireError("type", f"{name!r} is not a dataclass")
+    if obj.__module__ != module_name or obj.__qualname__ != qualname:
+        # a name reached through an import (``lab.analytics.stats:pd.NamedAgg``) is not one of
+        # ArbLab's own types: only a class under the name it was defined with is rebuilt
+        raise WireError("type", f"record type {name!r} is not an ArbLab dataclass")
     return obj
 
 

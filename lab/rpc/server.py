@@ -58,7 +58,7 @@ from grpc_reflection.v1alpha import reflection
 
 from lab import __version__, analytics
 from lab.analytics import chunking
-from lab.rpc import codec
+from lab.rpc import codec, limits, workers
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.cache import CacheFullError, Dataset, DatasetCache
@@ -104,8 +104,30 @@ SERVER_OPTIONS: tuple[tuple[str, Any], ...] = (
 # the service
 
 
-class _Cancelled(Exception):
-    """The caller went away (cancelled or deadline passed) before the work finished."""
+MAX_DETAILS_BYTES = 1024
+"""Longest status message the server sends (longer ones are cut, with a marker)."""
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.@+~-]+){2,}[\\/]?")
+
+
+def short_message(text: str, limit: int = MAX_DETAILS_BYTES) -> str:
+    """``text`` without filesystem paths, cut to at most ``limit`` UTF-8 bytes.
+
+    Exceptions raised deep in NumPy, numba or SciPy can name the server's install paths and
+    can run to many kilobytes; a client needs neither.
+    """
+    text = _PATH.sub("<path>", " ".join(text.split()))
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    marker = " ... (cut)"
+    return data[: limit - len(marker)].decode(errors="ignore") + marker
+
+
+class _ServerDefect(Exception):
+    """A failure of the server itself (e.g. a result the wire cannot carry): INTERNAL."""
+
+
+_Cancelled = limits.CallerGone
 
 
 @dataclass
@@ -130,6 +152,12 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         Largest message accepted (reported by Info).
     engine : module, optional
         Module holding the analytics functions; defaults to the native engine.
+    admission : lab.rpc.limits.Admission, optional
+        Caps on concurrent calls and uploads; defaults to :class:`lab.rpc.limits.Limits`
+        with ``workers`` running calls.
+    pool : lab.rpc.workers.WorkerPool, optional
+        Worker processes that run the analytics (stopped when the caller goes away); without
+        it the analytics run in the handler thread.
     """
 
     def __init__(
@@ -141,11 +169,15 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         tls: bool = False,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         engine: Any = None,
+        admission: limits.Admission | None = None,
+        pool: workers.WorkerPool | None = None,
     ) -> None:
         if engine is None:
             from lab.backends import native as engine
         self.engine = engine
         self.cache = cache
+        self.admission = admission or limits.Admission(limits.Limits(workers=workers))
+        self.pool = pool
         self.workers = workers
         self.auth = auth
         self.tls = tls
@@ -185,14 +217,23 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         except codec.UnknownDatasetError as exc:
             context.set_trailing_metadata(((UNKNOWN_REF_KEY, exc.ref),))
             code, message = grpc.StatusCode.INVALID_ARGUMENT, str(exc)
+        except np.linalg.LinAlgError as exc:  # a ValueError, but a failure of the computation
+            code = grpc.StatusCode.FAILED_PRECONDITION
+            message = f"the computation failed on this input: LinAlgError: {exc}"
         except (ValueError, TypeError) as exc:  # WireError, DataError and analytics input errors
             code, message = grpc.StatusCode.INVALID_ARGUMENT, str(exc)
-        except CacheFullError as exc:
+        except (CacheFullError, limits.Exhausted) as exc:
             code, message = grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc)
+        except workers.WorkerDied as exc:
+            code, message = (
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"the computation was stopped: {exc}",
+            )
+            log.warning("%s %s: %s", method, function, exc)
         except MemoryError:
             code, message = grpc.StatusCode.RESOURCE_EXHAUSTED, "the server ran out of memory"
         except NotImplementedError as exc:
-            code, message = grpc.StatusCode.UNIMPLEMENTED, f"not implemented on the server: {exc}"
+            code, message = grpc.StatusCode.INVALID_ARGUMENT, f"not supported on the server: {exc}"
         except _Cancelled:
             with self._lock:
                 self._counters.cancelled += 1
@@ -203,9 +244,20 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                 self._counters.cancelled += 1
             code = grpc.StatusCode.CANCELLED
             raise
+        except grpc.RpcError:
+            # the stream ended under us: the caller went away or the upload watchdog ended it
+            with self._lock:
+                self._counters.cancelled += 1
+            code, message = grpc.StatusCode.CANCELLED, "the stream ended before it was complete"
+        except _ServerDefect as exc:
+            log.error("%s %s failed: %s", method, function, short_message(str(exc)))
+            code, message = grpc.StatusCode.INTERNAL, str(exc)
         except Exception as exc:
-            log.exception("%s %s failed", method, function)
-            code, message = grpc.StatusCode.INTERNAL, f"{type(exc).__name__}: {exc}"
+            # the analytics failed on this input (ZeroDivisionError, LinAlgError...): a property
+            # of the request, not of the server; one log line, no traceback
+            code = grpc.StatusCode.FAILED_PRECONDITION
+            message = f"the computation failed on this input: {type(exc).__name__}: {exc}"
+            log.info("%s %s: %s", method, function, short_message(message))
         finally:
             with self._lock:
                 self._counters.active -= 1
@@ -221,7 +273,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                 )
         if code is not grpc.StatusCode.OK and message:
             prefix = f"{function}: " if function and not message.startswith(function) else ""
-            context.abort(code, prefix + message)
+            context.abort(code, short_message(prefix + message))
 
     @staticmethod
     def _check_active(context: grpc.ServicerContext) -> None:
@@ -311,7 +363,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             codec.encode_value(value, result.value, "result")
         except codec.WireError as exc:
             # a result the wire cannot carry is a server-side defect, not a caller error
-            raise RuntimeError(f"cannot encode the result: {exc}") from None
+            raise _ServerDefect(f"cannot encode the result: {exc}") from None
         return result
 
     # -- execution ----------------------------------------------------------------------------
@@ -331,13 +383,29 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         parts = []
         for chunk_args, chunk_kwargs in plan.parts:
             self._check_active(context)
-            parts.append(fn(*chunk_args, **chunk_kwargs))
+            parts.append(self._run_engine(function, fn, chunk_args, chunk_kwargs, context))
         result = plan.merge(parts) if len(parts) > 1 else parts[0]
         return result, time.perf_counter() - start
 
+    def _run_engine(
+        self,
+        function: str,
+        fn: Callable[..., Any],
+        args: Sequence[Any],
+        kwargs: dict[str, Any],
+        context: grpc.ServicerContext,
+    ) -> Any:
+        """One engine call: in a worker process (killed if the caller goes away) or in-thread."""
+        if self.pool is None:
+            return fn(*args, **kwargs)
+        return self.pool.run(function, tuple(args), dict(kwargs), context.is_active)
+
     def _typed_handler(self, function: str) -> Callable[[Any, grpc.ServicerContext], pb.Result]:
         def handler(request: Any, context: grpc.ServicerContext) -> pb.Result:
-            with self._call(context, rpc_name(function), function):
+            with (
+                self._call(context, rpc_name(function), function),
+                self.admission.analytics(context, context.peer()),
+            ):
                 args, kwargs = self._typed_arguments(function, request)
                 return self._result(*self._execute(function, args, kwargs, context))
 
@@ -347,7 +415,10 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
     def _stream(
         self, function: str, request: Any, context: grpc.ServicerContext
     ) -> Iterator[pb.StreamEvent]:
-        with self._call(context, rpc_name(function) + "Stream", function) as note:
+        with (
+            self._call(context, rpc_name(function) + "Stream", function) as note,
+            self.admission.analytics(context, context.peer()),
+        ):
             args, kwargs = self._typed_arguments(function, request)
             events: list[pb.StreamEvent] = []
 
@@ -368,7 +439,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                 yield from events
                 events.clear()
                 self._check_active(context)
-                parts.append(fn(*chunk_args, **chunk_kwargs))
+                parts.append(self._run_engine(function, fn, chunk_args, chunk_kwargs, context))
                 done += size
                 progress(done, plan.total, plan.unit)
             yield from events
@@ -402,8 +473,11 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             )
 
     def Call(self, request: pb.CallRequest, context: grpc.ServicerContext) -> pb.Result:
-        with self._call(
-            context, "Call", request.function if request.function in self.signatures else ""
+        with (
+            self._call(
+                context, "Call", request.function if request.function in self.signatures else ""
+            ),
+            self.admission.analytics(context, context.peer()),
         ):
             function, args, kwargs = self._call_arguments(request)
             return self._result(*self._execute(function, args, kwargs, context))
@@ -439,37 +513,41 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
     def PutDataset(
         self, request_iterator: Iterator[pb.DatasetChunk | bytes], context: grpc.ServicerContext
     ) -> pb.DatasetRef:
-        with self._call(context, "PutDataset") as note:
+        with (
+            self._call(context, "PutDataset") as note,
+            self.admission.upload(context, context.peer()) as upload,
+        ):
             chunks_in = (_chunk_part(item) for item in request_iterator)
             kind, first = next(chunks_in, (None, None))
             if kind != "header":
                 raise codec.WireError(
                     "header", "the first message of PutDataset must be a DatasetHeader"
                 )
+            upload.header()
             header = first
             dtype, shape, nbytes, labels = self._header(header)
-            buffer = bytearray(nbytes)
-            view = memoryview(buffer)
+            # the buffer grows as data arrive, each chunk reserved against the in-flight caps:
+            # a declared size costs nothing until its bytes are actually sent
+            buffer = bytearray()
             hasher = codec.dataset_hasher(header)
-            filled = 0
             for number, (kind, data) in enumerate(chunks_in, start=1):
                 if kind != "data":
                     raise codec.WireError(
                         f"chunk[{number}]", "only data chunks may follow the header"
                     )
-                end = filled + len(data)
-                if end > nbytes:
+                if len(buffer) + len(data) > nbytes:
                     raise codec.WireError(
                         "data",
                         f"more than the {nbytes} bytes that shape {list(shape)} of {dtype.str} holds",
                     )
-                view[filled:end] = data
-                hasher.update(view[filled:end])  # releases the GIL while the next chunk arrives
-                filled = end
-            if filled != nbytes:
+                upload.reserve(len(data))
+                buffer += data
+                hasher.update(data)
+            if len(buffer) != nbytes:
                 raise codec.WireError(
                     "data",
-                    f"shape {list(shape)} of dtype {dtype.str} needs {nbytes} bytes, received {filled}",
+                    f"shape {list(shape)} of dtype {dtype.str} needs {nbytes} bytes, received "
+                    f"{len(buffer)}",
                 )
             values = np.frombuffer(buffer, dtype=dtype).reshape(shape)
             answer = self._store(codec.ref_of(hasher), values, labels)
@@ -489,7 +567,8 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                     f"shape {list(shape)} of dtype {dtype.str} needs {nbytes} bytes, data has {len(request.data)}",
                 )
             ref = codec.dataset_ref(request.header, request.data)
-            values = np.frombuffer(request.data, dtype=dtype).reshape(shape).copy()
+            # read-only view of the message's bytes: stored values are never written
+            values = np.frombuffer(request.data, dtype=dtype).reshape(shape)
             note["bytes"] = nbytes
             return self._store(ref, values, labels)
 
@@ -534,18 +613,44 @@ def _chunk_part(item: pb.DatasetChunk | bytes) -> tuple[str | None, Any]:
     return kind, getattr(item, kind) if kind else None
 
 
+def _parsing(
+    behaviour: Callable[[Any, grpc.ServicerContext], Any], request_class: type, method: str
+) -> Callable[[bytes, grpc.ServicerContext], Any]:
+    """``behaviour`` taking the raw request bytes: parse them here, inside the handler.
+
+    gRPC's own deserialisation path answers undecodable bytes with INTERNAL, logs a traceback
+    and leaked about 16 KB per request (compare grpc/grpc#36908). Parsing in the handler
+    turns them into INVALID_ARGUMENT and one log line.
+    """
+    type_name = request_class.DESCRIPTOR.full_name
+
+    def handler(raw: bytes, context: grpc.ServicerContext) -> Any:
+        try:
+            request = request_class.FromString(raw)
+        except Exception:  # protobuf's DecodeError (and RecursionError on deep nesting)
+            message = f"field 'request': {len(raw)} bytes are not a valid {type_name} message"
+            log.info("%s peer=%s status=INVALID_ARGUMENT (%s)", method, context.peer(), message)
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+        return behaviour(request, context)
+
+    handler.__name__ = method
+    return handler
+
+
 def method_handlers(servicer: AnalyticsServicer) -> dict[str, grpc.RpcMethodHandler]:
     """gRPC handlers for every method of ``arblab.v1.Analytics`` on ``servicer``.
 
-    The same as the generated ``add_AnalyticsServicer_to_server`` except that PutDataset
-    receives its messages as raw bytes (see :func:`_chunk_part`).
+    The same as the generated ``add_AnalyticsServicer_to_server`` except that every method is
+    registered with an identity deserialiser: unary requests are parsed inside the handler
+    (:func:`_parsing`), and PutDataset reads its chunks in place (see :func:`_chunk_part`).
     """
     handlers: dict[str, grpc.RpcMethodHandler] = {}
     for method in pb.DESCRIPTOR.services_by_name["Analytics"].methods:
         behaviour = getattr(servicer, method.name)
         request_class = getattr(pb, method.input_type.name)
         response_class = getattr(pb, method.output_type.name)
-        deserializer = None if method.name == "PutDataset" else request_class.FromString
+        if not method.client_streaming:
+            behaviour = _parsing(behaviour, request_class, method.name)
         factory = {
             (False, False): grpc.unary_unary_rpc_method_handler,
             (False, True): grpc.unary_stream_rpc_method_handler,
@@ -554,7 +659,7 @@ def method_handlers(servicer: AnalyticsServicer) -> dict[str, grpc.RpcMethodHand
         }[(method.client_streaming, method.server_streaming)]
         handlers[method.name] = factory(
             behaviour,
-            request_deserializer=deserializer,
+            request_deserializer=None,
             response_serializer=response_class.SerializeToString,
         )
     return handlers
@@ -626,6 +731,10 @@ class UnknownMethodHandler(grpc.GenericRpcHandler):
 # building and running
 
 
+ISOLATIONS = ("process", "thread")
+"""Where the analytics run: worker processes the server can stop, or its handler threads."""
+
+
 @dataclass
 class ServerConfig:
     """Validated server settings (see ``arblab server --help``)."""
@@ -637,6 +746,10 @@ class ServerConfig:
     tls_key: bytes | None = None
     workers: int = 4
     cache_mb: float = 512.0
+    max_request_mb: float = 128.0
+    upload_idle_s: float = limits.IDLE_SECONDS
+    max_client_calls: int = 16
+    isolation: str = "process"
 
     @property
     def cache_bytes(self) -> int:
@@ -644,7 +757,21 @@ class ServerConfig:
 
     @property
     def max_receive_bytes(self) -> int:
-        return self.cache_bytes + MESSAGE_OVERHEAD_BYTES
+        """Largest message accepted: a unary upload the cache could store, at most
+        ``--max-request-mb`` (larger datasets stream with PutDataset)."""
+        return min(self.cache_bytes, int(self.max_request_mb * 2**20)) + MESSAGE_OVERHEAD_BYTES
+
+    def caps(self) -> limits.Limits:
+        """The admission caps these settings imply (see :mod:`lab.rpc.limits`)."""
+        return limits.Limits(
+            workers=self.workers,
+            queue=4 * self.workers,
+            client_calls=self.max_client_calls,
+            upload_bytes=self.cache_bytes,
+            client_upload_bytes=self.cache_bytes,
+            header_seconds=min(limits.HEADER_SECONDS, self.upload_idle_s),
+            idle_seconds=self.upload_idle_s,
+        )
 
     @property
     def tls(self) -> bool:
@@ -658,13 +785,82 @@ class ServerConfig:
             raise ValueError(f"--workers must be >= 1, got {self.workers}")
         if not self.cache_mb > 0:
             raise ValueError(f"--cache-mb must be > 0, got {self.cache_mb}")
+        if not self.max_request_mb > 0:
+            raise ValueError(f"--max-request-mb must be > 0, got {self.max_request_mb}")
+        if not self.upload_idle_s > 0:
+            raise ValueError(f"--upload-idle-s must be > 0, got {self.upload_idle_s}")
+        if self.isolation not in ISOLATIONS:
+            raise ValueError(
+                f"--isolation must be one of {', '.join(ISOLATIONS)}, got {self.isolation!r}"
+            )
+        if self.max_client_calls < 1:
+            raise ValueError(f"--max-client-calls must be >= 1, got {self.max_client_calls}")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both --tls-cert and --tls-key")
-        if not is_loopback(self.host) and not (self.token or self.tls):
+        if self.token is not None:
+            check_token(self.token)
+        if not is_loopback(self.host) and not self.token:
             raise ValueError(
-                f"refusing to serve on non-loopback address {self.host!r} without authentication: "
-                "set --token-env VAR (bearer token) and/or --tls-cert/--tls-key"
+                f"refusing to serve on non-loopback address {self.host!r} without a bearer token: "
+                "set --token-env VAR (TLS alone does not say who may call; use both)"
             )
+
+    def warnings(self) -> list[str]:
+        """Settings that are accepted but unsafe (logged at start)."""
+        if not is_loopback(self.host) and not self.tls:
+            return [
+                f"serving on non-loopback address {self.host!r} without TLS: the bearer token and "
+                "all data travel in clear text; set --tls-cert/--tls-key"
+            ]
+        return []
+
+
+MIN_TOKEN_BITS = 128
+"""Least estimated entropy of a bearer token (``secrets.token_hex(16)`` has exactly 128)."""
+_CHAR_CLASSES = (
+    ("0123456789abcdef", 16),
+    ("0123456789", 10),
+    ("abcdefghijklmnopqrstuvwxyz", 26),
+    ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26),
+)
+
+
+def token_bits(token: str) -> float:
+    """Estimated entropy of ``token`` in bits (an upper estimate of a random token's).
+
+    The smaller of (a) its length times log2 of the alphabet it draws from (the smallest union
+    of the classes hex, digits, lower case, upper case and other printable characters that
+    covers it) and (b) the bits left after compressing it (zlib, less its 8 bytes of framing),
+    so that repeated patterns such as ``"abab..."`` score low however long they are.
+    """
+    import math
+    import zlib
+
+    chars = set(token)
+    if len(chars) <= 1:
+        return 0.0
+    if chars <= set("0123456789abcdef") or chars <= set("0123456789ABCDEF"):
+        alphabet = 16
+    else:
+        alphabet, rest = 0, set(chars)
+        for members, size in _CHAR_CLASSES[1:]:
+            if rest & set(members):
+                alphabet += size
+                rest -= set(members)
+        alphabet += 33 if rest else 0
+    by_alphabet = len(token) * math.log2(alphabet)
+    by_compression = 8.0 * (len(zlib.compress(token.encode(), 9)) - 8)
+    return max(0.0, min(by_alphabet, by_compression))
+
+
+def check_token(token: str) -> None:
+    """Raise ValueError for a bearer token with less than :data:`MIN_TOKEN_BITS` of entropy."""
+    bits = token_bits(token)
+    if bits < MIN_TOKEN_BITS:
+        raise ValueError(
+            f"the bearer token is too weak: about {bits:.0f} bits of entropy, at least "
+            f"{MIN_TOKEN_BITS} needed (e.g. python -c 'import secrets; print(secrets.token_hex(16))')"
+        )
 
 
 def usable_cores() -> int:
@@ -698,19 +894,26 @@ class AnalyticsServer:
         self.config = config
         interceptors = [BearerTokenInterceptor(config.token)] if config.token else []
         options = [*SERVER_OPTIONS, ("grpc.max_receive_message_length", config.max_receive_bytes)]
+        caps = config.caps()
+        # one thread for every call admission control can admit, plus control threads that
+        # stay free for health, Info and quick refusals (lab.rpc.limits)
         self.server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="arblab-rpc"),
+            futures.ThreadPoolExecutor(max_workers=caps.threads, thread_name_prefix="arblab-rpc"),
             interceptors=interceptors,
             options=options,
-            maximum_concurrent_rpcs=config.workers * 16,
+            maximum_concurrent_rpcs=caps.threads,
         )
         self.cache = DatasetCache(config.cache_bytes)
+        self.admission = limits.Admission(caps)
+        self.pool = workers.WorkerPool(config.workers) if config.isolation == "process" else None
         self.servicer = AnalyticsServicer(
             self.cache,
             config.workers,
             auth=bool(config.token),
             tls=config.tls,
             max_message_bytes=config.max_receive_bytes,
+            admission=self.admission,
+            pool=self.pool,
         )
         handlers = method_handlers(self.servicer)
         self.server.add_generic_rpc_handlers(
@@ -752,6 +955,12 @@ class AnalyticsServer:
         if not self._stopped.is_set():
             self._stopped.set()
             self.health.enter_graceful_shutdown()
+            self.admission.close()
+            if self.pool is not None:
+                # calls still running after the grace period are stopped with their workers
+                timer = threading.Timer(grace, self.pool.close)
+                timer.daemon = True
+                timer.start()
         return self.server.stop(grace)
 
     def wait(self) -> None:
@@ -785,13 +994,17 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         tls_key=_read_file(args.tls_key, "--tls-key"),
         workers=args.workers,
         cache_mb=args.cache_mb,
+        max_request_mb=args.max_request_mb,
+        upload_idle_s=args.upload_idle_s,
+        max_client_calls=args.max_client_calls,
+        isolation=args.isolation,
     )
     config.validate()
     return config
 
 
-MALLOC_MMAP_THRESHOLD = 64 * 2**20
-MALLOC_TRIM_THRESHOLD = 256 * 2**20
+MALLOC_MMAP_THRESHOLD = 2**20
+MALLOC_TRIM_THRESHOLD = 32 * 2**20
 
 
 def tune_malloc() -> bool:
@@ -800,8 +1013,11 @@ def tune_malloc() -> bool:
     Every call allocates and frees buffers of the size of its messages. With glibc's defaults
     a freed buffer of a few hundred KiB goes back to the kernel and the next one page-faults
     in again: serialising the 600 KB result of ``backtest_pairs`` on 8,313 days then took
-    0.85 ms instead of 0.04 ms. Serving buffers up to 64 MiB from the heap and trimming the
-    heap only above 256 MiB of free memory removes that cost.
+    0.85 ms instead of 0.04 ms. Serving buffers up to 1 MiB from the heap and trimming the
+    heap only above 32 MiB of free memory removes that cost, while larger buffers (uploads,
+    cached datasets) are mapped and go back to the kernel when freed, so the server's resident
+    memory follows its dataset cache (with 64 MiB / 256 MiB thresholds it grew by about 3x
+    the ``--cache-mb`` cap; tests/rpc/test_hardening_limits.py measures it).
     """
     try:
         libc = ctypes.CDLL(None)
@@ -855,6 +1071,8 @@ def run(args: argparse.Namespace) -> int:
     parent_pid = getattr(args, "parent_pid", None)
     if parent_pid:
         _watch_parent(parent_pid, lambda: shutdown("parent exited"))
+    for warning in config.warnings():
+        log.warning("%s", warning)
     server.start()
     description = (
         f"pid {os.getpid()}, {config.workers} workers, {ENGINE} engine, cache "
@@ -867,6 +1085,8 @@ def run(args: argparse.Namespace) -> int:
         # the embedding parent reads exactly one line; later output goes to stderr
         os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     server.wait()
+    if server.pool is not None:
+        server.pool.close()
     log.info("stopped")
     return 0
 

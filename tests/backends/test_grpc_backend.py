@@ -222,9 +222,9 @@ def test_kill_fall_back_restart_reconnect(embedded):
 
 
 def test_token_through_the_backend():
-    srv = rpc_support.start_server(workers=2, cache_mb=8, token="s3cret")
+    srv = rpc_support.start_server(workers=2, cache_mb=8, token=rpc_support.TOKEN)
     try:
-        good = GrpcBackend(srv.address, token="s3cret")
+        good = GrpcBackend(srv.address, token=rpc_support.TOKEN)
         assert good.status.startswith("connected") and good.info()["auth"]
         assert_same(good.adf(DATA.spread), native.adf(DATA.spread))
         bad = GrpcBackend(srv.address, token="wrong")
@@ -304,3 +304,35 @@ def test_embedded_server_dies_with_its_parent():
 
 def test_server_unavailable_is_a_connection_error():
     assert issubclass(ServerUnavailable, ConnectionError)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SIGSTOP/SIGCONT")
+def test_a_paused_server_is_reported_not_responding_within_3_s_and_calls_fall_back():
+    from lab.backends.native import adf as native_adf
+
+    walk = np.cumsum(np.random.default_rng(3).normal(size=400)) + 100.0
+    with start_embedded(workers=1, cache_mb=16) as srv:
+        backend = GrpcBackend(srv.address, connect_timeout=5.0)
+        try:
+            assert backend.adf(walk).statistic == pytest.approx(native_adf(walk).statistic)
+            assert backend.last_engine == "grpc"
+            os.kill(srv.pid, signal.SIGSTOP)
+            try:
+                answer = {}
+                worker = threading.Thread(target=lambda: answer.update(r=backend.adf(walk)))
+                start = time.monotonic()
+                worker.start()
+                while "not responding" not in backend.status and time.monotonic() - start < 10:
+                    time.sleep(0.02)
+                noticed = time.monotonic() - start
+                assert "not responding" in backend.status and "running native" in backend.status
+                assert noticed < 3.0, f"noticed after {noticed:.2f} s"
+                worker.join(120)
+                assert answer["r"].statistic == pytest.approx(native_adf(walk).statistic)
+                assert backend.last_engine == "native"
+            finally:
+                os.kill(srv.pid, signal.SIGCONT)
+            assert backend.check(timeout=10)
+            assert backend.adf(walk) is not None and backend.last_engine == "grpc"
+        finally:
+            backend.close()

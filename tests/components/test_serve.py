@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import http.client
+import os
+import socket
 import time
 
-from components.serve import _origins
+from components.serve import _origins, real_urls
 from lab.bench.ui import ServedApp
 from tests._process import alive
 
@@ -40,4 +44,43 @@ def test_serve_without_grpc_starts_no_server():
 
 def test_websocket_origins():
     assert _origins("127.0.0.1", 5006) == ["127.0.0.1:5006", "localhost:5006"]
-    assert _origins("0.0.0.0", 80) == ["*"]
+    wildcard = _origins("0.0.0.0", 80)
+    assert "*" not in wildcard and "localhost:80" in wildcard
+    assert f"{socket.gethostname()}:80" in wildcard
+    assert _origins("0.0.0.0", 80, ["lab.example.org:80"]) == ["lab.example.org:80"]
+    assert "10.1.2.3:5006" in _origins("10.1.2.3", 5006)
+    assert real_urls("10.1.2.3", 5006) == ["http://10.1.2.3:5006/"]
+    assert "http://127.0.0.1:5006/" in real_urls("0.0.0.0", 5006)
+
+
+def _ws_handshake(port: int, origin: str) -> tuple[int, str]:
+    """Status and body of a websocket upgrade of /ws carrying ``origin``."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(
+            "GET",
+            "/ws",
+            headers={
+                "Upgrade": "websocket",
+                "Connection": "Upgrade",
+                "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+                "Sec-WebSocket-Version": "13",
+                "Origin": origin,
+            },
+        )
+        response = conn.getresponse()
+        return response.status, response.read(2000).decode(errors="replace")
+    finally:
+        conn.close()
+
+
+def test_a_wildcard_bind_warns_with_the_real_url_and_refuses_foreign_origins():
+    with ServedApp(grpc="none", extra_args=("--address", "0.0.0.0")) as app:
+        status, body = _ws_handshake(app.port, "http://evil.example.com")
+        assert status == 403 and "Cross origin" in body
+        status, body = _ws_handshake(app.port, f"http://localhost:{app.port}")
+        assert "Cross origin" not in body
+        log = app.log()
+        assert "reachable from other machines" in log and "0.0.0.0" in log
+        assert f"http://127.0.0.1:{app.port}/" in log
+        assert "serving on http://" in log and f"bound to 0.0.0.0:{app.port}" in log

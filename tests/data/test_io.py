@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lab.data import MIN_ROWS, DataError, read_prices
+from lab.data import MIN_ROWS, DataError, io, read_prices
 from lab.data.io import validate_prices
 
 N_ROWS = 60
@@ -200,3 +200,81 @@ def test_validate_prices_on_frames():
     np.testing.assert_array_equal(out.to_numpy(), frame.to_numpy())
     with pytest.raises(DataError, match="no price columns"):
         validate_prices(frame[[]])
+
+
+# -- hostile files ---------------------------------------------------------------------------
+
+
+def _daily_csv(path, header, n=60, date_format="%Y-%m-%d", start="2020-01-01", freq="B"):
+    dates = pd.date_range(start, periods=n, freq=freq).strftime(date_format)
+    rows = [",".join(header)]
+    for i, d in enumerate(dates):
+        rows.append(",".join([d] + [f"{100 + i + j:.2f}" for j in range(len(header) - 1)]))
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_duplicate_column_names_are_an_error(tmp_path):
+    path = _daily_csv(tmp_path / "dup.csv", ["date", "KO", "PEP", "KO"])
+    with pytest.raises(DataError, match="duplicate column name 'KO' \\(columns 2 and 4\\)"):
+        read_prices(path)
+    path = _daily_csv(tmp_path / "dup2.csv", ["date", "KO", " KO"])
+    with pytest.raises(DataError, match="duplicate column name 'KO'"):
+        read_prices(path)
+
+
+def test_wide_files_are_refused_before_parsing(tmp_path):
+    header = ["date"] + [f"S{i}" for i in range(io.MAX_SYMBOLS + 1)]
+    path = _daily_csv(tmp_path / "wide.csv", header, n=3)
+    with pytest.raises(DataError, match=f"at most {io.MAX_SYMBOLS} symbols"):
+        read_prices(path)
+
+
+def test_long_and_large_files_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "MAX_ROWS", 100)
+    path = _daily_csv(tmp_path / "long.csv", ["date", "A"], n=101)
+    with pytest.raises(DataError, match="more than 100 rows"):
+        read_prices(path)
+    monkeypatch.setattr(io, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(DataError, match="files up to"):
+        read_prices(path)
+
+
+def test_ambiguous_day_month_dates_are_refused_or_read_as_declared(tmp_path):
+    # monthly dates on the 1st: 01/02/2020 is 1 Feb (day first) or 2 Jan (month first)
+    path = _daily_csv(tmp_path / "m.csv", ["date", "A"], date_format="%d/%m/%Y", freq="MS")
+    with pytest.raises(DataError, match="ambiguous dates .* pass dayfirst=True"):
+        read_prices(path)
+    frame = read_prices(path, dayfirst=True)
+    assert frame.index[1] == pd.Timestamp("2020-02-01")
+    frame = read_prices(path, dayfirst=False)
+    assert frame.index[1] == pd.Timestamp("2020-01-02")
+
+
+def test_dates_the_data_decide_are_read_without_dayfirst(tmp_path):
+    path = _daily_csv(tmp_path / "d.csv", ["date", "A"], date_format="%d/%m/%Y", n=60)
+    frame = read_prices(path)  # business days of Jan-Mar 2020: days above 12 decide
+    assert frame.index[0] == pd.Timestamp("2020-01-01")
+    assert frame.index.is_monotonic_increasing and frame.index[-1].month == 3
+    with pytest.raises(DataError, match="not month/day/year"):
+        read_prices(path, dayfirst=False)
+
+
+@pytest.mark.parametrize(
+    ("values", "match"),
+    [
+        (pd.date_range("2000-01-01", periods=60), "holds dates"),
+        (pd.to_timedelta(np.arange(60), unit="D"), "holds durations"),
+        (np.array([True, False] * 30), "boolean"),
+        (np.array(["1.5"] * 60, dtype=object), "text or objects"),
+    ],
+    ids=["datetime", "timedelta", "bool", "object"],
+)
+def test_non_numeric_parquet_columns_are_refused_by_name(tmp_path, values, match):
+    frame = pd.DataFrame(
+        {"date": pd.date_range("2020-01-01", periods=60), "A": np.arange(60) + 1.0, "BAD": values}
+    )
+    path = tmp_path / "typed.parquet"
+    frame.to_parquet(path)
+    with pytest.raises(DataError, match=f"column 'BAD' .*{match}"):
+        read_prices(path)

@@ -14,6 +14,8 @@ import pytest
 from lab.rpc.server import AnalyticsServer, ServerConfig
 
 CACHE_MB = 16
+TOKEN = "6f1c0e5b9a2d4c8e7b3a1f0d9c8b7a65"
+"""A 128-bit hex bearer token for the tests."""
 
 
 def start_server(**config) -> AnalyticsServer:

@@ -24,7 +24,7 @@ from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.client import AnalyticsClient, Progress
 from lab.rpc.server import ServerConfig, is_loopback
-from tests.rpc.rpc_support import CACHE_MB, start_server
+from tests.rpc.rpc_support import CACHE_MB, TOKEN, start_server
 
 
 def walk(n=300, seed=0):
@@ -471,7 +471,7 @@ def test_deadline_stops_a_chunked_unary_call(server, stub):
 
 
 def test_bearer_token_is_required_except_for_health():
-    srv = start_server(workers=2, cache_mb=8, token="s3cret")
+    srv = start_server(workers=2, cache_mb=8, token=TOKEN)
     try:
         with grpc.insecure_channel(srv.address) as channel:
             stub = pb_grpc.AnalyticsStub(channel)
@@ -487,7 +487,7 @@ def test_bearer_token_is_required_except_for_health():
                 stub.PutDataset(_put_chunks(HEADER_3F8, GOOD), timeout=5)
             assert caught.value.code() is grpc.StatusCode.UNAUTHENTICATED
             info = stub.Info(
-                pb.InfoRequest(), timeout=5, metadata=(("authorization", "Bearer s3cret"),)
+                pb.InfoRequest(), timeout=5, metadata=(("authorization", f"Bearer {TOKEN}"),)
             )
             assert info.auth
             health = health_pb2_grpc.HealthStub(channel)
@@ -522,8 +522,11 @@ def test_non_loopback_addresses_need_a_token_or_tls():
     )
     with pytest.raises(ValueError, match="refusing to serve on non-loopback address '0.0.0.0'"):
         ServerConfig(host="0.0.0.0").validate()
-    ServerConfig(host="0.0.0.0", token="t").validate()
-    ServerConfig(host="0.0.0.0", tls_cert=b"c", tls_key=b"k").validate()
+    ServerConfig(host="0.0.0.0", token=TOKEN).validate()
+    # TLS says nothing about who may call: off loopback a token is required with it too
+    with pytest.raises(ValueError, match="without a bearer token"):
+        ServerConfig(host="0.0.0.0", tls_cert=b"c", tls_key=b"k").validate()
+    ServerConfig(host="0.0.0.0", token=TOKEN, tls_cert=b"c", tls_key=b"k").validate()
     with pytest.raises(ValueError, match="both --tls-cert and --tls-key"):
         ServerConfig(tls_cert=b"c").validate()
     with pytest.raises(ValueError, match="--workers"):
@@ -579,3 +582,24 @@ def test_pair_params_travel_as_records(stub):
     assert list(result.metrics.out_of_sample) == list(expected.metrics.out_of_sample)
     for key, val in expected.metrics.out_of_sample.items():
         assert result.metrics.out_of_sample[key] == pytest.approx(val, rel=1e-10, nan_ok=True)
+
+
+@pytest.mark.parametrize("token", ["t", "s3cret", "a" * 200, "ab" * 64, "0123456789abcdef"])
+def test_weak_tokens_are_refused_with_a_clear_message(token):
+    with pytest.raises(ValueError, match="the bearer token is too weak: about .* at least 128"):
+        ServerConfig(token=token).validate()
+
+
+def test_strong_tokens_are_accepted():
+    import secrets
+
+    for _ in range(50):
+        ServerConfig(token=secrets.token_hex(16)).validate()
+        ServerConfig(host="0.0.0.0", token=secrets.token_urlsafe(32)).validate()
+
+
+def test_off_loopback_without_tls_warns_and_loopback_does_not():
+    assert ServerConfig(token=TOKEN).warnings() == []
+    (warning,) = ServerConfig(host="0.0.0.0", token=TOKEN).warnings()
+    assert "without TLS" in warning and "clear text" in warning
+    assert ServerConfig(host="0.0.0.0", token=TOKEN, tls_cert=b"c", tls_key=b"k").warnings() == []

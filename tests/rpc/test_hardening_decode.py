@@ -1,0 +1,149 @@
+"""Hostile payloads are decoded inside the handler: undecodable bytes and analytics failures get
+INVALID_ARGUMENT / FAILED_PRECONDITION with short messages; the record allow-list is closed."""
+
+from __future__ import annotations
+
+import logging
+import types
+from concurrent import futures
+
+import grpc
+import numpy as np
+import pytest
+
+from lab.analytics import FUNCTIONS
+from lab.rpc import codec
+from lab.rpc import server as rpc_server
+from lab.rpc._gen import analytics_pb2 as pb
+from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
+from lab.rpc.cache import DatasetCache
+from lab.rpc.codegen import rpc_name
+
+UNARY_METHODS = [
+    m.name for m in pb.DESCRIPTOR.services_by_name["Analytics"].methods if not m.client_streaming
+]
+
+
+def raw_call(channel, method, payload, *, streaming=False):
+    path = f"/arblab.v1.Analytics/{method}"
+    if streaming:
+        return list(channel.unary_stream(path)(payload, timeout=10))
+    return channel.unary_unary(path)(payload, timeout=10)
+
+
+@pytest.mark.parametrize("method", UNARY_METHODS)
+def test_undecodable_bytes_get_invalid_argument_and_one_log_line(server, channel, method, caplog):
+    streaming = method.endswith("Stream")
+    with caplog.at_level(logging.INFO, logger="lab.rpc.server"):
+        with pytest.raises(grpc.RpcError) as caught:
+            raw_call(channel, method, b"\xff\xff\xff\xff", streaming=streaming)
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert "4 bytes are not a valid arblab.v1." in caught.value.details()
+    lines = [r for r in caplog.records if r.name == "lab.rpc.server"]
+    assert len(lines) == 1 and lines[0].exc_info is None
+    assert "\n" not in lines[0].getMessage()
+    # the server is still serving
+    assert pb_grpc.AnalyticsStub(channel).Info(pb.InfoRequest(), timeout=5).engine == "native"
+
+
+def test_short_message_strips_paths_and_caps_the_length():
+    text = "boom in /usr/lib/python3.12/site-packages/numba/core/x.py line 3 " + "y" * 20_000
+    short = rpc_server.short_message(text)
+    assert "/usr/lib" not in short and "site-packages" not in short and "<path>" in short
+    assert len(short.encode()) <= rpc_server.MAX_DETAILS_BYTES
+    assert short.endswith("(cut)")
+    assert rpc_server.short_message("shape [4] of dtype <f8") == "shape [4] of dtype <f8"
+
+
+class _Failing(types.ModuleType):
+    """An engine whose every function raises what analytics code can raise."""
+
+    def __init__(self, exc):
+        super().__init__("failing")
+        self.exc = exc
+
+    def __getattr__(self, name):
+        if name not in FUNCTIONS:
+            raise AttributeError(name)
+
+        def fail(*args, **kwargs):
+            raise self.exc
+
+        return fail
+
+
+@pytest.fixture
+def failing_server():
+    def start(exc):
+        srv = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        servicer = rpc_server.AnalyticsServicer(DatasetCache(2**20), engine=_Failing(exc))
+        handlers = rpc_server.method_handlers(servicer)
+        srv.add_registered_method_handlers(rpc_server.SERVICE_NAME, handlers)
+        port = srv.add_insecure_port("127.0.0.1:0")
+        srv.start()
+        started.append(srv)
+        return grpc.insecure_channel(f"127.0.0.1:{port}")
+
+    started = []
+    yield start
+    for srv in started:
+        srv.stop(0)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ZeroDivisionError("float division by zero"),
+        np.linalg.LinAlgError("Singular matrix"),
+        IndexError("index 7 is out of bounds"),
+        RuntimeError("failed in /opt/conda/lib/python3.12/site-packages/numba/np/a.py " * 400),
+    ],
+    ids=["zero-division", "linalg", "index", "long-with-paths"],
+)
+def test_analytics_exceptions_are_failed_precondition_with_a_short_message(failing_server, exc):
+    channel = failing_server(exc)
+    stub = pb_grpc.AnalyticsStub(channel)
+    x = pb.Value()
+    codec.encode_value(np.arange(50.0), x)
+    with pytest.raises(grpc.RpcError) as caught:
+        getattr(stub, rpc_name("adf"))(pb.AdfRequest(x=x), timeout=10)
+    details = caught.value.details()
+    assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    assert details.startswith("adf: the computation failed on this input: " + type(exc).__name__)
+    assert len(details.encode()) <= rpc_server.MAX_DETAILS_BYTES
+    assert "/opt/conda" not in details and "site-packages" not in details
+    channel.close()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lab.analytics.stats:pd.NamedAgg",
+        "lab.analytics.backtest:np.dtype",
+        "lab.analytics:PairParams",
+        "pandas:NamedAgg",
+        "lab.analytics.backtest:dataclasses.Field",
+    ],
+)
+def test_record_allow_list_is_closed_to_arblab_types(name):
+    with pytest.raises(codec.WireError, match="not an ArbLab dataclass|is not a dataclass"):
+        codec.resolve_record_type(name, "params", codec.SERVER_RECORD_MODULES)
+
+
+def test_named_agg_cannot_be_instantiated_from_the_wire(stub):
+    request = pb.BacktestPairsRequest(
+        y=pb.Value(array=pb.NDArray(dtype="<f8", shape=[3], data=np.ones(3).tobytes())),
+        x=pb.Value(array=pb.NDArray(dtype="<f8", shape=[3], data=np.ones(3).tobytes())),
+        params=pb.Value(record=pb.Record(type="lab.analytics.stats:pd.NamedAgg")),
+    )
+    with pytest.raises(grpc.RpcError) as caught:
+        stub.BacktestPairs(request, timeout=10)
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert "not an ArbLab dataclass" in caught.value.details()
+
+
+def test_own_record_types_still_resolve():
+    from lab.analytics.backtest import PairParams
+
+    name = codec.record_type_name(PairParams)
+    assert codec.resolve_record_type(name, "p", codec.SERVER_RECORD_MODULES) is PairParams

@@ -1,0 +1,71 @@
+"""Hostile symbol names (HTML in CSV headers) show as text on every page and never run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.ui
+
+IMG = "<img src=x onerror=window.__xss=1>"
+BOLD = "<b onmouseover=window.__xss=2>B</b>"
+
+
+def _hostile_csv(path):
+    rng = np.random.default_rng(5)
+    n = 300
+    common = np.cumsum(rng.normal(0, 0.01, n))
+    a = 100 * np.exp(common + rng.normal(0, 0.002, n))
+    b = 50 * np.exp(common + rng.normal(0, 0.002, n))
+    c = 80 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
+    dates = np.datetime_as_string(np.arange("2020-01-01", n, dtype="datetime64[D]"))
+    rows = [f"date,{IMG},{BOLD},CCC"] + [
+        f"{d},{x:.4f},{y:.4f},{z:.4f}" for d, x, y, z in zip(dates, a, b, c, strict=True)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+DEEP_TEXT = """t => {
+  const walk = r => {
+    if (((r.body || r).textContent || '').includes(t)) return true;
+    for (const e of r.querySelectorAll('*')) if (e.shadowRoot && walk(e.shadowRoot)) return true;
+    return false;
+  };
+  return walk(document);
+}"""
+"""Whether the text ``t`` is shown anywhere on the page, shadow roots included."""
+
+
+def _xss(page):
+    return page.evaluate("() => window.__xss === undefined ? null : window.__xss")
+
+
+def test_html_symbol_names_never_run_on_the_data_page(served, open_page, tmp_path):
+    page, console = open_page(served.url)
+    page.locator(".arb-page-data canvas").first.wait_for(timeout=60_000)
+    page.locator(".arb-page-data input[type=file]").first.set_input_files(
+        str(_hostile_csv(tmp_path / "hostile.csv"))
+    )
+    # the page shows the hostile names as text (summary, symbol choice, statistics table)
+    page.wait_for_function(DEEP_TEXT, arg=IMG, timeout=120_000)
+    page.wait_for_function(DEEP_TEXT, arg=BOLD, timeout=120_000)
+    page.mouse.move(400, 300)
+    page.wait_for_timeout(2000)
+    assert _xss(page) is None
+    assert page.evaluate("() => window.__arbDeep('img[src=x]') === null")
+
+
+def test_html_in_an_error_message_shows_as_text(served, open_page, tmp_path):
+    bad = tmp_path / "dup.csv"
+    rows = [f"date,{IMG},{IMG}"] + [f"2021-03-{d:02d},1,2" for d in range(1, 29)]
+    bad.write_text("\n".join(rows) + "\n")
+    page, console = open_page(served.url)
+    page.locator(".arb-page-data canvas").first.wait_for(timeout=60_000)
+    page.locator(".arb-page-data input[type=file]").first.set_input_files(str(bad))
+    alert = page.locator(".arb-upload-error").first
+    alert.wait_for(state="visible", timeout=30_000)
+    text = alert.evaluate("el => (el.shadowRoot || el).textContent")
+    assert "duplicate column name" in text and IMG in text
+    page.wait_for_timeout(1000)
+    assert _xss(page) is None
