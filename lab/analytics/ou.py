@@ -188,6 +188,15 @@ def check_series(x: object, name: str = "x", min_obs: int = MIN_OU_OBS) -> np.nd
             f"{name} has {int(bad.sum())} non-finite values (NaN/inf), first at position "
             f"{int(np.argmax(bad))}; drop or fill them first"
         )
+    if np.ptp(arr[:-1]) == 0.0:
+        # the regressor x[t] does not vary: no AR(1) slope (decided exactly, before any
+        # engine's rounding of a zero variance)
+        raise ValueError(f"{name} is constant (or constant but for its last value): nothing to fit")
+    if np.ptp(arr[1:]) == 0.0:
+        raise ValueError(
+            f"{name} is constant after its first value: every transition lands on the same "
+            "value, so there is no noise from which to estimate sigma"
+        )
     return np.ascontiguousarray(arr)
 
 

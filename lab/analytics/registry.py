@@ -525,7 +525,14 @@ _ANALYTICS: tuple[Analytic, ...] = (
                 # information matrix is ill-conditioned and the reference's complex-step
                 # Hessian meets the closed form to ~1e-5 only
                 f: FieldTol(rtol=1e-4, atol=1e-9)
-                for f in ("kappa_se", "theta_se", "sigma_se", "half_life_se")
+                for f in (
+                    "kappa_se",
+                    "theta_se",
+                    "sigma_se",
+                    "half_life_se",
+                    "kappa_ci_low",  # Wald ends: kappa -/+ 1.96 kappa_se
+                    "kappa_ci_high",
+                )
             },
         ),
         lambda: ((wl.example_spread(),), {"dt": 1 / 252}),
