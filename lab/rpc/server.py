@@ -106,7 +106,9 @@ SERVER_OPTIONS: tuple[tuple[str, Any], ...] = (
 
 MAX_DETAILS_BYTES = 1024
 """Longest status message the server sends (longer ones are cut, with a marker)."""
-_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.@+~-]+){2,}[\\/]?")
+_PATH = re.compile(r"(?<![\w./\\-])(?:[A-Za-z]:)?[\\/](?:[\w.@+~-]+[\\/])+[\w.@+~-]*")
+"""An absolute filesystem path (``/usr/lib/...``, ``C:\\...``): it starts with a separator (or a
+drive) after a space or punctuation, so ``spot/strike/t`` in a message is not one."""
 
 
 def short_message(text: str, limit: int = MAX_DETAILS_BYTES) -> str:
@@ -115,7 +117,7 @@ def short_message(text: str, limit: int = MAX_DETAILS_BYTES) -> str:
     Exceptions raised deep in NumPy, numba or SciPy can name the server's install paths and
     can run to many kilobytes; a client needs neither.
     """
-    text = _PATH.sub("<path>", " ".join(text.split()))
+    text = _PATH.sub("<path>", text)
     data = text.encode()
     if len(data) <= limit:
         return text

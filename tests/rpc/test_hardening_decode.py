@@ -53,6 +53,9 @@ def test_short_message_strips_paths_and_caps_the_length():
     assert len(short.encode()) <= rpc_server.MAX_DETAILS_BYTES
     assert short.endswith("(cut)")
     assert rpc_server.short_message("shape [4] of dtype <f8") == "shape [4] of dtype <f8"
+    # parameter lists and ratios are not paths: an analytics message reaches the client intact
+    text = "spot/strike/t/rate/vol: shapes do not broadcast.  Mismatch is between arg 1 and 4"
+    assert rpc_server.short_message(text) == text
 
 
 class _Failing(types.ModuleType):
