@@ -82,6 +82,10 @@ class SequenceGapError(ValueError):
             what = f"out-of-order or duplicate update{where}: expected seq {expected}, got {got}"
         super().__init__(what + "; apply a fresh snapshot to resynchronise")
 
+    def __reduce__(self):
+        # rebuilt from its fields, so it survives pickling (a worker process, a Dask task)
+        return type(self), (self.expected, self.got, self.row)
+
 
 class CrossedBookError(ValueError):
     """The book would be crossed (best bid >= best ask)."""

@@ -275,6 +275,9 @@ class Analytic:
     slow_reference : bool
         The reference is slow (a statsmodels loop, hmmlearn EM): property tests draw fewer,
         smaller examples.
+    long_running : bool
+        Its work grows with its size parameters (scans, sweeps, EM, simulations): the grpc
+        backend gives it the backend's long ``timeout`` instead of an interactive deadline.
     """
 
     name: str
@@ -289,6 +292,7 @@ class Analytic:
     workload: Workload | None = None
     chunking: chunking.Chunking | None = None
     slow_reference: bool = False
+    long_running: bool = False
 
     @property
     def signature(self) -> inspect.Signature:
@@ -510,6 +514,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         Workload(wl.pair_scan, "190 pairs, 2015-2022", unit="pairs", core=True),
         chunking.PAIR_SCAN,
         slow_reference=True,
+        long_running=True,
     ),
     # ---------------------------------------------------------------- Ornstein-Uhlenbeck
     Analytic(
@@ -599,6 +604,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         Workload(wl.sweep, "20x20 lookback x entry_z grid", unit="backtests", core=True),
         chunking.SWEEP,
         slow_reference=True,
+        long_running=True,
     ),
     # ---------------------------------------------------------------- regimes
     Analytic(
@@ -620,6 +626,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         "hmmlearn.hmm.GaussianHMM (score, predict_proba)",
         Workload(wl.hmm, "8000 returns, 3 states", core=True),
         slow_reference=True,
+        long_running=True,
     ),
     # ---------------------------------------------------------------- portfolio
     Analytic(
@@ -644,6 +651,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         lambda: ((wl.example_returns(),), {"n_points": 5}),
         lambda st: st.frontier_calls(),
         "scipy.optimize (SLSQP) at each target return",
+        long_running=True,
     ),
     Analytic(
         "sparse_portfolio",
@@ -661,6 +669,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         lambda: ((wl.example_returns(),), {"lam": 0.001}),
         lambda st: st.sparse_calls(),
         "sklearn.linear_model.Lasso / ElasticNet",
+        long_running=True,
     ),
     Analytic(
         "multi_period",
@@ -672,6 +681,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         lambda: ((wl.example_returns(), 5.0, 10.0, 3), {}),
         lambda st: st.multi_period_calls(),
         "Garleanu and Pedersen (2013); scipy.optimize on the stacked problem",
+        long_running=True,
     ),
     # ---------------------------------------------------------------- options
     Analytic(
@@ -746,6 +756,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         lambda: ((500,), {"seed": 6}),
         lambda st: st.simulate_lob_calls(),
         "Cont, Stoikov and Talreja (2010) zero-intelligence flow, NumPy Generator draws",
+        long_running=True,
     ),
     Analytic(
         "ob_replay",
@@ -758,6 +769,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         lambda st: st.ob_replay_calls(),
         "pure-Python dict book (OrderBook)",
         Workload(wl.ob_replay, "1M order-book events", unit="updates", core=True),
+        long_running=True,
     ),
 )
 
@@ -806,6 +818,7 @@ _ANALYTICS += (
         lambda: ((wl.example_returns(),), {"n_splits": 6}),
         lambda st: st.pbo_calls(),
         "Bailey, Borwein, Lopez de Prado and Zhu (2017) CSCV; scipy.stats.rankdata",
+        long_running=True,
     ),
     # ---------------------------------------------------------------- walk-forward
     Analytic(
@@ -834,6 +847,7 @@ _ANALYTICS += (
         lambda st: st.walk_forward_calls(),
         "backtest_pairs on each fold (tested for no look-ahead)",
         slow_reference=True,
+        long_running=True,
     ),
 )
 

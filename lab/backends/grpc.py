@@ -30,6 +30,7 @@ from concurrent import futures
 from pathlib import Path
 from typing import Any
 
+from lab.analytics.registry import REGISTRY
 from lab.backends.base import Backend
 from lab.rpc.client import (
     STREAMING,
@@ -52,19 +53,9 @@ a loaded machine is not an outage): detection takes at most
 INTERACTIVE_TIMEOUT_S = 30.0
 """Deadline of an interactive call, plus :data:`SECONDS_PER_MIB` per MiB of array arguments."""
 SECONDS_PER_MIB = 1.0
-LONG_FUNCTIONS = frozenset(
-    {
-        "pair_scan",
-        "sweep",
-        "hmm_fit",
-        "efficient_frontier",
-        "sparse_portfolio",
-        "multi_period",
-        "simulate_lob",
-        "ob_replay",
-    }
-)
-"""Analytics whose work grows with their size parameters: they get the backend's ``timeout``."""
+LONG_FUNCTIONS = frozenset(name for name, a in REGISTRY.items() if a.long_running)
+"""Analytics whose work grows with their size parameters (``long_running`` in the registry):
+they get the backend's ``timeout``."""
 
 
 class NotResponding(ConnectionError):

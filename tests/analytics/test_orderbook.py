@@ -376,3 +376,14 @@ def test_simulator_bad_parameters(kwargs, match):
     args = {"n_events": 100, **kwargs}
     with pytest.raises(ValueError, match=match):
         simulate_lob(**args)
+
+
+def test_sequence_gap_error_survives_pickling():
+    # raised in a server worker process or a Dask task, it must arrive whole
+    import pickle
+
+    from lab.analytics.orderbook import SequenceGapError
+
+    err = pickle.loads(pickle.dumps(SequenceGapError(2, 3, row=5)))
+    assert (err.expected, err.got, err.row) == (2, 3, 5)
+    assert str(err) == str(SequenceGapError(2, 3, row=5))

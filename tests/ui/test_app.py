@@ -108,8 +108,10 @@ def test_grpc_connects_matches_native_and_falls_back_visibly(served, open_page):
 
     try:
         served.stop_grpc()
-        elapsed = _wait_status(page, "fallback", "running native", 3.0)
-        assert elapsed <= 3.0
+        # the backend notices within 3 s (tests/backends/test_grpc_backend.py); the page polls
+        # its status once a second, so the light may follow up to a poll later
+        elapsed = _wait_status(page, "fallback", "running native", 5.0)
+        assert elapsed <= 5.0
         assert "grpc: unavailable" in _status(page)[1]
         # the page keeps working, on the fallback engine, and says so
         lookback = pp.lookback_shown()
