@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import time
 from collections.abc import AsyncIterator
@@ -15,7 +16,7 @@ MAX_CHUNK = 1_000_000
 """Upper bound of ``chunk_rows``."""
 
 
-class _ArrayFeed:
+class _ArrayFeed(abc.ABC):
     """Yields a fixed stream in chunks of ``chunk_rows``, paced at ``rate`` rows per second
     (``None``: as fast as the consumer takes them)."""
 
@@ -33,8 +34,9 @@ class _ArrayFeed:
     def stop(self) -> None:
         self._stop = True
 
+    @abc.abstractmethod
     def _stream(self) -> LOBEvents:
-        raise NotImplementedError
+        """The whole event stream this feed plays (each source builds its own)."""
 
     async def events(self) -> AsyncIterator[LOBEvents]:
         stream = self._stream()

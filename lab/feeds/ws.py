@@ -8,6 +8,7 @@ server pings are answered automatically (``autoping``).
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
@@ -29,7 +30,7 @@ class ConnectionLost(Exception):
     """The socket closed or the REST snapshot could not be fetched."""
 
 
-class WebSocketFeed:
+class WebSocketFeed(abc.ABC):
     """Base of the exchange feeds: the reconnect loop around an exchange-specific session.
 
     Subclasses implement :meth:`_url` and :meth:`_session` (an async generator of batches that
@@ -64,11 +65,13 @@ class WebSocketFeed:
         if self._ws is not None and not self._ws.closed:
             asyncio.ensure_future(self._ws.close())
 
+    @abc.abstractmethod
     def _url(self) -> str:
-        raise NotImplementedError
+        """The exchange's WebSocket endpoint for this feed's symbol."""
 
+    @abc.abstractmethod
     def _session(self, http, ws, queue: MessageQueue) -> AsyncIterator[LOBEvents]:
-        raise NotImplementedError
+        """One connected session: synchronise the book and yield its event batches."""
 
     async def events(self) -> AsyncIterator[LOBEvents]:
         """Batches of book events until :meth:`stop`; reconnects as needed."""
