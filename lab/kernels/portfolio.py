@@ -33,8 +33,12 @@ def qp_active_set(H, c, A, b, G, h, x0, max_iter):
     If ``p = 0`` the point minimises on the face: it is optimal when every inequality multiplier
     is >= 0, otherwise the most negative one leaves ``W``. If ``p != 0`` the longest feasible
     step ``alpha <= 1`` along ``p`` is taken and the blocking constraint joins ``W`` (it is
-    linearly independent of ``W`` because ``p`` is orthogonal to ``W``'s rows). The solution is
-    exact (to rounding) once the optimal active set is found.
+    linearly independent of ``W`` because ``p`` is orthogonal to ``W``'s rows). After a full
+    step (``alpha = 1``, nothing blocking) the point is the face's minimiser by construction, so
+    the next iteration takes ``p = 0`` and only tests the multipliers: the ``p`` computed there
+    is rounding noise, which on a poorly scaled KKT matrix can exceed the ``p = 0`` tolerance
+    for ever (a full step of noise, then the same again). The solution is exact (to rounding)
+    once the optimal active set is found.
 
     Returns ``(x, status, iterations)``; status 0 optimal, 1 iteration limit.
     """
@@ -51,6 +55,7 @@ def qp_active_set(H, c, A, b, G, h, x0, max_iter):
     for i in range(n):
         cscale = max(cscale, abs(c[i]))
     mult_tol = 1e-12 * max(hscale, cscale)
+    face_min = False
     for it in range(max_iter):
         idx = np.nonzero(working)[0]
         m = me + idx.shape[0]
@@ -78,7 +83,7 @@ def qp_active_set(H, c, A, b, G, h, x0, max_iter):
         for j in range(n):
             pmax = max(pmax, abs(sol[j]))
             xmax = max(xmax, abs(x[j]))
-        if pmax <= 1e-13 * xmax:
+        if face_min or pmax <= 1e-13 * xmax:
             worst = -1
             worst_val = -mult_tol
             for r in range(idx.shape[0]):
@@ -89,6 +94,7 @@ def qp_active_set(H, c, A, b, G, h, x0, max_iter):
             if worst < 0:
                 return x, QP_OK, it + 1
             working[worst] = False
+            face_min = False
             continue
         alpha = 1.0
         block = -1
@@ -113,6 +119,7 @@ def qp_active_set(H, c, A, b, G, h, x0, max_iter):
             x[j] += alpha * sol[j]
         if block >= 0:
             working[block] = True
+        face_min = block < 0
     return x, QP_MAX_ITER, max_iter
 
 

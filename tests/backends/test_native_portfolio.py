@@ -87,6 +87,82 @@ def test_active_set_on_random_problems():
             np.testing.assert_allclose(a.weights, b.weights, atol=WEIGHT_TOL)
 
 
+def test_active_set_stops_after_a_full_step_whose_residual_step_is_noise():
+    """A max-Sharpe frontier QP found by the property tests: after a full step the KKT solve
+    returns a ``p`` of about 2e-12 (rounding, from the 64x entry of ``A``), above the ``p = 0``
+    tolerance, so the solver took full steps of noise until its iteration limit. It must stop
+    at the face's minimiser and agree with SLSQP."""
+    from scipy.optimize import minimize
+
+    from lab.kernels.portfolio import QP_OK, qp_active_set
+
+    H = np.array(
+        [
+            [
+                2.7574722314308744,
+                3.5114668329295546,
+                0.071540726667553581,
+                0.14873988780500347,
+                0.087709383032633564,
+            ],
+            [
+                3.5114668329295546,
+                71.972727933781599,
+                1.7182228957596672,
+                2.5578658237252658,
+                2.6682100528579467,
+            ],
+            [
+                0.071540726667553581,
+                1.7182228957596672,
+                2.4568694330090404,
+                0.084813007818135111,
+                0.067380829223232491,
+            ],
+            [
+                0.14873988780500347,
+                2.5578658237252658,
+                0.084813007818135111,
+                2.4707175746507781,
+                0.083940005765756109,
+            ],
+            [
+                0.087709383032633564,
+                2.6682100528579467,
+                0.067380829223232491,
+                0.083940005765756109,
+                2.4830671497902777,
+            ],
+        ]
+    )
+    A = np.array(
+        [
+            [
+                -6.244935901911698,
+                -64.31645599350084,
+                -1.195675689161214,
+                0.23654551337337373,
+                -1.544452169399992,
+            ]
+        ]
+    )
+    x0 = np.zeros(5)
+    x0[3] = 1.0 / A[0, 3]
+    c, b, G, h = np.zeros(5), np.ones(1), np.eye(5), np.zeros(5)
+    x, status, iterations = qp_active_set(H, c, A, b, G, h, x0, 600)
+    assert status == QP_OK and iterations < 20
+    want = minimize(
+        lambda w: 0.5 * w @ H @ w,
+        x0 + 0.01,
+        jac=lambda w: H @ w,
+        constraints=[{"type": "eq", "fun": lambda w: A @ w - b, "jac": lambda w: A}],
+        bounds=[(0.0, None)] * 5,
+        method="SLSQP",
+        options={"ftol": 1e-15, "maxiter": 1000},
+    ).x
+    np.testing.assert_allclose(x, want, atol=1e-6)
+
+
 @pytest.mark.parametrize(
     "kwargs", [{}, {"long_only": False, "bounds": (-0.3, 0.4)}, {"cov": "ledoit_wolf"}]
 )
