@@ -28,10 +28,11 @@ from components import theme
 from components.layout import page, panel_card, section
 from lab.backends import BACKENDS
 from lab.bench.machine import describe
-from lab.bench.report import captions, fmt_time
+from lab.bench.report import captions
 from lab.bench.runner import COLUMNS, ERROR, REFERENCE, BenchResults, Row, run_suite
 from lab.bench.suites import open_backends
 from lab.bench.workloads import ANALYTICS, GRPC_ROWS, JIT_ROWS, WORKLOADS
+from lab.format import fmt_time
 from lab.models import BackendModel
 
 log = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ understand, which the engine itself will then validate) is one chunk.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -92,26 +93,26 @@ def _first(parts: list[Any]) -> Any:
 
 
 def plan(
-    name: str,
+    spec: Chunking | None,
+    signature: inspect.Signature | None,
     function: Callable[..., Any],
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     n_chunks: int = TARGET_CHUNKS,
 ) -> Plan:
-    """The chunk plan of the call ``name(*args, **kwargs)`` to run with ``function``.
+    """The chunk plan of the call ``function(*args, **kwargs)``, split by ``spec`` (None: not
+    chunked) after binding the arguments to the contract's ``signature``.
 
-    Arguments that do not bind to the contract's signature, and calls that are not splittable,
-    give a single chunk holding the call as it was made (the engine then reports the error).
+    Arguments that do not bind to the signature, and calls that are not splittable, give a
+    single chunk holding the call as it was made (the engine then reports the error). The
+    registry's :func:`lab.analytics.registry.plan` looks up an analytic's ``spec`` and
+    ``signature`` by name.
     """
-    from lab.analytics.registry import REGISTRY
-
-    entry = REGISTRY.get(name)
-    spec = entry.chunking if entry is not None else None
     single = Plan([(tuple(args), dict(kwargs))], [1], spec.unit if spec else "calls", _first)
-    if spec is None or n_chunks < 2:
+    if spec is None or signature is None or n_chunks < 2:
         return single
     try:
-        bound = entry.signature.bind(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
     except TypeError:
         return single
     bound.apply_defaults()

@@ -876,6 +876,21 @@ def core_functions() -> tuple[str, ...]:
     return tuple(a.name for a in _ANALYTICS if a.workload is not None and a.workload.core)
 
 
+def plan(
+    name: str,
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    n_chunks: int = chunking.TARGET_CHUNKS,
+) -> chunking.Plan:
+    """The chunk plan of the call ``name(*args, **kwargs)`` to run with ``function`` (see
+    :func:`lab.analytics.chunking.plan`); an unknown name is one unchunked call."""
+    entry = REGISTRY.get(name)
+    if entry is None:
+        return chunking.plan(None, None, function, args, kwargs, n_chunks)
+    return chunking.plan(entry.chunking, entry.signature, function, args, kwargs, n_chunks)
+
+
 # --------------------------------------------------------------------------------------------
 # comparing engines
 

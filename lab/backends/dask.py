@@ -5,7 +5,7 @@ started on the backend's FIRST call, not at construction, so creating the backen
 in the app's backend selector) costs nothing. Alternatively ``address=`` names a running
 scheduler (``tcp://host:port``).
 
-How calls are distributed: every call is planned by :func:`lab.analytics.chunking.plan`, the
+How calls are distributed: every call is planned by :func:`lab.analytics.registry.plan`, the
 plan the gRPC server uses too. Analytics whose registry entry declares a chunking are cut into
 one chunk per worker thread (times ``chunks_per_thread``) and merged back exactly:
 
@@ -282,13 +282,13 @@ class DaskBackend(Backend):
 
     # ------------------------------------------------------------------ dispatch
     def _run(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        from lab.analytics import chunking
+        from lab.analytics import registry
 
         with self._lock:
             client = self.client
             self.last_engine = self.name
             n_chunks = self.total_threads() * self.chunks_per_thread
-            plan = chunking.plan(
+            plan = registry.plan(
                 function, getattr(native_engine(), function), args, kwargs, n_chunks
             )
             futures = []

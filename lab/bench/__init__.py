@@ -13,10 +13,11 @@ Shared by ``arblab bench`` (:mod:`lab.bench.cli`) and the app's BenchmarkView::
 captions.
 """
 
+from lab.bench.base import Request, Workload
 from lab.bench.report import captions, to_markdown, to_text
 from lab.bench.runner import BenchResults, Row, engine_label, run_suite
 from lab.bench.suites import SUITES, open_backends, run_named_suite
-from lab.bench.workloads import WORKLOADS, Request, Workload, get_workload
+from lab.bench.workloads import WORKLOADS, get_workload
 
 __all__ = [
     "SUITES",

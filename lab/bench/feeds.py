@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.bench.workloads import Request, Timed, Workload
+from lab.bench.base import Request, Timed, Workload
 
 FEED_EVENTS = 150_000
 """Simulated arrivals behind the loopback feed row (about 155k messages)."""

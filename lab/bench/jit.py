@@ -43,7 +43,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lab.bench.workloads import CORE_FUNCTIONS, WORKLOADS, Request
+from lab.analytics.registry import REGISTRY, core_functions
+from lab.analytics.workloads import check_size
+from lab.bench.base import Request, Timed, Workload
 
 TINY = 0.01
 """Size multiplier of the inputs (each workload clamps it to its smallest size)."""
@@ -57,6 +59,88 @@ CHILD_TIMEOUT_S = 1800.0
 _CHILD_CODE = "import sys; from lab.bench.jit import main; sys.exit(main(sys.argv[1:]))"
 
 
+CORE_FUNCTIONS: tuple[str, ...] = core_functions()
+"""The functions whose first calls the compile-time rows time: the core suite's workloads
+(those whose registry workload is marked ``core``)."""
+
+JIT_COLD_RUNS = 2
+"""Timed fresh-process compilations of the ``numba_compile`` row (each takes tens of seconds)."""
+
+JIT_WARM_RUNS = 3
+"""Timed fresh-process cache loads of the ``numba_cache_load`` row."""
+
+
+def _timed_from_child(result: dict[str, Any], cold: bool) -> Timed:
+    hits, misses = int(result["cache_hits"]), int(result["cache_misses"])
+    if cold and hits:
+        raise RuntimeError(f"the cold child loaded {hits} kernel(s) from numba's cache")
+    if not cold and not hits:
+        raise RuntimeError("the warm child found nothing in numba's cache: it compiled")
+    return Timed(
+        float(result["total_s"]),
+        {k: float(v) for k, v in result["per_function"].items()},
+        f"numba cache hits {hits}, misses {misses}",
+    )
+
+
+def jit_workload(
+    name: str, cold: bool, functions: Sequence[str] | None = None, repeats: int | None = None
+) -> Workload:
+    """A compile-time row: the first native calls of ``functions`` in a fresh process.
+
+    Parameters
+    ----------
+    name : str
+        Row name.
+    cold : bool
+        True: every timed call runs a child with a new, empty ``NUMBA_CACHE_DIR`` (compilation).
+        False: building the request runs one untimed child that fills a temporary cache
+        directory; every timed call runs a child on that directory (cache loading). The
+        directory is removed when the request is garbage-collected.
+    functions : sequence of str, optional
+        Analytics workloads whose first calls are timed (default
+        :data:`CORE_FUNCTIONS`).
+    repeats : int, optional
+        Timed calls (default :data:`JIT_COLD_RUNS` or :data:`JIT_WARM_RUNS`).
+
+    The call returns a :class:`Timed` whose seconds are the child's summed first calls and
+    whose parts are the per-function times; a cold child that hit the cache or a warm child
+    that did not is an error, never a time.
+    """
+    if functions is None:
+        names = CORE_FUNCTIONS
+    else:
+        names = tuple(check_functions(functions))
+    what = ", ".join(names) if len(names) <= 3 else f"the {len(names)} core native functions"
+    state = "empty numba cache" if cold else "numba cache written by an earlier process"
+    shape = f"first calls of {what} on tiny inputs, fresh process, {state}"
+
+    def make(m: float) -> Request:
+        check_size(m)
+        if cold:
+            return Request((names,), {}, 0.0, shape)
+        cache = tempfile.TemporaryDirectory(prefix="arblab-numba-warm-")
+        _timed_from_child(run_child(cache.name, names), cold=True)
+        return Request((names, cache), {}, 0.0, shape)
+
+    def call(workload: Workload, backend: Any, request: Request) -> Timed:
+        if cold:
+            return _timed_from_child(cold_run(request.args[0]), cold=True)
+        names_, cache = request.args
+        return _timed_from_child(run_child(cache.name, names_), cold=False)
+
+    return Workload(
+        name,
+        name,
+        make,
+        shape,
+        kind="jit",
+        call=call,
+        repeats=repeats or (JIT_COLD_RUNS if cold else JIT_WARM_RUNS),
+        warmup=0,
+    )
+
+
 def tiny_request(name: str) -> Request:
     """The tiny input of ``name``'s first call, built without compiling any kernel."""
     if name == "ob_replay":
@@ -65,7 +149,7 @@ def tiny_request(name: str) -> Request:
 
         events = simulate_lob(OB_EVENTS, seed=8)
         return Request((events,), {"every": OB_RECORD_EVERY}, 1.0, f"{OB_EVENTS} events")
-    return WORKLOADS[name].make(TINY)
+    return REGISTRY[name].workload.make(TINY)
 
 
 def check_functions(names: Sequence[str]) -> list[str]:
@@ -73,11 +157,12 @@ def check_functions(names: Sequence[str]) -> list[str]:
     names = list(names)
     if not names:
         raise ValueError("functions must name at least one workload")
-    unknown = [n for n in names if n not in WORKLOADS or WORKLOADS[n].kind != "analytics"]
+    known = [name for name, a in REGISTRY.items() if a.workload is not None]
+    unknown = [n for n in names if n not in known]
     if unknown:
         raise ValueError(
             f"unknown analytics workload(s) {', '.join(map(repr, unknown))}; "
-            f"choose from {', '.join(n for n, w in WORKLOADS.items() if w.kind == 'analytics')}"
+            f"choose from {', '.join(known)}"
         )
     return names
 
@@ -121,7 +206,8 @@ def measure_first_calls(names: Sequence[str] = CORE_FUNCTIONS) -> dict[str, Any]
     per_function: dict[str, float] = {}
     for name in names:
         t0 = clock()
-        WORKLOADS[name].run(backend, requests[name])
+        request = requests[name]
+        getattr(backend, name)(*request.args, **request.kwargs)
         per_function[name] = clock() - t0
     hits, misses = cache_counts()
     return {

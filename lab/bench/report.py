@@ -6,7 +6,6 @@ the runner did not measure.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -15,36 +14,7 @@ import numpy as np
 from lab.bench.machine import describe
 from lab.bench.runner import ERROR, REFERENCE, SKIPPED, BenchResults, Row
 from lab.bench.workloads import JIT_ROWS
-
-
-def fmt_time(seconds: float | None) -> str:
-    """``1.23 s``, ``45.6 ms`` or ``789 us``; ``-`` when there is no time."""
-    if seconds is None or not math.isfinite(seconds):
-        return "-"
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.3g} ms"
-    return f"{seconds * 1e6:.3g} us"
-
-
-def fmt_rate(rate: float | None, unit: str) -> str:
-    """Throughput with an SI prefix: ``1.25M updates/s``, ``0.82 GB/s``."""
-    if rate is None or not math.isfinite(rate):
-        return "-"
-    if unit == "GB":
-        return f"{rate:.3g} GB/s"
-    for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if rate >= scale:
-            return f"{rate / scale:.3g}{prefix} {unit}/s"
-    return f"{rate:.3g} {unit}/s"
-
-
-def fmt_speedup(speedup: float | None) -> str:
-    if speedup is None or not math.isfinite(speedup):
-        return "-"
-    return f"{speedup:.3g}x" if speedup < 100 else f"{speedup:.0f}x"
-
+from lab.format import fmt_rate, fmt_speedup, fmt_time
 
 HEADERS = (
     "workload",

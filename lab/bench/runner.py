@@ -27,7 +27,7 @@ Honesty rules:
 Fixed-size kinds run once, at size 1, on one backend (:attr:`Workload.fixed_backend`) when the
 suite has it: transport rows (``kind="grpc"``) on grpc, numba compile-time rows
 (``kind="jit"``) on native. Compile-time rows are self-timed: each call starts a fresh process
-and returns a :class:`lab.bench.workloads.Timed`, and the runner records ITS ``seconds`` (the
+and returns a :class:`lab.bench.base.Timed`, and the runner records ITS ``seconds`` (the
 first calls as the child timed them), not the call's wall time, which includes starting the
 interpreter; the median of each of its ``parts`` goes in the row's note. Their rows have no
 throughput and no speedup (there is no reference row to compare with).
@@ -50,8 +50,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lab.bench.base import Request, Timed, Workload
 from lab.bench.machine import machine_info, versions
-from lab.bench.workloads import Request, Timed, Workload, get_workload
+from lab.bench.workloads import get_workload
+from lab.format import fmt_time
 
 OK, ERROR, SKIPPED = "ok", "error", "skipped"
 REFERENCE = "reference"
@@ -515,8 +517,6 @@ def _parts_note(timed: list[Timed]) -> str:
     part over the timed calls, then their distinct details."""
     if not timed:
         return ""
-    from lab.bench.report import fmt_time  # report imports this module
-
     names = list(dict.fromkeys(k for t in timed for k in t.parts))
     medians = [
         f"{k} {fmt_time(float(np.median([t.parts[k] for t in timed if k in t.parts])))}"

@@ -22,10 +22,10 @@ from typing import Any
 
 from lab.backends import BACKENDS, get_backend
 from lab.backends.base import Backend
+from lab.bench.jit import CORE_FUNCTIONS
 from lab.bench.runner import BenchResults, ProgressFn, run_suite
 from lab.bench.workloads import (
     ANALYTICS,
-    CORE_FUNCTIONS,
     DEFAULT_LADDER,
     FEED_ROWS,
     GRPC_ROWS,

@@ -245,13 +245,3 @@ def pair_figures(content: Any) -> list:
             series, n_train, content.data["pair"]["params"], content.trades, x_range=equity.x_range
         ),
     ]
-
-
-def section_figures(name: str, section: Any) -> list:
-    """Figures of the optional section ``name`` (see :mod:`lab.report.extras`)."""
-    from lab.report.extras import SECTIONS
-
-    spec = SECTIONS.get(name)
-    if spec is None or spec.figures is None or "error" in section.data:
-        return []
-    return list(spec.figures(section))

@@ -417,6 +417,14 @@ def _run(d: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------------- render
+def section_figures(name: str, section: Any) -> list:
+    """Figures of the optional section ``name`` (see :mod:`lab.report.extras`)."""
+    spec = extras.SECTIONS.get(name)
+    if spec is None or spec.figures is None or "error" in section.data:
+        return []
+    return list(spec.figures(section))
+
+
 def render_html(content: ReportContent) -> str:
     """The complete, self-contained HTML document of ``content``."""
     d = content.data
@@ -432,7 +440,7 @@ def render_html(content: ReportContent) -> str:
     blocks.append(("html", _walk_forward(d)))
     for name, section in content.analyses.items():
         blocks.append(("html", _analysis(name, section)))
-        for fig in plots.section_figures(name, section):
+        for fig in section_figures(name, section):
             figures.append(fig)
             blocks.append(("plot", fig.name))
     if d["benchmark"] is not None:

@@ -57,7 +57,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from lab import __version__, analytics
-from lab.analytics import chunking
+from lab.analytics import registry
 from lab.rpc import codec, limits, workers
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
@@ -381,7 +381,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         self._check_active(context)
         fn = getattr(self.engine, function)
         start = time.perf_counter()
-        plan = chunking.plan(function, fn, tuple(args), dict(kwargs))
+        plan = registry.plan(function, fn, tuple(args), dict(kwargs))
         parts = []
         for chunk_args, chunk_kwargs in plan.parts:
             self._check_active(context)
@@ -433,7 +433,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             self._check_active(context)
             fn = getattr(self.engine, function)
             start = time.perf_counter()
-            plan = chunking.plan(function, fn, tuple(args), dict(kwargs))
+            plan = registry.plan(function, fn, tuple(args), dict(kwargs))
             progress(0, plan.total, plan.unit)
             parts = []
             done = 0

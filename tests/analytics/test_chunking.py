@@ -4,7 +4,7 @@ result; the plan comes from the registry's chunking declarations."""
 import numpy as np
 import pytest
 
-from lab.analytics import chunking
+from lab.analytics import chunking, registry
 from lab.analytics.backtest import merge_sweeps
 from lab.analytics.registry import REGISTRY
 from lab.backends import native
@@ -36,7 +36,7 @@ def test_split_covers_every_item_once_in_order(n_items, n_chunks):
 def test_sweep_plan_splits_lookbacks_and_merges_to_the_native_result():
     y, x = pair()
     grid = {"lookback": [40, 10, 30, 20, 60, 50, 15], "entry_z": [1.0, 2.0]}
-    plan = chunking.plan("sweep", native.sweep, (y, x, grid), {"metric": "sharpe"})
+    plan = registry.plan("sweep", native.sweep, (y, x, grid), {"metric": "sharpe"})
     assert plan.unit == "lookbacks" and plan.total == 7 and len(plan.parts) == 7
     merged = plan.merge([native.sweep(*a, **k) for a, k in plan.parts])
     whole = native.sweep(y, x, grid, metric="sharpe")
@@ -58,24 +58,24 @@ def test_sweep_parts_that_disagree_are_not_merged():
 
 def test_unsplittable_calls_are_one_chunk_made_as_called():
     y, x = pair()
-    plan = chunking.plan("sweep", native.sweep, (y, x, {"lookback": [20], "entry_z": [1.0]}), {})
+    plan = registry.plan("sweep", native.sweep, (y, x, {"lookback": [20], "entry_z": [1.0]}), {})
     assert len(plan.parts) == 1 and plan.total == 1
-    plan = chunking.plan("adf", native.adf, (y,), {})
+    plan = registry.plan("adf", native.adf, (y,), {})
     assert len(plan.parts) == 1 and plan.unit == "calls"
     result = native.adf(y)
     assert plan.merge([result]) is result
     # arguments that do not bind are left for the engine to report
-    plan = chunking.plan("sweep", native.sweep, (y,), {"nope": 1})
+    plan = registry.plan("sweep", native.sweep, (y,), {"nope": 1})
     assert plan.parts == [((y,), {"nope": 1})]
     # a malformed grid is not split: the engine's own ValueError names it
-    plan = chunking.plan("sweep", native.sweep, (y, x, {"lookback": 20, "entry_z": [1.0]}), {})
+    plan = registry.plan("sweep", native.sweep, (y, x, {"lookback": 20, "entry_z": [1.0]}), {})
     assert len(plan.parts) == 1
 
 
 def test_pair_scan_plan_uses_pair_chunks_and_merges_to_the_whole_scan():
     rng = np.random.default_rng(4)
     prices = np.cumsum(rng.normal(size=(300, 6)), axis=0) + 100
-    plan = chunking.plan("pair_scan", native.pair_scan, (prices,), {})
+    plan = registry.plan("pair_scan", native.pair_scan, (prices,), {})
     assert plan.unit == "pairs" and plan.total == 15 and len(plan.parts) == 8
     merged = plan.merge([native.pair_scan(*a, **k) for a, k in plan.parts])
     whole = native.pair_scan(prices)
@@ -84,7 +84,7 @@ def test_pair_scan_plan_uses_pair_chunks_and_merges_to_the_whole_scan():
     np.testing.assert_allclose(merged.qvalue, whole.qvalue, rtol=1e-12)
     # an explicit subset is split too, and keeps its pairs
     subset = np.array([[0, 1], [2, 3], [5, 4]])
-    plan = chunking.plan("pair_scan", native.pair_scan, (prices,), {"pairs": subset}, n_chunks=2)
+    plan = registry.plan("pair_scan", native.pair_scan, (prices,), {"pairs": subset}, n_chunks=2)
     assert plan.total == 3 and len(plan.parts) == 2
     merged = plan.merge([native.pair_scan(*a, **k) for a, k in plan.parts])
     np.testing.assert_array_equal(

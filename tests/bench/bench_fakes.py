@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lab.bench.workloads import Request, Workload
+from lab.bench.base import Request, Workload
 
 
 class FakeBackend:

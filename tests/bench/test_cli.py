@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 from lab.bench import suites
-from lab.bench.report import captions, fmt_rate, fmt_time, to_markdown, to_text
+from lab.bench.report import captions, to_markdown, to_text
 from lab.bench.runner import run_suite
 from lab.bench.suites import Suite, open_backends, parse_backends, parse_sizes
 from lab.cli import main
+from lab.format import fmt_rate, fmt_time
 from tests.bench.bench_fakes import FakeBackend, toy_workload
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from lab.bench import feeds
-from lab.bench.workloads import WORKLOADS, Timed
+from lab.bench.base import Timed
+from lab.bench.workloads import WORKLOADS
 
 
 def test_feed_rows_are_registered_as_self_timed_native_rows():

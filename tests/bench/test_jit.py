@@ -14,20 +14,17 @@ import pytest
 from lab.analytics.registry import core_functions
 from lab.backends import get_backend
 from lab.bench import jit
-from lab.bench.report import captions, to_markdown, to_text
-from lab.bench.runner import plan_suite, run_suite
-from lab.bench.workloads import (
+from lab.bench.base import Request, Timed, Workload
+from lab.bench.jit import (
     CORE_FUNCTIONS,
     JIT_COLD_RUNS,
-    JIT_ROWS,
     JIT_WARM_RUNS,
-    WORKLOADS,
-    Request,
-    Timed,
-    Workload,
     _timed_from_child,
     jit_workload,
 )
+from lab.bench.report import captions, to_markdown, to_text
+from lab.bench.runner import plan_suite, run_suite
+from lab.bench.workloads import JIT_ROWS, WORKLOADS
 from tests.bench.bench_fakes import FakeBackend
 
 ONE = ("rolling_stats",)

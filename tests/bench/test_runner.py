@@ -8,8 +8,8 @@ import threading
 import pandas as pd
 import pytest
 
+from lab.bench.base import Request
 from lab.bench.runner import BenchResults, Row, _extrapolate, engine_label, run_suite
-from lab.bench.workloads import Request
 from tests.bench.bench_fakes import FakeBackend, toy_workload
 
 

@@ -7,10 +7,10 @@ import pytest
 
 from lab.analytics.workloads import n_assets_for_pairs
 from lab.backends import get_backend
+from lab.bench.jit import CORE_FUNCTIONS
 from lab.bench.runner import run_suite
 from lab.bench.workloads import (
     ANALYTICS,
-    CORE_FUNCTIONS,
     GRPC_ROWS,
     WORKLOADS,
     get_workload,
