@@ -52,3 +52,34 @@ def test_every_loaded_blas_is_limited_including_scipys_own():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[1]"
     assert threadpool_info()  # this process has BLAS loaded too
+
+
+def test_import_lab_loads_no_numerical_library():
+    """``import lab`` stays cheap (#14: at most 0.3 s): it pins BLAS through the environment,
+    without importing NumPy, SciPy or threadpoolctl, and the pin still reaches both BLAS
+    libraries when they load afterwards."""
+    code = (
+        "import sys, lab; loaded = sorted(m for m in ('numpy', 'scipy', 'threadpoolctl', 'numba',"
+        " 'pandas') if m in sys.modules); print(loaded);"
+        "import numpy, scipy.linalg; from threadpoolctl import threadpool_info;"
+        "print(sorted({d['num_threads'] for d in threadpool_info() if d['user_api'] == 'blas'}))"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("NUM_THREADS")}
+    env.pop("ARBLAB_BLAS_THREADS", None)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split("\n")[:2] == ["[]", "[1]"], out.stdout
+
+
+def test_a_blas_loaded_before_lab_is_limited_too():
+    code = (
+        "import numpy, lab; from threadpoolctl import threadpool_info;"
+        "print(sorted({d['num_threads'] for d in threadpool_info() if d['user_api'] == 'blas'}))"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("NUM_THREADS")}
+    env["ARBLAB_BLAS_THREADS"] = "1"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[1]"
