@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lab.analytics import portfolio as ref
-from lab.backends.native import portfolio as nat
+from lab.analytics.portfolio import native as nat
 from lab.data import load_sp500
 
 WEIGHT_TOL = 1e-6

@@ -18,23 +18,21 @@ import warnings
 
 import numpy as np
 
-from lab.analytics.portfolio import (
-    SPARSE_GAP_TOL,
-    Frontier,
-    MultiPeriodResult,
-    PortfolioResult,
-    QPProblem,
-    Solvers,
-    SparsePortfolioResult,
+from lab.analytics.portfolio.frontier import trace_frontier
+from lab.analytics.portfolio.multiperiod import (
     budget_neutral_covariance,
     multi_period_result,
     multi_period_setup,
-    risk_parity_start,
-    solve_portfolio,
-    sparse_design,
-    sparse_result,
-    trace_frontier,
 )
+from lab.analytics.portfolio.optimize import solve_portfolio
+from lab.analytics.portfolio.results import (
+    Frontier,
+    MultiPeriodResult,
+    PortfolioResult,
+    SparsePortfolioResult,
+)
+from lab.analytics.portfolio.solvers import QPProblem, Solvers, risk_parity_start
+from lab.analytics.portfolio.sparse import SPARSE_GAP_TOL, sparse_design, sparse_result
 from lab.kernels.portfolio import (
     QP_OK,
     enet_cd_gram,
