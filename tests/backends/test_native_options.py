@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lab.analytics import options as ref
-from lab.backends.native import options as nat
+from lab.analytics.options import native as nat
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,6 @@ from typing import Any
 import numpy as np
 
 BOUNDS_TOL = 1e-9
-
-
 """Tolerance of the bound and budget checks on computed weights."""
 
 

@@ -35,8 +35,6 @@ def frontier_top(
 
 
 MAX_N_POINTS = 1000
-
-
 """Most points of :func:`efficient_frontier` (one QP each)."""
 
 

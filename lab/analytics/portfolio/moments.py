@@ -10,20 +10,14 @@ from typing import Any
 import numpy as np
 
 TRADING_DAYS = 252
-
-
 """Periods per year used to annualise daily moments."""
 
 
 COV_ESTIMATORS: tuple[str, ...] = ("sample", "ledoit_wolf")
-
-
 """Covariance estimators accepted by ``cov=``."""
 
 
 SINGULAR_RCOND = 1e-10
-
-
 """A covariance whose smallest/largest eigenvalue ratio is below this is treated as singular."""
 
 

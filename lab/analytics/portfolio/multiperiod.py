@@ -41,8 +41,6 @@ def aim_portfolio(mu: np.ndarray, sigma: np.ndarray, gamma: float) -> np.ndarray
 
 
 MAX_N_PERIODS = 10_000
-
-
 """Most periods of one :func:`multi_period` plan."""
 
 

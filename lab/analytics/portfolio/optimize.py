@@ -20,8 +20,6 @@ METHODS: tuple[str, ...] = (
     "mean_variance",
     "equal_weight",
 )
-
-
 """Methods of :func:`optimize_portfolio`."""
 
 

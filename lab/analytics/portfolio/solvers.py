@@ -249,7 +249,5 @@ class Solvers:
 
 
 REFERENCE_SOLVERS = Solvers(_sklearn_ledoit_wolf, _solve_qp_reference, _risk_parity_reference)
-
-
 """The reference engine's solvers: scikit-learn's Ledoit-Wolf, SciPy SLSQP (polished), and
 Spinu's risk-parity programme with SciPy."""

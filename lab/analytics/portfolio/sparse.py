@@ -15,8 +15,6 @@ from lab.analytics.portfolio.moments import TRADING_DAYS, returns_matrix
 from lab.analytics.portfolio.results import SparsePortfolioResult
 
 SPARSE_METHODS: tuple[str, ...] = ("lasso", "elastic_net")
-
-
 """Methods of :func:`sparse_portfolio`."""
 
 
@@ -122,8 +120,6 @@ def sparse_result(design: SparseDesign, coef: np.ndarray, method: str) -> Sparse
 
 
 SPARSE_GAP_TOL = 1e-14
-
-
 """Both engines stop the elastic net when its duality gap is at most this fraction of ``y'y/T``
 (scikit-learn's ``tol``)."""
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from lab.analytics.options import (
+from lab.analytics.options.blackscholes import iv_bounds, prepare_bs_inputs
+from lab.analytics.options.results import (
     IV_ABOVE_BRACKET,
     IV_OK,
     VOL_MAX,
     Greeks,
     ImpliedVol,
     StrategyPayoff,
-    evaluate_strategy,
-    iv_bounds,
-    prepare_bs_inputs,
 )
+from lab.analytics.options.strategies import evaluate_strategy
 from lab.kernels.options import bs_greeks_kernel, bs_price_kernel, implied_vol_kernel
 
 IV_XTOL = 1e-15
