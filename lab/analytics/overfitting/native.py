@@ -13,17 +13,19 @@ import math
 
 import numpy as np
 
-from lab.analytics.overfitting import (
+from lab.analytics.overfitting.pbo import (
+    check_pbo_input,
+    cscv_blocks,
+    pbo_result,
+    split_combinations,
+)
+from lab.analytics.overfitting.sharpe import (
     MAX_TRIALS,
     check_number,
-    check_pbo_input,
     check_returns,
-    cscv_blocks,
     dsr_from_moments,
-    pbo_result,
     psr_from_moments,
     sharpe_variance,
-    split_combinations,
 )
 from lab.analytics.stats import check_int
 from lab.kernels.overfitting import cscv_logits, return_moments
