@@ -42,7 +42,7 @@ def _default_call(workload: Workload, backend: Any, request: Request) -> Any:
     return getattr(backend, workload.function)(*request.args, **request.kwargs)
 
 
-FIXED_BACKEND = {"grpc": "grpc", "jit": "native", "feed": "native"}
+FIXED_BACKEND = {"grpc": "grpc", "jit": "native", "feed": "native", "startup": "native"}
 """The one backend that the rows of each fixed-size kind run on."""
 
 
@@ -67,7 +67,8 @@ class Workload:
         ``"analytics"`` (every backend), ``"grpc"`` (transport rows, grpc only, fixed size) or
         ``"jit"`` (numba compile-time rows, native only, fixed size, self-timed: the call
         returns a :class:`Timed`) or ``"feed"`` (book-feed rows of :mod:`lab.bench.feeds`,
-        native only, fixed size, self-timed).
+        native only, fixed size, self-timed) or ``"startup"`` (fresh-process start-up rows of
+        :mod:`lab.bench.startup`, fixed size, self-timed).
     call : callable, optional
         ``call(workload, backend, request)``; defaults to the backend method ``function``.
     quantiles : tuple of float
@@ -108,4 +109,4 @@ class Workload:
     @property
     def self_timed(self) -> bool:
         """The call returns its own duration (:class:`Timed`); the runner times it by that."""
-        return self.kind in ("jit", "feed")
+        return self.kind in ("jit", "feed", "startup")

@@ -30,6 +30,7 @@ from lab.bench.workloads import (
     FEED_ROWS,
     GRPC_ROWS,
     JIT_ROWS,
+    STARTUP_ROWS,
 )
 
 
@@ -49,7 +50,7 @@ class Suite:
 SUITES: dict[str, Suite] = {
     "core": Suite(
         "core",
-        JIT_ROWS + CORE_FUNCTIONS + GRPC_ROWS,
+        STARTUP_ROWS + JIT_ROWS + CORE_FUNCTIONS + GRPC_ROWS,
         ("reference", "native", "grpc"),
         (1.0,),
         repeats=30,
@@ -57,7 +58,7 @@ SUITES: dict[str, Suite] = {
     ),
     "full": Suite(
         "full",
-        JIT_ROWS + ANALYTICS + GRPC_ROWS + FEED_ROWS,
+        STARTUP_ROWS + JIT_ROWS + ANALYTICS + GRPC_ROWS + FEED_ROWS,
         ("reference", "native", "grpc", "dask"),
         DEFAULT_LADDER,
         repeats=15,

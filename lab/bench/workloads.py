@@ -16,6 +16,9 @@ Workloads whose ``kind`` is ``"jit"`` measure the native engine's numba compilat
 :mod:`lab.bench.jit`. They run once, at one fixed size, when native is among the backends, and
 report their own duration (:class:`Timed`): the first calls as the child process timed them,
 without its interpreter start-up and imports.
+
+Workloads whose ``kind`` is ``"startup"`` time what a user waits for in a fresh process
+(``import_lab``), see :mod:`lab.bench.startup`; they are self-timed and run once per suite.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from lab.analytics.registry import REGISTRY
 from lab.bench.base import Request, Workload
 from lab.bench.feeds import FEED_WORKLOADS
 from lab.bench.jit import jit_workload
+from lab.bench.startup import STARTUP_WORKLOADS
 
 DEFAULT_LADDER: tuple[float, ...] = (1.0, 4.0, 16.0)
 """Size multipliers of the full suite."""
@@ -118,10 +122,11 @@ WORKLOADS: dict[str, Workload] = {
 """Every benchmark workload, by name: the analytics ones derived from the registry, then the
 transport and compile-time rows."""
 
-WORKLOADS.update({w.name: w for w in FEED_WORKLOADS})
+WORKLOADS.update({w.name: w for w in (*FEED_WORKLOADS, *STARTUP_WORKLOADS)})
 
 GRPC_ROWS = ("grpc_info", "upload_stream", "upload_unary")
 FEED_ROWS = tuple(w.name for w in FEED_WORKLOADS)
+STARTUP_ROWS = tuple(w.name for w in STARTUP_WORKLOADS)
 JIT_ROWS = ("numba_compile", "numba_cache_load")
 ANALYTICS = tuple(name for name, w in WORKLOADS.items() if w.kind == "analytics")
 
