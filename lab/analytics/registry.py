@@ -582,6 +582,10 @@ _ANALYTICS: tuple[Analytic, ...] = (
                 "costs": FieldTol(rtol=1e-10, atol=1e-18),
                 "metrics": FieldTol(rtol=1e-9, atol=1e-12),
                 "trades.pnl": FieldTol(rtol=1e-9, atol=1e-9),
+                # a dollar-neutral book's net exposure is a rounding-level cancellation of
+                # two legs of gross ~1 (units of the initial capital): judged against that
+                "net_exposure": FieldTol(rtol=1e-10, atol=1e-12),
+                "exposure": FieldTol(rtol=1e-9, atol=1e-12),
             },
             skip=("returns",),
             check=lambda got, want, args, kwargs: backtest.returns_agreement(got, want),
@@ -618,6 +622,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
             {
                 "filtered": FieldTol(rtol=0.0, atol=1e-8),
                 "smoothed": FieldTol(rtol=0.0, atol=1e-8),
+                "walk_forward": FieldTol(rtol=0.0, atol=1e-8),
                 "transmat": FieldTol(rtol=0.0, atol=1e-7),
             },
         ),
