@@ -7,6 +7,12 @@ With ``T`` rows, a training length ``train`` and a test length ``test``, fold ``
 shorter fold is kept when it holds at least 2 rows). Its training part is rows
 ``a_f .. b_f - 1`` with ``a_f = b_f - train`` (rolling) or ``a_f = 0`` (anchored, expanding).
 
+Short data: when ``train + test > T`` the data cannot hold one full fold, and the lengths are
+capped to it in their ratio: ``train' = floor(T train / (train + test))`` and
+``test' = T - train'`` (one fold). With the defaults (504 and 126) a series of 400 rows trains
+on 320 and tests on 80. If ``train'`` is below the largest lookback + 2 or ``test'`` below 2,
+the error names the lengths.
+
 On each fold, on its training part only:
 
 * the hedge ratio is estimated (``hedge="static"``: the OLS slope over the training rows,
@@ -183,13 +189,19 @@ def check_walk_forward(y, x, params, grid, train, test, anchored, metric):
             raise ValueError(
                 f"grid has {lookbacks.size * entry_zs.size} cells; at most {MAX_CELLS}"
             )
-    train = _check_length(train, "train", int(lookbacks.max()) + 2)
+    min_train = int(lookbacks.max()) + 2
+    train = _check_length(train, "train", min_train)
     test = _check_length(test, "test", 2)
     rows = ya.shape[0]
-    if rows - train < 2:
-        raise ValueError(
-            f"y and x have {rows} rows: too few for train={train} and a test fold of >= 2 rows"
-        )
+    if train + test > rows:  # one fold, the lengths capped to the data in their ratio
+        capped = rows * train // (train + test)
+        if capped < min_train or rows - capped < 2:
+            raise ValueError(
+                f"y and x have {rows} rows: too few for train={train} and test={test}; capped "
+                f"to the data in that ratio they give train={capped} and test={rows - capped} "
+                f"rows, but train needs >= {min_train} (the largest lookback + 2) and test >= 2"
+            )
+        train, test = capped, rows - capped
     starts = np.arange(train, rows, test, dtype=np.int64)
     starts = starts[rows - starts >= 2]
     if starts.size > MAX_FOLDS:
@@ -333,7 +345,8 @@ def walk_forward(
         :func:`lab.analytics.sweep`; None trades ``params`` in every fold.
     train : int
         Training rows per fold (>= the largest lookback + 2; default 504, two years of days);
-        with ``anchored`` the first fold's training length.
+        with ``anchored`` the first fold's training length. Capped with ``test`` to data
+        shorter than ``train + test`` (module docstring).
     test : int
         Test rows per fold (>= 2; default 126). At most :data:`MAX_FOLDS` folds.
     anchored : bool

@@ -138,7 +138,6 @@ def test_no_decision_depends_on_later_data(seed, cut, scale, hedge, anchored):
         ({"train": 30}, "train must be >= 62"),
         ({"train": 300.0}, "train must be an integer"),
         ({"test": 1}, "test must be >= 2"),
-        ({"train": 999}, "too few for train=999"),
         ({"metric": "alpha"}, "metric must be one of"),
         ({"anchored": "yes"}, "anchored must be True or False"),
         ({"grid": {"lookback": [20]}}, "grid must be a dict"),
@@ -149,3 +148,25 @@ def test_bad_input_is_a_clear_error(kwargs, message):
     y, x = ou_pair(1000, seed=4)
     with pytest.raises(ValueError, match=message):
         walk_forward(y, x, **kwargs)
+
+
+def test_short_data_caps_train_and_test_in_their_ratio():
+    y, x = ou_pair(400, seed=4)
+    capped = walk_forward(y, x)  # defaults 504 / 126: 400 rows -> 320 / 80, one fold
+    np.testing.assert_array_equal(capped.train_start, [0])
+    np.testing.assert_array_equal(capped.test_start, [320])
+    np.testing.assert_array_equal(capped.test_stop, [400])
+    same = walk_forward(y, x, train=320, test=80)
+    np.testing.assert_array_equal(capped.returns, same.returns)
+    # data that holds a full fold is not capped
+    y, x = ou_pair(1000, seed=4)
+    assert walk_forward(y, x, train=999 - 126, test=126).test_start[0] == 873
+    capped = walk_forward(y, x, train=999)  # 1000 * 999 // 1125 = 888
+    assert (capped.test_start[0], capped.test_stop[-1]) == (888, 1000)
+
+
+def test_data_too_short_even_when_capped_names_the_lengths():
+    y, x = ou_pair(70, seed=4)
+    with pytest.raises(ValueError, match=r"70 rows: too few for train=504 and test=126; .* "
+                       r"give train=56 and test=14 rows, but train needs >= 62"):  # fmt: skip
+        walk_forward(y, x)
