@@ -168,6 +168,16 @@ def _check_length(value: object, name: str, low: int) -> int:
     return int(value)
 
 
+def fold_lengths(rows: int, train: int, test: int) -> tuple[int, int]:
+    """``(train, test)`` as the folds use them on ``rows`` rows: unchanged when one full fold
+    fits (``train + test <= rows``), else capped to the data in their ratio,
+    ``train' = floor(rows train / (train + test))`` and ``test' = rows - train'``."""
+    if train + test <= rows:
+        return train, test
+    capped = rows * train // (train + test)
+    return capped, rows - capped
+
+
 def check_walk_forward(y, x, params, grid, train, test, anchored, metric):
     """Validate the inputs; return ``(y, x, params, lookbacks, entry_zs, folds)`` with
     ``folds`` an (F, 3) int64 array of ``(train_start, test_start, test_stop)``."""
@@ -193,15 +203,14 @@ def check_walk_forward(y, x, params, grid, train, test, anchored, metric):
     train = _check_length(train, "train", min_train)
     test = _check_length(test, "test", 2)
     rows = ya.shape[0]
-    if train + test > rows:  # one fold, the lengths capped to the data in their ratio
-        capped = rows * train // (train + test)
-        if capped < min_train or rows - capped < 2:
-            raise ValueError(
-                f"y and x have {rows} rows: too few for train={train} and test={test}; capped "
-                f"to the data in that ratio they give train={capped} and test={rows - capped} "
-                f"rows, but train needs >= {min_train} (the largest lookback + 2) and test >= 2"
-            )
-        train, test = capped, rows - capped
+    capped_train, capped_test = fold_lengths(rows, train, test)
+    if capped_train < min_train or capped_test < 2:
+        raise ValueError(
+            f"y and x have {rows} rows: too few for train={train} and test={test}; capped "
+            f"to the data in that ratio they give train={capped_train} and test={capped_test} "
+            f"rows, but train needs >= {min_train} (the largest lookback + 2) and test >= 2"
+        )
+    train, test = capped_train, capped_test
     starts = np.arange(train, rows, test, dtype=np.int64)
     starts = starts[rows - starts >= 2]
     if starts.size > MAX_FOLDS:

@@ -102,6 +102,26 @@ def vol_scale_kernel(
 
 
 @kernel
+def _window_sums(x, y, start, stop, ax, ay):
+    """``(sum dx, sum dy, sum dx^2, sum dy^2, sum dx dy)`` over rows ``start .. stop - 1`` with
+    ``dx = x - ax`` and ``dy = y - ay``."""
+    sx = 0.0
+    sy = 0.0
+    sxx = 0.0
+    syy = 0.0
+    sxy = 0.0
+    for i in range(start, stop):
+        dx = x[i] - ax
+        dy = y[i] - ay
+        sx += dx
+        sy += dy
+        sxx += dx * dx
+        syy += dy * dy
+        sxy += dx * dy
+    return sx, sy, sxx, syy, sxy
+
+
+@kernel
 def pair_signals(
     y: np.ndarray,
     x: np.ndarray,
@@ -120,8 +140,10 @@ def pair_signals(
     new row and dropping the oldest, with the anchors ``(ax, ay)`` moved to the current prices
     and the sums recomputed exactly every ``lookback`` rows. Shifting by a recent price keeps
     the cancellation in ``sum(d^2) - sum(d)^2 / L`` small and the restart bounds the
-    accumulation of rounding error, so the moments match an exact two-pass computation to
-    about 1e-13 relative, at O(1) cost per row. The static hedge uses Welford's expanding
+    accumulation of rounding error; a window whose variance has fallen over two digits below
+    the sums' largest value since the restart (a jump that has left the window) restarts at
+    once with the anchors at its means. So the moments match an exact two-pass computation to
+    about 1e-13 relative, at O(1) cost per row away from such windows. The static hedge uses Welford's expanding
     update over rows ``0 .. n_train - 1`` and is then frozen.
     """
     rows = y.shape[0]
@@ -143,6 +165,8 @@ def pair_signals(
     syy = 0.0
     sxy = 0.0
     since_reset = lookback
+    peak_xx = 0.0
+    peak_yy = 0.0
     for t in range(rows):
         if not rolling and t < n_train:
             k = t + 1
@@ -165,20 +189,10 @@ def pair_signals(
         if since_reset >= lookback:
             ax = x[t]
             ay = y[t]
-            sx = 0.0
-            sy = 0.0
-            sxx = 0.0
-            syy = 0.0
-            sxy = 0.0
-            for i in range(t - lookback + 1, t + 1):
-                dx = x[i] - ax
-                dy = y[i] - ay
-                sx += dx
-                sy += dy
-                sxx += dx * dx
-                syy += dy * dy
-                sxy += dx * dy
+            sx, sy, sxx, syy, sxy = _window_sums(x, y, t - lookback + 1, t + 1, ax, ay)
             since_reset = 1
+            peak_xx = sxx
+            peak_yy = syy
         else:
             dx = x[t] - ax
             dy = y[t] - ay
@@ -193,6 +207,24 @@ def pair_signals(
         vx = (sxx - sx * sx * inv_l) * inv_l1
         vy = (syy - sy * sy * inv_l) * inv_l1
         cxy = (sxy - sx * sy * inv_l) * inv_l1
+        peak_xx = max(peak_xx, sxx)
+        peak_yy = max(peak_yy, syy)
+        if since_reset > 1 and (
+            vx < RECOMPUTE_BELOW * peak_xx * inv_l1 or vy < RECOMPUTE_BELOW * peak_yy * inv_l1
+        ):
+            # the sums carry a rounding error of ~eps times their largest value since the last
+            # restart (a jump that has left the window, or prices far from the anchors): when
+            # the window's variance is over two digits below that, restart now with the
+            # anchors at the window's means (exact two-pass sums, as the reference's)
+            ax = x[t - lookback + 1 : t + 1].sum() * inv_l
+            ay = y[t - lookback + 1 : t + 1].sum() * inv_l
+            sx, sy, sxx, syy, sxy = _window_sums(x, y, t - lookback + 1, t + 1, ax, ay)
+            since_reset = 1
+            peak_xx = sxx
+            peak_yy = syy
+            vx = (sxx - sx * sx * inv_l) * inv_l1
+            vy = (syy - sy * sy * inv_l) * inv_l1
+            cxy = (sxy - sx * sy * inv_l) * inv_l1
         if rolling:
             b = cxy / vx if vx > var_x_tol * x[t] * x[t] else np.nan
         else:

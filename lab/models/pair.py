@@ -18,6 +18,7 @@ from lab.analytics.backtest import (
     NEGATIVE_HEDGES,
     SIZINGS,
 )
+from lab.analytics.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
 PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))
@@ -382,11 +383,13 @@ class PairModel(AnalysisModel):
 
     def wf_grid(self) -> dict[str, np.ndarray] | None:
         """The walk-forward grid: ``wf_steps`` points per axis inside the sweep ranges, capped
-        by the training window (None for ``wf_steps = 1``)."""
+        by the training window as the folds use it (``fold_lengths``: capped to short data)
+        (None for ``wf_steps = 1``)."""
         if self.wf_steps == 1:
             return None
         lo, hi = self.sweep_lookbacks
-        hi = min(hi, self.wf_train - 2)
+        train, _ = fold_lengths(len(self.prices()), self.wf_train, self.wf_test)
+        hi = min(hi, train - 2)
         lo = min(lo, hi)
         lookbacks = np.unique(np.round(np.linspace(lo, hi, self.wf_steps)).astype(np.int64))
         zlo, zhi = self.sweep_entry_zs

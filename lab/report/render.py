@@ -320,7 +320,8 @@ def _walk_forward(d: dict[str, Any]) -> str:
     m = w["metrics"]
     kind = "anchored (expanding)" if w["anchored"] else "rolling"
     rows = [
-        ("folds", f"{int(m['n_folds'])} ({kind} training of {w['train']} rows, tests of {w['test']} rows)"),
+        ("folds", f"{int(m['n_folds'])} ({kind} training of {w['train']} rows, tests of {w['test']} rows"
+                  + (", capped to the data" if w["capped"] else "") + ")"),
         ("out-of-sample return", number(m["total_return"], "{:+.2%}")),
         ("Sharpe (annualised)", number(m["sharpe"], "{:.3f}")),
         ("Probabilistic Sharpe Ratio (vs 0)", number(m["psr"], "{:.4f}")),
@@ -343,7 +344,12 @@ def _walk_forward(d: dict[str, Any]) -> str:
         for f in w["folds"]
     ]
     warn = ""
-    if not m["dsr"] >= 0.95:
+    if m["dsr"] is None:  # NaN in the content (no variation in the out-of-sample returns)
+        warn = (
+            '<div class="arb-note">The Deflated Sharpe Ratio is undefined: the out-of-sample '
+            "returns do not vary (no trades in the test rows?).</div>"
+        )
+    elif not m["dsr"] >= 0.95:
         warn = (
             '<div class="arb-note">The Deflated Sharpe Ratio is below 0.95: the out-of-sample '
             "Sharpe ratio is not distinguishable from the luck of choosing among the trials.</div>"
