@@ -455,9 +455,10 @@ class Trades:
     direction : ndarray of int64
         +1 long the spread (long y, short beta x), -1 short.
     pnl : ndarray of float
-        P&L after both transactions' costs, in units of the initial capital; since each trade
-        commits gross notional ``K = 1`` it is also the trade's return on gross notional. An
-        open trade is marked to market without an exit cost.
+        P&L after all its transactions' costs (entry, resizes, exit) and borrow, in units of
+        the initial capital; with the default fixed capital and no volatility target each trade
+        commits gross notional ``K = 1``, so it is also the trade's return on gross notional.
+        An open trade is marked to market without an exit cost.
     holding : ndarray of int64
         ``exit - entry`` in periods.
     closed : ndarray of bool
