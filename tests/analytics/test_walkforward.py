@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from lab.analytics import PairParams, backtest_pairs, deflated_sharpe, walk_forward
 from lab.analytics.overfitting import sharpe_moments
+from lab.testing.strategies import execution_params
 from tests.analytics._helpers import ou_pair
 
 GRID = {"lookback": [20, 40], "entry_z": [1.0, 1.5, 2.0]}
@@ -91,12 +92,14 @@ DECIDED_PER_FOLD = ("lookback", "entry_z", "train_metric")
 DECIDED_PER_ROW = ("returns", "positions", "zscore", "hedge_ratio", "equity")
 
 
-def assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored):
+def assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored, options=None):
     """Changing the prices after row ``c`` changes nothing decided for a fold whose test part
     starts at or before ``c + 1`` (parameters, training metric, and with the static hedge the
     hedge ratio of all its test rows; with the rolling hedge the ratio at the first test row
     when that row is ``<= c``) nor any out-of-sample row ``<= c``. ``cut`` in [0, 1] is a row
-    fraction; an integer ``cut`` picks ``c`` just before the start of test fold ``cut``."""
+    fraction; an integer ``cut`` picks ``c`` just before the start of test fold ``cut``.
+    ``options`` are execution fields of the :class:`PairParams` (fill, sizing, rebalancing,
+    volatility target, ...)."""
     n = 700
     y, x = ou_pair(n, seed=seed % 1000)
     rng = np.random.default_rng(seed)
@@ -105,7 +108,7 @@ def assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored):
     y2[c + 1 :] *= np.exp(rng.normal(0, scale, n - c - 1))
     x2[c + 1 :] *= np.exp(rng.normal(0, scale, n - c - 1))
     kwargs = dict(grid=GRID, train=200, test=90, anchored=anchored)
-    params = PairParams(hedge=hedge)
+    params = PairParams(hedge=hedge, **(options or {}))
     a, b = walk_forward(y, x, params, **kwargs), walk_forward(y2, x2, params, **kwargs)
     folds = a.test_start <= c + 1
     for name in DECIDED_PER_FOLD:
@@ -127,9 +130,10 @@ def assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored):
     scale=st.floats(0.001, 0.2),
     hedge=st.sampled_from(["static", "rolling"]),
     anchored=st.booleans(),
+    options=execution_params(),
 )
-def test_no_decision_depends_on_later_data(seed, cut, scale, hedge, anchored):
-    assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored)
+def test_no_decision_depends_on_later_data(seed, cut, scale, hedge, anchored, options):
+    assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored, options)
 
 
 @pytest.mark.parametrize(
