@@ -164,6 +164,43 @@ def walk_forward_html(evaluated: Any) -> str:
     )
 
 
+class OptionalNumber:
+    """A checkbox and a throttled slider editing one optional number parameter of a model
+    (None = off): ticking the box writes the slider's value, unticking writes None, and a
+    value set elsewhere (code, another view) is shown without being written back."""
+
+    def __init__(self, model: param.Parameterized, name: str, label: str, value_label: str,
+                 off_value: float, **slider: Any) -> None:  # fmt: skip
+        self.model, self.name = model, name
+        current = getattr(model, name)
+        self.on = pn.widgets.Checkbox(label=label, value=current is not None)
+        self.value = pn.widgets.FloatSlider(
+            label=value_label, value=current if current is not None else off_value,
+            visible=current is not None, sizing_mode="stretch_width", **slider,
+        )  # fmt: skip
+        self._pulling = False
+        self.on.param.watch(self._push, "value")
+        self.value.param.watch(self._push, "value_throttled")
+        model.param.watch(self._pull, name)
+
+    def _push(self, _: Any) -> None:
+        if self._pulling:
+            return
+        on = self.on.value
+        self.value.visible = on
+        setattr(self.model, self.name, float(self.value.value) if on else None)
+
+    def _pull(self, event: param.parameterized.Event) -> None:
+        self._pulling = True
+        try:
+            self.on.value = event.new is not None
+            self.value.visible = event.new is not None
+            if event.new is not None:
+                self.value.value = float(event.new)
+        finally:
+            self._pulling = False
+
+
 class PairView(pn.viewable.Viewer):
     """Backtest one pair (the Mean reversion page).
 
@@ -208,15 +245,10 @@ class PairView(pn.viewable.Viewer):
         )
         entry = pn.widgets.FloatSlider.from_param(m.param.entry_z, label="Entry |z|", **slider)
         exit_ = pn.widgets.FloatSlider.from_param(m.param.exit_z, label="Exit z", **slider)
-        self._stop_on = pn.widgets.Checkbox(label="Stop-loss", value=m.stop_z is not None)
-        self._stop_value = pn.widgets.FloatSlider(
-            label="Stop |z|", start=0.5, end=10.0, step=0.1, value=m.stop_z if m.stop_z is not None else 4.0,
-            visible=m.stop_z is not None, sizing_mode="stretch_width",
-        )  # fmt: skip
-        self._pulling = False
-        self._stop_on.param.watch(self._push_stop, "value")
-        self._stop_value.param.watch(self._push_stop, "value_throttled")
-        m.param.watch(self._pull_stop, "stop_z")
+        stop = OptionalNumber(
+            m, "stop_z", "Stop-loss", "Stop |z|", 4.0, start=0.5, end=10.0, step=0.1
+        )
+        self._stop_on, self._stop_value = stop.on, stop.value
         cost = pn.widgets.FloatSlider.from_param(
             m.param.cost_bps, label="Cost per leg (bps)", **slider
         )
@@ -260,6 +292,31 @@ class PairView(pn.viewable.Viewer):
         borrow = pn.widgets.FloatSlider.from_param(
             m.param.borrow_bps_per_year, label="Borrow on shorts (bps / year)", end=1000.0, **slider
         )
+        sizing = pn.widgets.RadioButtonGroup.from_param(
+            m.param.sizing, options={"shares": "shares_from_hedge", "$ neutral": "dollar_neutral",
+                                     "β neutral": "beta_neutral"}, **radio,
+        )  # fmt: skip
+        rebalance_every = pn.widgets.IntSlider.from_param(
+            m.param.rebalance_every, label="Rebalance every (days, 0 = never)", end=120, **slider
+        )
+        rebalance_threshold = pn.widgets.FloatSlider.from_param(
+            m.param.rebalance_threshold, label="Rebalance on hedge drift (fraction, 0 = off)",
+            end=0.5, **slider,
+        )  # fmt: skip
+        vol = OptionalNumber(m, "vol_target", "Volatility target", "Target vol (annualised)", 0.1,
+                             start=0.01, end=1.0, step=0.01)  # fmt: skip
+        self._vol_on, self._vol_value = vol.on, vol.value
+        vol_window = pn.widgets.IntSlider.from_param(
+            m.param.vol_window,
+            label="Vol window (days)",
+            end=250,
+            visible=vol.on.param.value.rx(),
+            **slider,
+        )
+        leverage_cap = pn.widgets.FloatSlider.from_param(
+            m.param.leverage_cap, label="Leverage cap (gross / capital)", end=5.0,
+            visible=vol.on.param.value.rx(), **slider,
+        )  # fmt: skip
         kalman = [
             pn.widgets.FloatInput.from_param(getattr(m.param, name), label=label, sizing_mode="stretch_width",
                                              visible=m.param.hedge.rx() == "kalman")
@@ -292,28 +349,13 @@ class PairView(pn.viewable.Viewer):
             theme.html(note.format("Entry notional"), margin=(4, 10, 0, 10)), capital,
             theme.html(note.format("Hedge ratio &le; 0 at entry"), margin=(4, 10, 0, 10)), negative,
             borrow,
+            theme.html(note.format("Leg sizing"), margin=(4, 10, 0, 10)), sizing,
+            rebalance_every, rebalance_threshold,
+            self._vol_on, self._vol_value, vol_window, leverage_cap,
             section("Evaluation"), evaluation, wf_train, wf_test, wf_anchored, wf_steps,
             section("OU model"), bands, use_ou,
             section("Sweep"), metric, sample, lb_range, z_range, steps,
         ]  # fmt: skip
-
-    def _push_stop(self, _: Any) -> None:
-        if self._pulling:
-            return
-        on = self._stop_on.value
-        self._stop_value.visible = on
-        self.model.stop_z = float(self._stop_value.value) if on else None
-
-    def _pull_stop(self, event: param.parameterized.Event) -> None:
-        """Show a stop_z set elsewhere (code, another view) without writing it back."""
-        self._pulling = True
-        try:
-            self._stop_on.value = event.new is not None
-            self._stop_value.visible = event.new is not None
-            if event.new is not None:
-                self._stop_value.value = float(event.new)
-        finally:
-            self._pulling = False
 
     def _use_ou_entry(self, _: Any) -> None:
         try:

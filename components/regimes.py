@@ -17,9 +17,16 @@ from components.layout import page, panel_card, section
 from lab.models.regimes import RegimeModel
 
 COLOUR_BY = {
-    "filtered (causal)": "filtered",
+    "filtered given full-sample parameters": "filtered",
+    "walk-forward (causal; needs walk-forward on)": "walk_forward",
     "smoothed (look-ahead)": "smoothed",
     "Viterbi path (look-ahead)": "viterbi",
+}
+
+PROB_TITLES = {
+    "filtered": "no data after t in the filter, but full-sample parameters",
+    "walk_forward": "causal: parameters re-fitted on past data, no data after t",
+    "smoothed": "look-ahead: uses the whole sample",
 }
 
 STATE_FORMATS = {
@@ -60,12 +67,22 @@ class RegimeView(pn.viewable.Viewer):
             pn.widgets.IntSlider.from_param(m.param.n_init, label="EM restarts", **slider),
             pn.widgets.IntSlider.from_param(m.param.n_iter, label="Max EM iterations", **slider),
             pn.widgets.IntInput.from_param(m.param.seed, label="Seed", sizing_mode="stretch_width"),
+            section("Walk-forward (causal parameters)"),
+            pn.widgets.Checkbox.from_param(m.param.walk_forward, label="Re-fit on past data only"),
+            pn.widgets.IntSlider.from_param(m.param.wf_window, label="Training days per refit", end=1260,
+                                            visible=m.param.walk_forward.rx(), **slider),
+            pn.widgets.IntSlider.from_param(m.param.wf_refit_every, label="Days between refits", end=252,
+                                            visible=m.param.walk_forward.rx(), **slider),
+            pn.widgets.Checkbox.from_param(m.param.wf_anchored, label="Anchored (all past days)",
+                                           visible=m.param.walk_forward.rx()),
             section("Colour the price by"),
             pn.widgets.RadioBoxGroup.from_param(self.param.colour_by, options=COLOUR_BY, label=""),
             theme.html(
-                '<div class="arb-note"><b>filtered</b> P(state | data up to t) is what a trader could '
-                "have known that day. <b>smoothed</b> and <b>Viterbi</b> use the whole sample: they "
-                "look ahead and flatter any strategy built on them.</div>",
+                '<div class="arb-note"><b>filtered given full-sample parameters</b> uses no data '
+                "after t in its recursion, but its parameters were fitted on the whole sample. "
+                "<b>walk-forward</b> re-fits the parameters on past data only: it is what a trader "
+                "could have known that day. <b>smoothed</b> and <b>Viterbi</b> use the whole sample: "
+                "they look ahead and flatter any strategy built on them.</div>",
                 margin=(4, 10),
             ),
         ]  # fmt: skip
@@ -96,6 +113,14 @@ class RegimeView(pn.viewable.Viewer):
             errors=self.errors,
             name="smoothed",
         )
+        walked = dmap(
+            lambda f, o, r: self._prob_plot(f, o, r, "walk_forward"),
+            m.fit,
+            m.observations,
+            m.volatility_rank,
+            errors=self.errors,
+            name="walk_forward",
+        )
         trans = dmap(self._transition_plot, m.fit, errors=self.errors, name="transmat")
         table = theme.html(
             bind(self._table, m.state_table, errors=self.errors), css_classes=["arb-state-table"]
@@ -106,9 +131,15 @@ class RegimeView(pn.viewable.Viewer):
             kpis,
             panel_card("Growth of 1, coloured by regime", hv_pane(price, css_classes=["arb-regime-price"], **hvpane)),
             pn.Row(
-                panel_card("Filtered P(state | data up to t): causal", hv_pane(filt, css_classes=["arb-filtered"], **hvpane)),
+                panel_card("Filtered P(state | data up to t) given full-sample parameters",
+                           hv_pane(filt, css_classes=["arb-filtered"], **hvpane)),
                 panel_card("Smoothed P(state | all data): LOOK-AHEAD", hv_pane(smooth, css_classes=["arb-smoothed"], **hvpane)),
                 sizing_mode="stretch_width",
+            ),
+            pn.Column(
+                panel_card("Walk-forward P(state | data up to t), parameters re-fitted on past data: causal",
+                           hv_pane(walked, css_classes=["arb-walk-forward"], **hvpane)),
+                visible=m.param.walk_forward.rx(), sizing_mode="stretch_width",
             ),
             pn.Row(
                 panel_card("Transition matrix P(s[t+1] = j | s[t] = i)", hv_pane(trans, sizing_mode="stretch_width"),
@@ -173,7 +204,11 @@ class RegimeView(pn.viewable.Viewer):
         if colour_by == "viterbi":
             state = np.asarray(fit.viterbi)
         else:
-            state = np.argmax(np.asarray(getattr(fit, colour_by)), axis=1)
+            probs = np.asarray(getattr(fit, colour_by))
+            # walk-forward rows before the first refit have no state (NaN): left uncoloured
+            state = np.where(
+                np.isnan(probs).any(axis=1), -1, np.argmax(np.nan_to_num(probs), axis=1)
+            )
         labels = self._labels(fit, rank)
         colours = self._colours(rank)
         layers: list[Any] = [
@@ -203,11 +238,7 @@ class RegimeView(pn.viewable.Viewer):
             )
             for k in range(probs.shape[1])
         ]
-        title = (
-            "causal: no data after t"
-            if which == "filtered"
-            else "look-ahead: uses the whole sample"
-        )
+        title = PROB_TITLES[which]
         return hv.Area.stack(hv.Overlay(areas)).opts(
             framewise=True, height=260, ylim=(0, 1), title=title, show_legend=False, xlabel=""
         )

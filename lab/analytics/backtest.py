@@ -34,11 +34,11 @@ For prices ``y`` and ``x`` (rows are periods, e.g. trading days) and a hedge rat
 
 Capital, sizing and P&L convention
 ----------------------------------
-The account starts with capital ``K = 1``. Every entry opens a fixed gross notional ``K`` at
-the close of ``t``: ``n_y = d K / (y[t] + |beta[t]| x[t])`` shares of ``y`` and
-``n_x = -beta[t] n_y`` shares of ``x`` (``d = +1`` long the spread, ``-1`` short). Share
+The account starts with capital ``K = 1``. By default every entry opens a fixed gross
+notional ``K`` at the close of ``t``: ``n_y = d K / (y[t] + |beta[t]| x[t])`` shares of ``y``
+and ``n_x = -beta[t] n_y`` shares of ``x`` (``d = +1`` long the spread, ``-1`` short). Share
 holdings stay fixed until the trade is closed (no intra-trade rebalancing, even with a rolling
-hedge). Unused capital and short proceeds earn nothing and financing is free. Mark-to-market
+hedge) unless a rebalance rule is set (below). Unused capital and short proceeds earn nothing and financing is free. Mark-to-market
 P&L over ``(t-1, t]`` is ``n_y (y[t] - y[t-1]) + n_x (x[t] - x[t-1])`` and::
 
     equity[t] = equity[t-1] + pnl[t] - costs[t]        (equity[-1] = K = 1)
@@ -57,16 +57,52 @@ Execution options (:class:`PairParams`; the defaults are the convention above):
 * ``borrow_bps_per_year`` charges ``bps / 1e4 / 252`` of the previous close's short notional
   every row (``BacktestResult.borrow``, kept apart from ``costs``);
 * ``negative_hedge`` flags (``"trade"``) or refuses (``"refuse"``) an entry whose hedge ratio
-  is not positive, where ``n_x = -beta n_y`` would put both legs on the same side.
+  is not positive, where ``n_x = -beta n_y`` would put both legs on the same side;
+* ``sizing`` splits the committed gross notional ``G`` (``K``, or the account value with
+  compounding, times the volatility scale below) between the legs; with ``d = +-1`` and the
+  decision row's hedge ratio ``beta``, at the execution row's prices
+  (:func:`leg_shares`, the one implementation):
+
+  * ``"shares_from_hedge"`` (default): ``n_y = d G / (y + |beta| x)``, ``n_x = -beta n_y``
+    (one share of y against ``beta`` shares of x, as the z-score's spread);
+  * ``"dollar_neutral"``: equal and opposite dollar notional, ``n_y y = d G / 2`` and
+    ``n_x x = -d G / 2`` (net exposure 0 at sizing; the hedge ratio's sign is not used, a
+    non-positive one is still flagged or refused by ``negative_hedge``);
+  * ``"beta_neutral"``: the x leg's notional is ``beta`` times the y leg's,
+    ``n_y y = d G / (1 + |beta|)`` and ``n_x x = -beta n_y y``;
+
+  in every mode the gross notional at sizing, ``|n_y| y + |n_x| x``, is ``G``;
+* rebalancing (``rebalance_every`` k rows and/or ``rebalance_threshold`` h; both off by
+  default, so shares are held until the trade closes): on a row where the position neither
+  opens nor closes, an open trade is resized to the target holdings ``leg_shares`` gives for
+  the current committed gross, the decision row's hedge ratio and this close, when ``k`` rows
+  have passed since its entry or last resize, or when the held hedge
+  ``-n_x x / (n_y y)`` (x-leg dollars per y-leg dollar) differs from the target's by more
+  than ``h`` times the target's. A resize trades ``|change in n_y| y + |change in n_x| x``
+  at that close and pays ``cost_bps`` on it (the cost convention below); the short leg's
+  borrow is charged on whatever is held. It is skipped while the target is undefined (NaN
+  hedge or scale, or an account value <= 0 with compounding). Rows resized are counted in
+  ``exposure["rebalances"]``. The rules apply to every sizing mode (with
+  ``"shares_from_hedge"`` they re-hedge the share counts to the current ratio);
+* ``vol_target`` (annualised, None = off) scales ``G`` at every sizing (entry or resize) by
+  ``min(vol_target / sigma_hat, leverage_cap)``, decided on the decision row ``t``:
+  ``sigma_hat[t] = sqrt(252) std(r[t - vol_window + 1 .. t], ddof=1)`` of the sizing's
+  *unit spread returns* ``r[s] = u_y (y[s] - y[s-1]) + u_x (x[s] - x[s-1])``, with
+  ``(u_y, u_x) = leg_shares(sizing, 1, beta[s-1], y[s-1], x[s-1])`` (the return on gross of a
+  unit position opened at ``s - 1``). It uses prices and hedge ratios up to ``t`` only and
+  no P&L or costs, so positions stay independent of costs with fixed capital. The scale is
+  the cap where ``sigma_hat = 0``; while ``sigma_hat`` is undefined (the first
+  ``vol_window`` rows, or a window holding an undefined return) nothing is opened or resized
+  (an entry waits). ``leverage_cap`` bounds the committed gross per unit of the capital base.
 
 The books always balance: ``equity[t] = K + sum of P&L - costs - borrow`` up to ``t``; with
-fixed capital, equity without costs minus equity with costs is the cumulative costs plus
-borrow. Exposures (gross, net, leverage) are reported per row and in
+fixed capital (any sizing, rebalance rule or volatility target), equity without costs minus
+equity with costs is the cumulative costs plus borrow. Exposures (gross, net, leverage) are reported per row and in
 :attr:`BacktestResult.exposure` (:data:`EXPOSURE_NAMES`).
 
 Costs: every change of a leg's holding costs ``cost_bps / 1e4`` times the traded notional
 ``|change in shares| x price`` of that leg, charged at the close of ``t`` (opening costs
-``cost_bps / 1e4 K``; closing costs ``cost_bps / 1e4 (|n_y| y[t] + |n_x| x[t])``). A flip
+``cost_bps / 1e4 G``, ``G = K`` by default; a resize pays on each leg's change; closing costs ``cost_bps / 1e4 (|n_y| y[t] + |n_x| x[t])``). A flip
 pays for a close plus an open, which is the net change of each leg's holding unless the hedge
 ratio changed sign between the two trades.
 
@@ -115,6 +151,21 @@ KALMAN_P0 = 100.0
 standard deviation of 10 on the intercept and the slope. (A much larger value makes the first
 updates ill-conditioned, since ``(1, x)`` is nearly collinear over a few rows, and the filter's
 early states then depend on rounding at the 1e-8 level.)"""
+
+SIZINGS = ("shares_from_hedge", "dollar_neutral", "beta_neutral")
+"""How an entry (or a rebalance) splits its gross notional between the legs (see the module
+docstring): the hedge ratio's share counts (today's default), equal and opposite dollars, or
+x-leg dollars equal to ``beta`` times the y leg's."""
+
+MAX_REBALANCE_EVERY = 100_000
+"""Largest ``rebalance_every`` (rows) accepted."""
+
+MAX_VOL_WINDOW = 2520
+"""Largest ``vol_window`` (rows, ten years of days) accepted: each row's estimate is an exact
+two-pass sum over the window."""
+
+MAX_LEVERAGE_CAP = 10.0
+"""Largest ``leverage_cap`` accepted."""
 
 NEGATIVE_HEDGES = ("trade", "refuse")
 """Entries where the hedge ratio is not positive (the pair would be long or short both legs):
@@ -188,6 +239,7 @@ EXPOSURE_NAMES: tuple[str, ...] = (
     "max_leverage",
     "borrow_costs",
     "negative_hedge_entries",
+    "rebalances",
 )
 """Keys of each :attr:`BacktestResult.exposure` dictionary (rows of the segment).
 
@@ -195,7 +247,8 @@ EXPOSURE_NAMES: tuple[str, ...] = (
 ``(t, t+1]``). ``net_exposure``: mean of ``|n_y y + n_x x| / equity``. ``max_leverage``: the
 largest gross exposure. ``borrow_costs``: borrow fees charged, in units of the initial capital.
 ``negative_hedge_entries``: entry decisions whose hedge ratio was not positive (traded or,
-with ``negative_hedge="refuse"``, refused). Ratios are NaN once equity <= 0.
+with ``negative_hedge="refuse"``, refused). ``rebalances``: rows where an open trade was
+resized by the rebalance rule. Ratios are NaN once equity <= 0.
 """
 
 
@@ -244,6 +297,28 @@ class PairParams:
         What to do with an entry whose hedge ratio is not positive (a "pair" long or short
         both legs): ``"trade"`` (default, counted in ``exposure["negative_hedge_entries"]``)
         or ``"refuse"`` (stay flat, also counted).
+    sizing : str
+        How the committed gross notional ``G`` is split between the legs:
+        ``"shares_from_hedge"`` (default, today's: ``n_y = d G / (y + |beta| x)``,
+        ``n_x = -beta n_y``), ``"dollar_neutral"`` (``n_y y = d G / 2``, ``n_x x = -d G / 2``)
+        or ``"beta_neutral"`` (``n_y y = d G / (1 + |beta|)``, ``n_x x = -beta n_y y``).
+    rebalance_every : int
+        Resize an open trade to its target holdings every this many rows after its entry or
+        last rebalance (rows; >= 0, at most :data:`MAX_REBALANCE_EVERY`; default 0: never).
+    rebalance_threshold : float
+        Resize an open trade when its held hedge (x-leg dollars per y-leg dollar) has moved
+        from the target's by more than this fraction of the target's (relative, >= 0;
+        default 0: off). With ``rebalance_every`` a trade is resized when either rule is due.
+    vol_target : float or None
+        Annualised volatility target of the committed gross (a fraction, 0.1 = 10% a year;
+        > 0), or None (default) for no targeting: ``G`` is scaled by
+        ``min(vol_target / sigma_hat, leverage_cap)`` with ``sigma_hat`` the trailing
+        realised volatility of the sizing's unit spread returns (module docstring).
+    vol_window : int
+        Rows in the realised-volatility window (2 .. :data:`MAX_VOL_WINDOW`; default 60).
+    leverage_cap : float
+        Largest scale the volatility target may apply, i.e. committed gross per unit of the
+        capital base (> 0, at most :data:`MAX_LEVERAGE_CAP`; default 2).
     """
 
     lookback: int = 60
@@ -260,15 +335,22 @@ class PairParams:
     kalman_q_alpha: float = 1e-4
     kalman_q_beta: float = 1e-6
     kalman_r: float = 1.0
+    sizing: str = "shares_from_hedge"
+    rebalance_every: int = 0
+    rebalance_threshold: float = 0.0
+    vol_target: float | None = None
+    vol_window: int = 60
+    leverage_cap: float = 2.0
 
     def __post_init__(self) -> None:
-        lookback = self.lookback
-        if isinstance(lookback, bool) or not isinstance(lookback, int | np.integer):
-            if isinstance(lookback, float | np.floating) and float(lookback).is_integer():
-                lookback = int(lookback)
-            else:
-                raise ValueError(f"lookback must be an integer number of rows, got {lookback!r}")
-        object.__setattr__(self, "lookback", int(lookback))
+        for name in ("lookback", "rebalance_every", "vol_window"):
+            rows = getattr(self, name)
+            if isinstance(rows, bool) or not isinstance(rows, int | np.integer):
+                if isinstance(rows, float | np.floating) and float(rows).is_integer():
+                    rows = int(rows)
+                else:
+                    raise ValueError(f"{name} must be an integer number of rows, got {rows!r}")
+            object.__setattr__(self, name, int(rows))
         for name in (
             "entry_z",
             "exit_z",
@@ -278,6 +360,8 @@ class PairParams:
             "kalman_q_alpha",
             "kalman_q_beta",
             "kalman_r",
+            "rebalance_threshold",
+            "leverage_cap",
         ):
             value = getattr(self, name)
             try:
@@ -295,11 +379,22 @@ class PairParams:
             if not math.isfinite(stop):
                 raise ValueError(f"stop_z must be finite or None, got {self.stop_z!r}")
             object.__setattr__(self, "stop_z", stop)
+        if self.vol_target is not None:
+            try:
+                target = float(self.vol_target)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"vol_target must be a number or None, got {self.vol_target!r}"
+                ) from None
+            if not (math.isfinite(target) and target > 0):
+                raise ValueError(f"vol_target must be > 0 and finite (or None), got {target!r}")
+            object.__setattr__(self, "vol_target", target)
         for name, choices in (
             ("hedge", HEDGE_METHODS),
             ("fill", FILLS),
             ("capital", CAPITALS),
             ("negative_hedge", NEGATIVE_HEDGES),
+            ("sizing", SIZINGS),
         ):
             if getattr(self, name) not in choices:
                 raise ValueError(f"{name} must be one of {choices}, got {getattr(self, name)!r}")
@@ -329,6 +424,23 @@ class PairParams:
             raise ValueError(f"cost_bps must be >= 0, got {self.cost_bps}")
         if not 0.0 < self.train_fraction < 1.0:
             raise ValueError(f"train_fraction must be in (0, 1), got {self.train_fraction}")
+        if not 0 <= self.rebalance_every <= MAX_REBALANCE_EVERY:
+            raise ValueError(
+                f"rebalance_every must be in 0 .. {MAX_REBALANCE_EVERY:,} rows (0: never), "
+                f"got {self.rebalance_every}"
+            )
+        if self.rebalance_threshold < 0:
+            raise ValueError(
+                f"rebalance_threshold must be >= 0 (0: off), got {self.rebalance_threshold}"
+            )
+        if not 2 <= self.vol_window <= MAX_VOL_WINDOW:
+            raise ValueError(
+                f"vol_window must be in 2 .. {MAX_VOL_WINDOW:,} rows, got {self.vol_window}"
+            )
+        if not 0 < self.leverage_cap <= MAX_LEVERAGE_CAP:
+            raise ValueError(
+                f"leverage_cap must be in (0, {MAX_LEVERAGE_CAP:g}], got {self.leverage_cap}"
+            )
 
 
 @dataclass(frozen=True)
@@ -343,9 +455,10 @@ class Trades:
     direction : ndarray of int64
         +1 long the spread (long y, short beta x), -1 short.
     pnl : ndarray of float
-        P&L after both transactions' costs, in units of the initial capital; since each trade
-        commits gross notional ``K = 1`` it is also the trade's return on gross notional. An
-        open trade is marked to market without an exit cost.
+        P&L after all its transactions' costs (entry, resizes, exit) and borrow, in units of
+        the initial capital; with the default fixed capital and no volatility target each trade
+        commits gross notional ``K = 1``, so it is also the trade's return on gross notional.
+        An open trade is marked to market without an exit cost.
     holding : ndarray of int64
         ``exit - entry`` in periods.
     closed : ndarray of bool
@@ -761,7 +874,48 @@ def make_trades(entry, exit_, direction, pnl, closed, reason) -> Trades:
     )
 
 
-def exposure_values(equity, gross, net, borrow, negative, start: int, stop: int) -> dict:
+def leg_shares(sizing: int, signed_gross: float, beta: float, y: float, x: float):
+    """Shares ``(n_y, n_x)`` of a position of gross notional ``|signed_gross|`` (sign: +1 long
+    the spread) at prices ``y``, ``x`` with hedge ratio ``beta``, for sizing
+    ``SIZINGS[sizing]`` (the formulas of :class:`PairParams`). The one implementation: the
+    reference engine calls it (on scalars, and on arrays for the unit spread returns), the
+    native engine compiles it (:data:`lab.kernels.backtest.leg_shares_kernel`)."""
+    if sizing == 1:  # dollar neutral
+        return 0.5 * signed_gross / y, -0.5 * signed_gross / x
+    if sizing == 2:  # beta neutral
+        n_y = signed_gross / ((1.0 + abs(beta)) * y)
+        return n_y, -beta * n_y * y / x
+    n_y = signed_gross / (y + abs(beta) * x)
+    return n_y, -beta * n_y
+
+
+def vol_scale(y: np.ndarray, x: np.ndarray, beta: np.ndarray, params: PairParams) -> np.ndarray:
+    """Scale of the committed gross at each row: ones without a ``vol_target``, otherwise
+    ``min(vol_target / sigma_hat[t], leverage_cap)`` (the cap where ``sigma_hat`` is 0, NaN
+    where it is undefined) -- see the module docstring (reference engine: exact two-pass
+    window sums over a sliding-window view)."""
+    rows = y.shape[0]
+    if params.vol_target is None:
+        return np.ones(rows)
+    sizing = SIZINGS.index(params.sizing)
+    unit_y, unit_x = leg_shares(sizing, 1.0, beta[:-1], y[:-1], x[:-1])
+    spread_returns = np.r_[np.nan, unit_y * np.diff(y) + unit_x * np.diff(x)]
+    window = params.vol_window
+    sigma = np.full(rows, np.nan)
+    if rows >= window:
+        w = sliding_window_view(spread_returns, window)
+        dev = w - w.mean(axis=1)[:, None]
+        var = np.einsum("ij,ij->i", dev, dev) / (window - 1)
+        sigma[window - 1 :] = np.sqrt(var * PERIODS_PER_YEAR)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.minimum(params.vol_target / sigma, params.leverage_cap)
+    scale[sigma == 0.0] = params.leverage_cap
+    return scale
+
+
+def exposure_values(
+    equity, gross, net, borrow, negative, rebalanced, start: int, stop: int
+) -> dict:
     """:data:`EXPOSURE_NAMES` of rows ``start .. stop - 1`` (shared by both engines)."""
     rows = slice(start, stop)
     value = equity[rows]
@@ -773,6 +927,7 @@ def exposure_values(equity, gross, net, borrow, negative, start: int, stop: int)
         "max_leverage": float(leverage.max()),
         "borrow_costs": float(borrow[rows].sum()),
         "negative_hedge_entries": float(np.count_nonzero(negative[rows])),
+        "rebalances": float(np.count_nonzero(rebalanced[rows])),
     }
 
 
@@ -792,6 +947,8 @@ def backtest_result(
     trades: Trades,
     n_train: int,
     compute=metric_values,
+    *,
+    rebalanced: np.ndarray,
 ) -> BacktestResult:
     """Assemble a :class:`BacktestResult` from an engine's simulated rows: period returns
     against the previous equity (``CAPITAL`` before row 0), the metrics from ``compute``
@@ -800,8 +957,9 @@ def backtest_result(
     gross = np.abs(shares_y) * y + np.abs(shares_x) * x
     net = shares_y * y + shares_x * x
     negative = np.asarray(negative, dtype=np.bool_)
+    rebalanced = np.asarray(rebalanced, dtype=np.bool_)
     segments = [
-        exposure_values(equity, gross, net, borrow, negative, a, b)
+        exposure_values(equity, gross, net, borrow, negative, rebalanced, a, b)
         for a, b in ((0, n_train), (n_train, equity.shape[0]))
     ]
     return BacktestResult(
@@ -991,6 +1149,11 @@ def _simulate(y, x, z, beta, params: PairParams, n_train: int) -> BacktestResult
     next_close = params.fill == "next_close"
     compounding = params.capital == "compounding"
     refuse = params.negative_hedge == "refuse"
+    sizing = SIZINGS.index(params.sizing)
+    every, threshold = params.rebalance_every, params.rebalance_threshold
+    rebalancing = every > 0 or threshold > 0
+    scale = vol_scale(y, x, beta, params)
+    rebalanced = np.zeros(rows, dtype=np.bool_)
     equity = np.empty(rows)
     positions = np.zeros(rows)
     shares_y = np.zeros(rows)
@@ -1004,6 +1167,7 @@ def _simulate(y, x, z, beta, params: PairParams, n_train: int) -> BacktestResult
     value = CAPITAL
     position, held, n_y, n_x, lock = 0, 0, 0.0, 0.0, 0
     pending, pending_beta, pending_reason = 0, math.nan, EXIT_OPEN
+    pending_scale, since = math.nan, 0
     trade_entry, trade_pnl = -1, 0.0
     for t in range(rows):
         if t > 0:
@@ -1049,8 +1213,10 @@ def _simulate(y, x, z, beta, params: PairParams, n_train: int) -> BacktestResult
         if next_close:  # trade the previous row's decision at this close
             desired, desired_beta, desired_reason = pending, pending_beta, pending_reason
             pending, pending_beta, pending_reason = target, beta[t], reason
+            desired_scale, pending_scale = pending_scale, scale[t]
         else:
             desired, desired_beta, desired_reason = target, beta[t], reason
+            desired_scale = scale[t]
         if desired != held:
             if held != 0:  # close the open trade
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
@@ -1060,18 +1226,35 @@ def _simulate(y, x, z, beta, params: PairParams, n_train: int) -> BacktestResult
                 trade_pnl -= charge
                 records.append((trade_entry, t, held, trade_pnl, True, desired_reason))
                 n_y, n_x = 0.0, 0.0
-            gross = value if compounding else CAPITAL
+            gross = (value if compounding else CAPITAL) * desired_scale
             if desired != 0 and gross > 0:  # open a new trade with gross notional `gross`
-                n_y = desired * gross / (y[t] + abs(desired_beta) * x[t])
-                n_x = -desired_beta * n_y
+                n_y, n_x = leg_shares(sizing, desired * gross, desired_beta, y[t], x[t])
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
                 charge = rate * notional
                 costs[t] += charge
                 traded[t] += notional
-                trade_entry, trade_pnl = t, -charge
+                trade_entry, trade_pnl, since = t, -charge, 0
                 held = desired
             else:
                 held = 0
+        elif held != 0 and rebalancing:  # resize the open trade when a rule is due
+            since += 1
+            gross = (value if compounding else CAPITAL) * desired_scale
+            if gross > 0 and not math.isnan(desired_beta):
+                t_y, t_x = leg_shares(sizing, held * gross, desired_beta, y[t], x[t])
+                due = every > 0 and since >= every
+                if not due and threshold > 0:
+                    hedge_held = -n_x * x[t] / (n_y * y[t])
+                    hedge_target = -t_x * x[t] / (t_y * y[t])
+                    due = abs(hedge_held - hedge_target) > threshold * abs(hedge_target)
+                if due:
+                    notional = abs(t_y - n_y) * y[t] + abs(t_x - n_x) * x[t]
+                    charge = rate * notional
+                    costs[t] += charge
+                    traded[t] += notional
+                    trade_pnl -= charge
+                    n_y, n_x, since = t_y, t_x, 0
+                    rebalanced[t] = True
         value -= costs[t]
         equity[t] = value
         positions[t] = held
@@ -1083,7 +1266,7 @@ def _simulate(y, x, z, beta, params: PairParams, n_train: int) -> BacktestResult
     trades = make_trades(*columns)
     return backtest_result(
         y, x, equity, positions, shares_y, shares_x, z, beta, costs, traded, borrow, negative,
-        trades, n_train,
+        trades, n_train, rebalanced=rebalanced,
     )  # fmt: skip
 
 

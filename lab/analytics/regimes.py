@@ -18,6 +18,20 @@ scale`` (``loc``, ``scale`` = sample mean and standard deviation) so that this p
 returns of ~1e-4 variance would otherwise be swamped by it); parameters are mapped back to the
 units of ``obs`` before the likelihood and the state probabilities are evaluated on ``obs``.
 
+Look-ahead and the two modes
+----------------------------
+The parameters of a fit are estimated on the whole sample, so ``filtered`` is *filtered given
+full-sample parameters*: its forward recursion uses no observation after ``t``, but the
+parameters it runs with were estimated on all of them. ``mode="walk_forward"`` adds truly
+causal probabilities, :attr:`HMMResult.walk_forward`: with a training length ``window`` and a
+refit interval ``refit_every``, refit ``f`` happens at row ``b_f = window + f refit_every`` on
+rows ``a_f .. b_f - 1`` (``a_f = b_f - window``, or ``a_f = 0`` when ``anchored``), with the
+same EM, initialisation and state order as the full fit, and its parameters filter forward
+from row ``a_f`` through rows ``b_f .. e_f - 1`` (``e_f = min(b_f + refit_every, T)``), of
+which those rows are kept. ``walk_forward[t]`` therefore depends on ``obs[0..t]`` only (rows
+before ``window`` are NaN: no parameters exist yet). Every other field is the full-sample fit
+in both modes.
+
 EM stops after ``n_iter`` iterations or as soon as the log-likelihood gain between two
 consecutive iterations falls below ``tol`` (hmmlearn's ``ConvergenceMonitor`` rule). ``n_init``
 restarts from different initial parameters (:func:`hmm_initial_params`) keep the fit of highest
@@ -103,6 +117,15 @@ class HMMResult:
     bic : float
         Bayesian information criterion ``-2 loglik + p log(T)`` with ``p = (K-1) + K(K-1) + 2KD``
         free parameters.
+    mode : str
+        ``"filtered"`` or ``"walk_forward"`` (:data:`HMM_MODES`).
+    walk_forward : ndarray, shape (T, K)
+        ``mode="walk_forward"``: ``P(s[t] = k | obs[a_f..t])`` under the parameters re-fitted
+        on rows ``a_f .. b_f - 1 < t`` (module docstring): causal in data *and* parameters; NaN
+        before the first refit. All NaN with ``mode="filtered"``.
+    refit_rows : ndarray of int64, shape (F,)
+        Rows ``b_f`` at which the walk-forward parameters were re-fitted (each fit uses rows
+        before it); empty with ``mode="filtered"``.
     """
 
     means: np.ndarray
@@ -117,6 +140,9 @@ class HMMResult:
     n_iter: int
     n_init: int
     bic: float
+    mode: str
+    walk_forward: np.ndarray
+    refit_rows: np.ndarray
 
     @property
     def params(self) -> HMMParams:
@@ -140,6 +166,84 @@ MAX_N_INIT = 100
 MAX_HMM_WORK = 20_000_000_000
 """Most ``n_iter x n_init x T x n_states**2 x D`` of one :func:`hmm_fit` (the forward-backward
 cost of the whole fit: about a minute of one core at the limit)."""
+
+
+HMM_MODES = ("filtered", "walk_forward")
+"""``filtered``: state probabilities given full-sample parameters only; ``walk_forward``: also
+the probabilities under parameters re-fitted on past data (:attr:`HMMResult.walk_forward`)."""
+MAX_HMM_REFITS = 2_000
+"""Most walk-forward refits of one :func:`hmm_fit` (the EM work of all of them also counts
+towards :data:`MAX_HMM_WORK`)."""
+
+
+def walk_forward_refits(x, n_states, n_iter, n_init, mode, window, refit_every, anchored):
+    """Check the walk-forward arguments of :func:`hmm_fit` against the data ``x`` (T, D) and
+    return the refits as an (F, 3) int64 array of ``(a_f, b_f, e_f)`` (F = 0 for
+    ``mode="filtered"``). Bounds: at most :data:`MAX_HMM_REFITS` refits, and the EM work of
+    the full fit plus every refit, ``n_iter x n_init x (T + sum of training rows) x K^2 x D``,
+    at most :data:`MAX_HMM_WORK`; a training window holds at least as many values as the model
+    has free parameters."""
+    if mode not in HMM_MODES:
+        raise ValueError(f"mode must be one of {HMM_MODES}, got {mode!r}")
+    for name, value, low in (("window", window, 2), ("refit_every", refit_every, 1)):
+        if not _is_int(value) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low} rows, got {value!r}")
+    if not isinstance(anchored, bool | np.bool_):
+        raise ValueError(f"anchored must be True or False, got {anchored!r}")
+    if mode == "filtered":
+        return np.empty((0, 3), dtype=np.int64)
+    t, d = x.shape
+    if window >= t:
+        raise ValueError(
+            f"window={window} leaves no rows to filter walk-forward in {t} observations; "
+            f"use window < {t}"
+        )
+    n_free = n_free_params(int(n_states), d)
+    if window * d < n_free:
+        raise ValueError(
+            f"window={window} rows x {d} columns is too short to fit a {n_states}-state HMM "
+            f"with {n_free} free parameters"
+        )
+    starts = np.arange(window, t, refit_every, dtype=np.int64)
+    if starts.size > MAX_HMM_REFITS:
+        raise ValueError(
+            f"walk-forward would refit {starts.size:,} times; at most {MAX_HMM_REFITS:,} "
+            "(increase refit_every)"
+        )
+    folds = np.empty((starts.size, 3), dtype=np.int64)
+    folds[:, 0] = 0 if anchored else starts - window
+    folds[:, 1] = starts
+    folds[:, 2] = np.minimum(starts + refit_every, t)
+    rows = t + int((folds[:, 1] - folds[:, 0]).sum())
+    work = max(int(n_iter), 1) * int(n_init) * rows * int(n_states) ** 2 * d
+    if work > MAX_HMM_WORK:
+        raise ValueError(
+            f"hmm_fit work n_iter x n_init x (T + walk-forward training rows) x n_states^2 x D "
+            f"= {work:,} exceeds the limit of {MAX_HMM_WORK:,}; use fewer iterations, restarts "
+            "or states, a shorter window or a larger refit_every"
+        )
+    return folds
+
+
+def walk_forward_probs(x, n_states, n_iter, tol, seed, n_init, init, folds, em, probs):
+    """The walk-forward state probabilities (T, K) of the module docstring, shared by both
+    engines: for each refit ``(a, b, e)`` in ``folds``, :func:`fit_restarts` with the engine's
+    ``em`` on rows ``a .. b - 1``, :func:`order_states`, then ``probs(x[a:e], params)`` (the
+    engine's filter) kept on rows ``b .. e - 1``; NaN before the first refit."""
+    out = np.full((x.shape[0], int(n_states)), np.nan)
+    for a, b, e in folds:
+        train = x[a:b]
+        if n_iter > 0 and np.any(train.std(axis=0) == 0):
+            raise ValueError(
+                f"walk-forward training rows {a}..{b - 1} have a constant column; an HMM cannot "
+                "be fit on them (use a longer window)"
+            )
+        try:
+            p, _, _ = fit_restarts(train, n_states, n_iter, tol, seed, n_init, init, em)
+        except ValueError as exc:
+            raise ValueError(f"walk-forward fit on rows {a}..{b - 1}: {exc}") from None
+        out[b:e] = probs(x[a:e], order_states(p))[b - a :]
+    return out
 
 
 def validate_hmm_args(obs, n_states, n_iter, tol, seed, n_init) -> np.ndarray:
@@ -357,6 +461,9 @@ def make_result(
     n_iter: int,
     n_init: int,
     n_obs: int,
+    mode: str,
+    walk_forward: np.ndarray,
+    refit_rows: np.ndarray,
 ) -> HMMResult:
     """Assemble an :class:`HMMResult` (shared by both engines)."""
     k, d = p.means.shape
@@ -379,6 +486,9 @@ def make_result(
         n_iter=int(n_iter),
         n_init=int(n_init),
         bic=-2.0 * loglik + n_free_params(k, d) * float(np.log(n_obs)),
+        mode=str(mode),
+        walk_forward=np.asarray(walk_forward, dtype=float),
+        refit_rows=np.asarray(refit_rows, dtype=np.int64),
     )
 
 
@@ -423,17 +533,22 @@ def hmm_fit(
     seed=0,
     n_init=1,
     init=None,
+    mode="filtered",
+    window=252,
+    refit_every=21,
+    anchored=False,
 ):
     """Fit a Gaussian hidden Markov model with diagonal covariances (reference: hmmlearn).
 
     See the module docstring for the model, the estimator (Baum-Welch EM as hmmlearn's
     ``GaussianHMM``, on standardised observations) and the stopping rule.
 
-    Look-ahead: ``filtered`` is causal (``filtered[t]`` depends on ``obs[0..t]`` only, given the
-    parameters); ``smoothed`` and ``viterbi`` use the whole sample and therefore look ahead
-    (hmmlearn's ``predict`` decodes the whole sequence: do not trade on it). The parameters
-    themselves are estimated on the whole sample; for a strictly out-of-sample filter, fit on a
-    training window and pass ``init=result.params, n_iter=0`` on the later data.
+    Look-ahead: ``filtered`` is filtered *given full-sample parameters* (its recursion uses
+    ``obs[0..t]`` only, but the parameters were estimated on the whole sample); ``smoothed``
+    and ``viterbi`` use the whole sample and therefore look ahead (hmmlearn's ``predict``
+    decodes the whole sequence: do not trade on it). ``mode="walk_forward"`` adds
+    :attr:`HMMResult.walk_forward`, the probabilities under parameters re-fitted on past data
+    only every ``refit_every`` rows (module docstring), which are causal.
 
     Parameters
     ----------
@@ -451,7 +566,18 @@ def hmm_fit(
         Number of EM restarts (``restart = 0 .. n_init-1``); the highest likelihood is kept.
     init : HMMParams, optional
         Initial parameters in the units of ``obs`` (then ``n_init`` must be 1). Required when
-        ``n_iter == 0``.
+        ``n_iter == 0``. Walk-forward refits start from it too.
+    mode : str
+        ``"filtered"`` (default: the full-sample fit only) or ``"walk_forward"`` (also the
+        walk-forward probabilities).
+    window : int
+        Walk-forward training rows per refit (>= 2, < T; default 252, a year of days); with
+        ``anchored`` the first refit's. Used by ``mode="walk_forward"`` only.
+    refit_every : int
+        Rows between walk-forward refits (>= 1; default 21, a month of days); at most
+        :data:`MAX_HMM_REFITS` refits.
+    anchored : bool
+        False (default): each refit uses the last ``window`` rows; True: all rows before it.
 
     Returns
     -------
@@ -468,6 +594,7 @@ def hmm_fit(
         inconsistent ``init``.
     """
     x = validate_hmm_args(obs, n_states, n_iter, tol, seed, n_init)
+    folds = walk_forward_refits(x, n_states, n_iter, n_init, mode, window, refit_every, anchored)
     p_best, n_done, converged = fit_restarts(
         x, n_states, n_iter, float(tol), seed, n_init, init, _em_hmmlearn
     )
@@ -477,7 +604,13 @@ def hmm_fit(
     smoothed = model.predict_proba(x)
     _, viterbi = model.decode(x, algorithm="viterbi")
     filtered = filter_probs(x, p)
-    return make_result(p, loglik, converged, filtered, smoothed, viterbi, n_done, n_init, len(x))
+    causal = walk_forward_probs(
+        x, n_states, n_iter, float(tol), seed, n_init, init, folds, _em_hmmlearn, filter_probs
+    )
+    return make_result(
+        p, loglik, converged, filtered, smoothed, viterbi, n_done, n_init, len(x),
+        mode, causal, folds[:, 1],
+    )  # fmt: skip
 
 
 def check_init_args(n_iter: int, n_init: int, init) -> None:

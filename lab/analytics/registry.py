@@ -582,6 +582,10 @@ _ANALYTICS: tuple[Analytic, ...] = (
                 "costs": FieldTol(rtol=1e-10, atol=1e-18),
                 "metrics": FieldTol(rtol=1e-9, atol=1e-12),
                 "trades.pnl": FieldTol(rtol=1e-9, atol=1e-9),
+                # a dollar-neutral book's net exposure is a rounding-level cancellation of
+                # two legs of gross ~1 (units of the initial capital): judged against that
+                "net_exposure": FieldTol(rtol=1e-10, atol=1e-12),
+                "exposure": FieldTol(rtol=1e-9, atol=1e-12),
             },
             skip=("returns",),
             check=lambda got, want, args, kwargs: backtest.returns_agreement(got, want),
@@ -618,6 +622,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
             {
                 "filtered": FieldTol(rtol=0.0, atol=1e-8),
                 "smoothed": FieldTol(rtol=0.0, atol=1e-8),
+                "walk_forward": FieldTol(rtol=0.0, atol=1e-8),
                 "transmat": FieldTol(rtol=0.0, atol=1e-7),
             },
         ),
@@ -828,16 +833,12 @@ _ANALYTICS += (
         "lab.backends.native.walkforward:walk_forward",
         walkforward.WalkForwardResult,
         Tolerance(
-            # 1e-8, not backtest_pairs' 1e-10: the folds' hedge (below) is computed apart
-            # from pair_signals, and its conditioning carries into the shares and returns
-            FieldTol(rtol=1e-8, atol=1e-12, scaled=True),
+            # backtest_pairs' tolerance: each fold runs the same kernels (pair_signals through
+            # signals_grid, simulate through fold_grid) on the fold's rows
+            FieldTol(rtol=1e-10, atol=1e-12, scaled=True),
             {
                 "zscore": FieldTol(rtol=0.0, atol=1.5 / backtest.Z_DECIMALS),
                 "metrics": FieldTol(rtol=1e-9, atol=1e-12),
-                # a rolling OLS over three rows of a nearly flat x is determined only to
-                # ~eps |x| / std(x); the folds compute it apart from backtest_pairs' kernel
-                "hedge_ratio": FieldTol(rtol=1e-8, atol=1e-10),
-                "fold_hedge": FieldTol(rtol=1e-8, atol=1e-10),
             },
         ),
         lambda: (

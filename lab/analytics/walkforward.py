@@ -7,6 +7,12 @@ With ``T`` rows, a training length ``train`` and a test length ``test``, fold ``
 shorter fold is kept when it holds at least 2 rows). Its training part is rows
 ``a_f .. b_f - 1`` with ``a_f = b_f - train`` (rolling) or ``a_f = 0`` (anchored, expanding).
 
+Short data: when ``train + test > T`` the data cannot hold one full fold, and the lengths are
+capped to it in their ratio: ``train' = floor(T train / (train + test))`` and
+``test' = T - train'`` (one fold). With the defaults (504 and 126) a series of 400 rows trains
+on 320 and tests on 80. If ``train'`` is below the largest lookback + 2 or ``test'`` below 2,
+the error names the lengths.
+
 On each fold, on its training part only:
 
 * the hedge ratio is estimated (``hedge="static"``: the OLS slope over the training rows,
@@ -162,6 +168,16 @@ def _check_length(value: object, name: str, low: int) -> int:
     return int(value)
 
 
+def fold_lengths(rows: int, train: int, test: int) -> tuple[int, int]:
+    """``(train, test)`` as the folds use them on ``rows`` rows: unchanged when one full fold
+    fits (``train + test <= rows``), else capped to the data in their ratio,
+    ``train' = floor(rows train / (train + test))`` and ``test' = rows - train'``."""
+    if train + test <= rows:
+        return train, test
+    capped = rows * train // (train + test)
+    return capped, rows - capped
+
+
 def check_walk_forward(y, x, params, grid, train, test, anchored, metric):
     """Validate the inputs; return ``(y, x, params, lookbacks, entry_zs, folds)`` with
     ``folds`` an (F, 3) int64 array of ``(train_start, test_start, test_stop)``."""
@@ -183,13 +199,18 @@ def check_walk_forward(y, x, params, grid, train, test, anchored, metric):
             raise ValueError(
                 f"grid has {lookbacks.size * entry_zs.size} cells; at most {MAX_CELLS}"
             )
-    train = _check_length(train, "train", int(lookbacks.max()) + 2)
+    min_train = int(lookbacks.max()) + 2
+    train = _check_length(train, "train", min_train)
     test = _check_length(test, "test", 2)
     rows = ya.shape[0]
-    if rows - train < 2:
+    capped_train, capped_test = fold_lengths(rows, train, test)
+    if capped_train < min_train or capped_test < 2:
         raise ValueError(
-            f"y and x have {rows} rows: too few for train={train} and a test fold of >= 2 rows"
+            f"y and x have {rows} rows: too few for train={train} and test={test}; capped "
+            f"to the data in that ratio they give train={capped_train} and test={capped_test} "
+            f"rows, but train needs >= {min_train} (the largest lookback + 2) and test >= 2"
         )
+    train, test = capped_train, capped_test
     starts = np.arange(train, rows, test, dtype=np.int64)
     starts = starts[rows - starts >= 2]
     if starts.size > MAX_FOLDS:
@@ -333,7 +354,8 @@ def walk_forward(
         :func:`lab.analytics.sweep`; None trades ``params`` in every fold.
     train : int
         Training rows per fold (>= the largest lookback + 2; default 504, two years of days);
-        with ``anchored`` the first fold's training length.
+        with ``anchored`` the first fold's training length. Capped with ``test`` to data
+        shorter than ``train + test`` (module docstring).
     test : int
         Test rows per fold (>= 2; default 126). At most :data:`MAX_FOLDS` folds.
     anchored : bool

@@ -21,8 +21,10 @@ from numba.extending import overload
 
 from lab.analytics.backtest import (
     PERIODS_PER_YEAR,
+    SIZINGS,
     SPREAD_RESOLUTION,
     Z_DECIMALS,
+    leg_shares,
     metric_values,
     running_max,
 )
@@ -53,6 +55,71 @@ RECOMPUTE_BELOW = 1e-2
 metric_values_kernel = kernel(metric_values)
 """The shared metrics function :func:`lab.analytics.backtest.metric_values`, compiled."""
 
+leg_shares_kernel = kernel(leg_shares)
+"""The shared sizing function :func:`lab.analytics.backtest.leg_shares`, compiled."""
+
+
+@kernel
+def vol_scale_kernel(
+    y: np.ndarray,
+    x: np.ndarray,
+    beta: np.ndarray,
+    sizing: int,
+    window: int,
+    target: float,
+    cap: float,
+    scale: np.ndarray,
+) -> None:
+    """Fill ``scale`` (length T) with the volatility-target scale of
+    :func:`lab.analytics.backtest.vol_scale`: the unit spread returns of the sizing, their
+    trailing ``window`` sample standard deviation (exact two passes per window), annualised,
+    and ``min(target / sigma, cap)`` (``cap`` where sigma is 0, NaN where undefined)."""
+    rows = y.shape[0]
+    r = np.empty(rows)
+    r[0] = np.nan
+    for t in range(1, rows):
+        u_y, u_x = leg_shares_kernel(sizing, 1.0, beta[t - 1], y[t - 1], x[t - 1])
+        r[t] = u_y * (y[t] - y[t - 1]) + u_x * (x[t] - x[t - 1])
+    for t in range(rows):
+        if t < window - 1:
+            scale[t] = np.nan
+            continue
+        m = 0.0
+        for i in range(t - window + 1, t + 1):
+            m += r[i]
+        m /= window
+        ss = 0.0
+        for i in range(t - window + 1, t + 1):
+            d = r[i] - m
+            ss += d * d
+        sigma = math.sqrt(ss / (window - 1) * PERIODS_PER_YEAR)
+        if sigma == 0.0:
+            scale[t] = cap
+        elif math.isnan(sigma):
+            scale[t] = np.nan
+        else:
+            scale[t] = min(target / sigma, cap)
+
+
+@kernel
+def _window_sums(x, y, start, stop, ax, ay):
+    """``(sum dx, sum dy, sum dx^2, sum dy^2, sum dx dy)`` over rows ``start .. stop - 1`` with
+    ``dx = x - ax`` and ``dy = y - ay``."""
+    sx = 0.0
+    sy = 0.0
+    sxx = 0.0
+    syy = 0.0
+    sxy = 0.0
+    for i in range(start, stop):
+        dx = x[i] - ax
+        dy = y[i] - ay
+        sx += dx
+        sy += dy
+        sxx += dx * dx
+        syy += dy * dy
+        sxy += dx * dy
+    return sx, sy, sxx, syy, sxy
+
 
 @kernel
 def pair_signals(
@@ -73,8 +140,10 @@ def pair_signals(
     new row and dropping the oldest, with the anchors ``(ax, ay)`` moved to the current prices
     and the sums recomputed exactly every ``lookback`` rows. Shifting by a recent price keeps
     the cancellation in ``sum(d^2) - sum(d)^2 / L`` small and the restart bounds the
-    accumulation of rounding error, so the moments match an exact two-pass computation to
-    about 1e-13 relative, at O(1) cost per row. The static hedge uses Welford's expanding
+    accumulation of rounding error; a window whose variance has fallen over two digits below
+    the sums' largest value since the restart (a jump that has left the window) restarts at
+    once with the anchors at its means. So the moments match an exact two-pass computation to
+    about 1e-13 relative, at O(1) cost per row away from such windows. The static hedge uses Welford's expanding
     update over rows ``0 .. n_train - 1`` and is then frozen.
     """
     rows = y.shape[0]
@@ -96,6 +165,8 @@ def pair_signals(
     syy = 0.0
     sxy = 0.0
     since_reset = lookback
+    peak_xx = 0.0
+    peak_yy = 0.0
     for t in range(rows):
         if not rolling and t < n_train:
             k = t + 1
@@ -118,20 +189,10 @@ def pair_signals(
         if since_reset >= lookback:
             ax = x[t]
             ay = y[t]
-            sx = 0.0
-            sy = 0.0
-            sxx = 0.0
-            syy = 0.0
-            sxy = 0.0
-            for i in range(t - lookback + 1, t + 1):
-                dx = x[i] - ax
-                dy = y[i] - ay
-                sx += dx
-                sy += dy
-                sxx += dx * dx
-                syy += dy * dy
-                sxy += dx * dy
+            sx, sy, sxx, syy, sxy = _window_sums(x, y, t - lookback + 1, t + 1, ax, ay)
             since_reset = 1
+            peak_xx = sxx
+            peak_yy = syy
         else:
             dx = x[t] - ax
             dy = y[t] - ay
@@ -146,6 +207,24 @@ def pair_signals(
         vx = (sxx - sx * sx * inv_l) * inv_l1
         vy = (syy - sy * sy * inv_l) * inv_l1
         cxy = (sxy - sx * sy * inv_l) * inv_l1
+        peak_xx = max(peak_xx, sxx)
+        peak_yy = max(peak_yy, syy)
+        if since_reset > 1 and (
+            vx < RECOMPUTE_BELOW * peak_xx * inv_l1 or vy < RECOMPUTE_BELOW * peak_yy * inv_l1
+        ):
+            # the sums carry a rounding error of ~eps times their largest value since the last
+            # restart (a jump that has left the window, or prices far from the anchors): when
+            # the window's variance is over two digits below that, restart now with the
+            # anchors at the window's means (exact two-pass sums, as the reference's)
+            ax = x[t - lookback + 1 : t + 1].sum() * inv_l
+            ay = y[t - lookback + 1 : t + 1].sum() * inv_l
+            sx, sy, sxx, syy, sxy = _window_sums(x, y, t - lookback + 1, t + 1, ax, ay)
+            since_reset = 1
+            peak_xx = sxx
+            peak_yy = syy
+            vx = (sxx - sx * sx * inv_l) * inv_l1
+            vy = (syy - sy * sy * inv_l) * inv_l1
+            cxy = (sxy - sx * sy * inv_l) * inv_l1
         if rolling:
             b = cxy / vx if vx > var_x_tol * x[t] * x[t] else np.nan
         else:
@@ -194,16 +273,23 @@ def simulate(
     compounding: bool,
     borrow_rate: float,
     refuse_negative: bool,
+    sizing: int,
+    rebalance_every: int,
+    rebalance_threshold: float,
+    scale: np.ndarray,
 ):
     """Run the position rules, the execution model and the accounting (the rules of
     :func:`lab.analytics.backtest.backtest_pairs` and :class:`~lab.analytics.PairParams`:
     ``next_close`` trades each decision at the next row's close, ``compounding`` sizes entries
-    by the account value, ``borrow_rate`` is the per-period fee on short notional and
-    ``refuse_negative`` skips entries whose hedge ratio is not positive).
+    by the account value, ``borrow_rate`` is the per-period fee on short notional,
+    ``refuse_negative`` skips entries whose hedge ratio is not positive, ``sizing`` indexes
+    :data:`~lab.analytics.backtest.SIZINGS`, the rebalance rule resizes open trades and
+    ``scale`` is the volatility-target scale of the committed gross at each row).
 
     Returns ``(equity, positions, shares_y, shares_x, costs, traded, borrow, negative,
-    tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason)``: eight arrays of length ``T``
-    and the per-trade columns, cut to the number of trades (views of length-``T`` buffers).
+    tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason, rebalanced)``: eight arrays of
+    length ``T``, the per-trade columns, cut to the number of trades (views of length-``T``
+    buffers), and the rows where an open trade was resized.
     """
     rows = y.shape[0]
     equity = np.empty(rows)
@@ -220,6 +306,10 @@ def simulate(
     tr_pnl = np.empty(rows)
     tr_closed = np.empty(rows, dtype=np.bool_)
     tr_reason = np.empty(rows, dtype=np.int64)
+    rebalanced = np.zeros(rows, dtype=np.bool_)
+    rebalancing = rebalance_every > 0 or rebalance_threshold > 0
+    pending_scale = np.nan
+    since = 0
     value = capital
     position = 0
     held = 0
@@ -286,10 +376,13 @@ def simulate(
             pending = target
             pending_beta = beta[t]
             pending_reason = reason
+            desired_scale = pending_scale
+            pending_scale = scale[t]
         else:
             desired = target
             desired_beta = beta[t]
             desired_reason = reason
+            desired_scale = scale[t]
         cost_t = 0.0
         traded_t = 0.0
         if desired != held:
@@ -308,19 +401,39 @@ def simulate(
                 n_trades += 1
                 n_y = 0.0
                 n_x = 0.0
-            gross = value if compounding else capital
+            gross = (value if compounding else capital) * desired_scale
             if desired != 0 and gross > 0:
-                n_y = desired * gross / (y[t] + abs(desired_beta) * x[t])
-                n_x = -desired_beta * n_y
+                n_y, n_x = leg_shares_kernel(sizing, desired * gross, desired_beta, y[t], x[t])
                 notional = abs(n_y) * y[t] + abs(n_x) * x[t]
                 charge = rate * notional
                 cost_t += charge
                 traded_t += notional
                 trade_entry = t
                 trade_pnl = -charge
+                since = 0
                 held = desired
             else:
                 held = 0
+        elif held != 0 and rebalancing:
+            since += 1
+            gross = (value if compounding else capital) * desired_scale
+            if gross > 0 and not math.isnan(desired_beta):
+                t_y, t_x = leg_shares_kernel(sizing, held * gross, desired_beta, y[t], x[t])
+                due = rebalance_every > 0 and since >= rebalance_every
+                if not due and rebalance_threshold > 0:
+                    hedge_held = -n_x * x[t] / (n_y * y[t])
+                    hedge_target = -t_x * x[t] / (t_y * y[t])
+                    due = abs(hedge_held - hedge_target) > rebalance_threshold * abs(hedge_target)
+                if due:
+                    notional = abs(t_y - n_y) * y[t] + abs(t_x - n_x) * x[t]
+                    charge = rate * notional
+                    cost_t += charge
+                    traded_t += notional
+                    trade_pnl -= charge
+                    n_y = t_y
+                    n_x = t_x
+                    since = 0
+                    rebalanced[t] = True
         value -= cost_t
         costs[t] = cost_t
         traded[t] = traded_t
@@ -352,6 +465,7 @@ def simulate(
         tr_pnl[:n],
         tr_closed[:n],
         tr_reason[:n],
+        rebalanced,
     )
 
 
@@ -386,6 +500,7 @@ def sweep_grid(
     rate: float,
     capital: float,
     execution: np.ndarray,
+    scale: np.ndarray,
     start: int,
     stop: int,
     metric_index: int,
@@ -395,15 +510,17 @@ def sweep_grid(
     """Backtest every grid point ``k`` (signals ``z[signal_row[k]]``, threshold ``entry_zs[k]``)
     in parallel and store metric ``metric_index`` of rows ``start .. stop - 1`` in
     ``values[k]``, using the shared metrics function compiled as :data:`metric_values_kernel`
-    (``execution`` holds :func:`execution_options` of the parameters),
+    (``execution`` holds :func:`execution_options` of the parameters and ``scale[i]`` the
+    volatility-target scale of signal row ``i``, :func:`vol_scale_kernel`),
     and the per-period Sharpe ratio, skewness and kurtosis of those rows' returns in
     ``moments[k]`` (the shared :func:`lab.analytics.overfitting.sharpe_moments`)."""
     for k in prange(signal_row.shape[0]):
         (equity, positions, _sy, _sx, costs, traded, _borrow, _negative,
-         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
+         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason, _rebalanced) = simulate(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
             execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
+            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]],
         )  # fmt: skip
         metrics = metric_values_kernel(
             equity,
@@ -435,6 +552,7 @@ def fold_grid(
     rate: float,
     capital: float,
     execution: np.ndarray,
+    scale: np.ndarray,
     n_train: int,
     metric_index: int,
     train_metric: np.ndarray,
@@ -448,10 +566,11 @@ def fold_grid(
     rows = y.shape[0]
     for k in prange(signal_row.shape[0]):
         (equity, pos, _sy, _sx, costs, traded, _borrow, _negative,
-         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason) = simulate(
+         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason, _rebalanced) = simulate(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
             execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
+            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]],
         )  # fmt: skip
         metrics = metric_values_kernel(
             equity,
@@ -472,14 +591,18 @@ def fold_grid(
 
 
 def execution_options(params) -> np.ndarray:
-    """``[next_close, compounding, borrow per period, refuse_negative]`` of a
-    :class:`~lab.analytics.PairParams`, as passed to the grid kernels."""
+    """``[next_close, compounding, borrow per period, refuse_negative, sizing index,
+    rebalance_every, rebalance_threshold]`` of a :class:`~lab.analytics.PairParams`, as passed
+    to the grid kernels (the volatility-target scale travels as an array of its own)."""
     return np.array(
         [
             float(params.fill == "next_close"),
             float(params.capital == "compounding"),
             params.borrow_bps_per_year / 1e4 / PERIODS_PER_YEAR,
             float(params.negative_hedge == "refuse"),
+            float(SIZINGS.index(params.sizing)),
+            float(params.rebalance_every),
+            params.rebalance_threshold,
         ]
     )
 

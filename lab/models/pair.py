@@ -16,7 +16,9 @@ from lab.analytics.backtest import (
     HEDGE_METHODS,
     METRIC_NAMES,
     NEGATIVE_HEDGES,
+    SIZINGS,
 )
+from lab.analytics.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
 PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))
@@ -132,6 +134,42 @@ class PairModel(AnalysisModel):
         default=_DEFAULTS.negative_hedge,
         objects=list(NEGATIVE_HEDGES),
         doc="Entries with a hedge ratio <= 0 (both legs on one side): trade and flag, or refuse.",
+    )
+    sizing = param.Selector(
+        default=_DEFAULTS.sizing,
+        objects=list(SIZINGS),
+        doc="How the gross notional splits between the legs: the hedge ratio's share counts, "
+        "equal and opposite dollars, or x-leg dollars = beta x y-leg dollars.",
+    )
+    rebalance_every = param.Integer(
+        default=_DEFAULTS.rebalance_every,
+        bounds=(0, 500),
+        doc="Resize an open trade to its target holdings every this many trading days (0: never).",
+    )
+    rebalance_threshold = param.Number(
+        default=_DEFAULTS.rebalance_threshold,
+        bounds=(0.0, 1.0),
+        step=0.01,
+        doc="Resize an open trade when its hedge (x dollars per y dollar) drifts from the "
+        "target's by more than this fraction (0: off).",
+    )
+    vol_target = param.Number(
+        default=_DEFAULTS.vol_target,
+        allow_None=True,
+        bounds=(0.01, 1.0),
+        step=0.01,
+        doc="Annualised volatility target of the committed gross (None: off).",
+    )
+    vol_window = param.Integer(
+        default=_DEFAULTS.vol_window,
+        bounds=(2, 500),
+        doc="Trading days in the trailing realised-volatility window of the vol target.",
+    )
+    leverage_cap = param.Number(
+        default=_DEFAULTS.leverage_cap,
+        bounds=(0.1, 10.0),
+        step=0.1,
+        doc="Largest gross per unit of capital the vol target may commit.",
     )
 
     sweep_lookbacks = param.Range(
@@ -312,6 +350,8 @@ class PairModel(AnalysisModel):
         *DATA_DEPENDENCIES, "y", "x", "exit_z", "stop_z", "cost_bps", "hedge", "train_fraction",
         "fill", "capital", "borrow_bps_per_year", "negative_hedge",
         "kalman_q_alpha", "kalman_q_beta", "kalman_r",
+        "sizing", "rebalance_every", "rebalance_threshold", "vol_target", "vol_window",
+        "leverage_cap",
         "sweep_lookbacks", "sweep_entry_zs", "sweep_steps", "sweep_metric", "sweep_sample",
     )  # fmt: skip
     def sweep(self):
@@ -343,11 +383,13 @@ class PairModel(AnalysisModel):
 
     def wf_grid(self) -> dict[str, np.ndarray] | None:
         """The walk-forward grid: ``wf_steps`` points per axis inside the sweep ranges, capped
-        by the training window (None for ``wf_steps = 1``)."""
+        by the training window as the folds use it (``fold_lengths``: capped to short data)
+        (None for ``wf_steps = 1``)."""
         if self.wf_steps == 1:
             return None
         lo, hi = self.sweep_lookbacks
-        hi = min(hi, self.wf_train - 2)
+        train, _ = fold_lengths(len(self.prices()), self.wf_train, self.wf_test)
+        hi = min(hi, train - 2)
         lo = min(lo, hi)
         lookbacks = np.unique(np.round(np.linspace(lo, hi, self.wf_steps)).astype(np.int64))
         zlo, zhi = self.sweep_entry_zs

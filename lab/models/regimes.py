@@ -22,9 +22,13 @@ class RegimeModel(AnalysisModel):
     Observations are the daily log returns of ``asset`` (a symbol, or the equal-weight basket:
     the mean of the symbols' daily log returns) and, with ``features = "returns + realised
     vol"``, also the trailing ``vol_window``-day realised volatility (a causal feature). The fit
-    (``hmm_fit`` on the selected backend) estimates its parameters on the whole range; its
-    ``filtered`` probabilities are causal, its ``smoothed`` probabilities and Viterbi path look
-    ahead.
+    (``hmm_fit`` on the selected backend) estimates its parameters on the whole range, so its
+    ``filtered`` probabilities are *filtered given full-sample parameters* (no data after t in
+    the recursion, but parameters from all of it); its ``smoothed`` probabilities and Viterbi
+    path look ahead. With ``walk_forward`` on, the fit also re-estimates the parameters every
+    ``wf_refit_every`` days on the past ``wf_window`` days only (or all past days when
+    ``wf_anchored``) and filters forward: its ``walk_forward`` probabilities are causal in the
+    data and the parameters.
 
     States are reported in the order the backend returns them (ascending mean return);
     :meth:`volatility_rank` ranks them from calm to turbulent for colouring.
@@ -45,6 +49,19 @@ class RegimeModel(AnalysisModel):
         default=3, bounds=(1, 20), doc="EM restarts (the best likelihood is kept)."
     )
     seed = param.Integer(default=0, bounds=(0, None), doc="Seed of the initialisation.")
+    walk_forward = param.Boolean(
+        default=False,
+        doc="Also re-fit the parameters on past data only and filter forward (causal).",
+    )
+    wf_window = param.Integer(
+        default=504, bounds=(60, 2520), doc="Walk-forward training days per refit."
+    )
+    wf_refit_every = param.Integer(
+        default=63, bounds=(5, 504), doc="Trading days between walk-forward refits."
+    )
+    wf_anchored = param.Boolean(
+        default=False, doc="Walk-forward refits on every earlier day instead of the last window."
+    )
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
@@ -93,10 +110,25 @@ class RegimeModel(AnalysisModel):
         "n_iter",
         "n_init",
         "seed",
+        "walk_forward",
+        "wf_window",
+        "wf_refit_every",
+        "wf_anchored",
     )
     def fit(self):
-        """The ``HMMResult`` of ``hmm_fit`` on :meth:`observations`."""
+        """The ``HMMResult`` of ``hmm_fit`` on :meth:`observations` (``mode="walk_forward"``
+        when :attr:`walk_forward` is on)."""
         obs = self.observations()
+        walk = (
+            {
+                "mode": "walk_forward",
+                "window": self.wf_window,
+                "refit_every": self.wf_refit_every,
+                "anchored": self.wf_anchored,
+            }
+            if self.walk_forward
+            else {}
+        )
         key = (
             self.asset,
             self.features,
@@ -105,6 +137,7 @@ class RegimeModel(AnalysisModel):
             self.n_iter,
             self.n_init,
             self.seed,
+            tuple(walk.items()),
         )
         return self.compute(
             "hmm_fit",
@@ -114,6 +147,7 @@ class RegimeModel(AnalysisModel):
             n_iter=self.n_iter,
             seed=self.seed,
             n_init=self.n_init,
+            **walk,
         )
 
     @param.depends("fit")

@@ -216,10 +216,14 @@ def walk_forward_section(pair: Any) -> dict[str, Any]:
         folds = pair.folds_table()
     except ValueError as exc:  # e.g. too few rows for one training window and a test fold
         return {"available": False, "reason": str(exc)}
+    # the lengths the folds used: capped in their ratio on data shorter than train + test
+    train = int(wf.test_start[0] - wf.train_start[0])
+    test = int(wf.test_stop[0] - wf.test_start[0])
     return {
         "available": True,
-        "train": int(pair.wf_train),
-        "test": int(pair.wf_test),
+        "train": train,
+        "test": test,
+        "capped": train < int(pair.wf_train),
         "anchored": bool(pair.wf_anchored),
         "metrics": dict(wf.metrics),
         "pbo": None if pbo is None else float(pbo.pbo),

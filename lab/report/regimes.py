@@ -2,8 +2,8 @@
 
 It shows the fitted Gaussian HMM (parameters, log-likelihood, BIC), the per-regime statistics
 and the transition matrix of the model, the asset's growth coloured by the most likely
-*filtered* (causal) state, and the probability of the most turbulent regime filtered (causal)
-against smoothed (look-ahead), as on the Regimes page.
+*filtered* state (filtered given full-sample parameters), and the probability of the most
+turbulent regime filtered against smoothed (look-ahead), as on the Regimes page.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def collect(model: Any) -> Section:
         f"{'converged' if res.converged else 'NOT converged'}. Log-likelihood "
         f"{number(res.loglik, '{:,.2f}')}, BIC {number(res.bic, '{:,.2f}')}.",
         "States are numbered by ascending mean return. Filtered probabilities use only data up "
-        "to each day; smoothed probabilities and the Viterbi path use the whole sample (look-ahead).",
+        "to each day in their recursion, but given parameters fitted on the whole sample; "
+        "smoothed probabilities and the Viterbi path use the whole sample (look-ahead).",
     )
     formats = {
         "ann. mean return": "{:+.2%}",
@@ -116,7 +117,7 @@ def figures(section: Section) -> list:
     state = np.argmax(filtered, axis=1)
     price = base_figure(
         "regimes_price",
-        f"{s['asset']}: growth of 1, coloured by the most likely filtered (causal) regime",
+        f"{s['asset']}: growth of 1, coloured by the most likely filtered regime (full-sample parameters)",
         "growth of 1",
     )
     price.line(dates, level, color="#94a3b8", line_width=1)
@@ -157,7 +158,10 @@ def figures(section: Section) -> list:
     prob.y_range = Range1d(-0.02, 1.02)
     prob.add_layout(
         Legend(
-            items=[("filtered (causal)", [r_f]), ("smoothed (look-ahead)", [r_s])],
+            items=[
+                ("filtered given full-sample parameters", [r_f]),
+                ("smoothed (look-ahead)", [r_s]),
+            ],
             location="top_left",
             click_policy="hide",
             label_text_font_size="11px",

@@ -200,6 +200,30 @@ def _provenance(d: dict[str, Any]) -> str:
     return "<h2 id='provenance'>Provenance</h2>" + key_values(rows, "provenance")
 
 
+def _execution_rows(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """The execution model of the backtest (fill, notional, borrow, sizing, rebalancing,
+    volatility target), as key-value rows."""
+    every, threshold = params["rebalance_every"], params["rebalance_threshold"]
+    rules = [f"every {every} days"] if every else []
+    rules += [f"hedge drift > {number(threshold, '{:.0%}')}"] if threshold else []
+    vol = params["vol_target"]
+    return [
+        ("fill", params["fill"]),
+        ("entry notional", params["capital"]),
+        ("borrow on shorts (bps / year)", number(params["borrow_bps_per_year"], "{:g}")),
+        ("hedge ratio <= 0 at entry", params["negative_hedge"]),
+        ("leg sizing", params["sizing"]),
+        ("rebalance", " or ".join(rules) if rules else "never"),
+        (
+            "volatility target",
+            "off"
+            if vol is None
+            else f"{number(vol, '{:.1%}')} a year over {params['vol_window']} days, "
+            f"leverage cap {number(params['leverage_cap'], '{:g}')}",
+        ),
+    ]
+
+
 def _pair(d: dict[str, Any]) -> str:
     pair = d["pair"]
     params = pair["params"]
@@ -214,6 +238,7 @@ def _pair(d: dict[str, Any]) -> str:
         ("cost (bps per leg)", number(params["cost_bps"], "{:g}")),
         ("hedge ratio method", params["hedge"]),
         ("train fraction", number(params["train_fraction"], "{:g}")),
+        *_execution_rows(params),
     ]
     coint, train, ou, bands = d["cointegration"], d["training_regression"], d["ou"], d["bands"]
     ou_rows = [
@@ -295,7 +320,8 @@ def _walk_forward(d: dict[str, Any]) -> str:
     m = w["metrics"]
     kind = "anchored (expanding)" if w["anchored"] else "rolling"
     rows = [
-        ("folds", f"{int(m['n_folds'])} ({kind} training of {w['train']} rows, tests of {w['test']} rows)"),
+        ("folds", f"{int(m['n_folds'])} ({kind} training of {w['train']} rows, tests of {w['test']} rows"
+                  + (", capped to the data" if w["capped"] else "") + ")"),
         ("out-of-sample return", number(m["total_return"], "{:+.2%}")),
         ("Sharpe (annualised)", number(m["sharpe"], "{:.3f}")),
         ("Probabilistic Sharpe Ratio (vs 0)", number(m["psr"], "{:.4f}")),
@@ -318,7 +344,12 @@ def _walk_forward(d: dict[str, Any]) -> str:
         for f in w["folds"]
     ]
     warn = ""
-    if not m["dsr"] >= 0.95:
+    if m["dsr"] is None:  # NaN in the content (no variation in the out-of-sample returns)
+        warn = (
+            '<div class="arb-note">The Deflated Sharpe Ratio is undefined: the out-of-sample '
+            "returns do not vary (no trades in the test rows?).</div>"
+        )
+    elif not m["dsr"] >= 0.95:
         warn = (
             '<div class="arb-note">The Deflated Sharpe Ratio is below 0.95: the out-of-sample '
             "Sharpe ratio is not distinguishable from the luck of choosing among the trials.</div>"

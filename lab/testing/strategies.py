@@ -22,12 +22,13 @@ Requires hypothesis (a test dependency); importing this module without it raises
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
 
-from lab.analytics.backtest import PairParams
+from lab.analytics.backtest import CAPITALS, FILLS, NEGATIVE_HEDGES, SIZINGS, PairParams
 from lab.analytics.cointegration import ADF_MIN_RESID_DOF
 from lab.analytics.options import PRESETS, strategy_preset
 
@@ -320,8 +321,30 @@ def cara_calls() -> st.SearchStrategy:
 
 
 @st.composite
+def execution_params(draw: st.DrawFn) -> dict[str, Any]:
+    """The execution fields of :class:`PairParams` (fill, capital, borrow, negative hedge
+    ratios, sizing, rebalance rules, volatility target): the defaults half of the time, so the
+    plain strategy stays well covered."""
+    if draw(st.booleans()):
+        return {}
+    return {
+        "fill": draw(st.sampled_from(FILLS)),
+        "capital": draw(st.sampled_from(CAPITALS)),
+        "borrow_bps_per_year": draw(st.sampled_from([0.0, 300.0])),
+        "negative_hedge": draw(st.sampled_from(NEGATIVE_HEDGES)),
+        "sizing": draw(st.sampled_from(SIZINGS)),
+        "rebalance_every": draw(st.sampled_from([0, 1, 5])),
+        "rebalance_threshold": draw(st.sampled_from([0.0, 0.05, 0.3])),
+        "vol_target": draw(st.sampled_from([None, 0.1])),
+        "vol_window": draw(st.integers(2, 40)),
+        "leverage_cap": draw(st.sampled_from([0.5, 3.0])),
+    }
+
+
+@st.composite
 def pair_params(draw: st.DrawFn, max_lookback: int = 60) -> PairParams:
-    """Valid :class:`PairParams`, both hedge modes, with and without a stop."""
+    """Valid :class:`PairParams`, both hedge modes, with and without a stop, with and without
+    the execution options (:func:`execution_params`)."""
     hedge = draw(st.sampled_from(["static", "rolling"]))
     entry = draw(st.floats(0.3, 3.0))
     exit_z = draw(st.floats(-0.9 * entry, 0.9 * entry))
@@ -334,6 +357,7 @@ def pair_params(draw: st.DrawFn, max_lookback: int = 60) -> PairParams:
         cost_bps=draw(st.sampled_from([0.0, 1.0, 5.0, 25.0])),
         hedge=hedge,
         train_fraction=draw(st.sampled_from([0.3, 0.5, 0.7])),
+        **draw(execution_params()),
     )
 
 
@@ -352,13 +376,11 @@ def sweep_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
     lookbacks = draw(st.lists(st.integers(3, 40), min_size=1, max_size=3, unique=True))
     entries = draw(st.lists(st.floats(0.6, 3.0), min_size=1, max_size=3, unique=True))
     grid = {"lookback": lookbacks, "entry_z": entries}
-    params = PairParams(
-        lookback=params.lookback,
+    params = dataclasses.replace(
+        params,
         entry_z=max(entries) + 0.1,
         exit_z=min(0.5 * min(entries), abs(params.exit_z)),
-        cost_bps=params.cost_bps,
-        hedge=params.hedge,
-        train_fraction=params.train_fraction,
+        stop_z=None,
     )
     y, x = draw(price_pair(min_rows=max(lookbacks) + 2, max_rows=250))
     metric = draw(st.sampled_from(["sharpe", "total_return", "max_drawdown", "n_trades"]))
@@ -368,7 +390,8 @@ def sweep_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
 
 @st.composite
 def hmm_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
-    """``hmm_fit(obs, n_states, n_iter, tol, seed, n_init)`` on regime-switching returns."""
+    """``hmm_fit(obs, n_states, n_iter, tol, seed, n_init)`` on regime-switching returns, in
+    both modes (walk-forward with up to five refits)."""
     n_states = draw(st.integers(1, 3))
     t = draw(st.integers(30, 300))
     rng = np.random.default_rng(draw(SEEDS))
@@ -383,6 +406,14 @@ def hmm_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
         "seed": draw(st.integers(0, 5)),
         "n_init": draw(st.integers(1, 2)),
     }
+    if draw(st.booleans()):  # walk-forward refits: a few, on windows of 20 rows and more
+        window = draw(st.integers(20, max(20, t // 2)))
+        kwargs.update(
+            mode="walk_forward",
+            window=window,
+            refit_every=draw(st.integers(max(1, (t - window) // 4), max(1, t - window))),
+            anchored=draw(st.booleans()),
+        )
     return (obs, n_states), kwargs
 
 

@@ -94,6 +94,21 @@ def _cases():
         "k_ar_diff",
     )
     yield "lob depth", "lob_metrics", (_book(),), {"depth": orderbook.MAX_DEPTH + 1}, "depth"
+    long_returns = np.tile(RETURNS[:, 0], 10)  # 3,000 rows
+    yield (
+        "hmm refits",
+        "hmm_fit",
+        (long_returns, 2),
+        {"mode": "walk_forward", "window": 20, "refit_every": 1},
+        "would refit",
+    )
+    yield (
+        "hmm walk-forward work",
+        "hmm_fit",
+        (long_returns, 16),  # the full fit alone, 7.7e9, is within MAX_HMM_WORK; with refits not
+        {"n_iter": 10_000, "mode": "walk_forward", "window": 2000, "refit_every": 250},
+        "walk-forward training rows",
+    )
 
 
 def _book():
@@ -125,10 +140,10 @@ def test_over_the_bound_both_engines_raise_the_same_error_at_once(function, args
 
 def test_bounds_are_documented_module_constants():
     for module, names in (
-        (regimes, ("MAX_N_STATES", "MAX_N_ITER", "MAX_N_INIT", "MAX_HMM_WORK")),
+        (regimes, ("MAX_N_STATES", "MAX_N_ITER", "MAX_N_INIT", "MAX_HMM_WORK", "MAX_HMM_REFITS")),
         (orderbook, ("MAX_N_EVENTS", "MAX_N_LEVELS", "MAX_DEPTH")),
         (portfolio, ("MAX_N_POINTS", "MAX_N_PERIODS")),
-        (backtest, ("MAX_GRID_POINTS",)),
+        (backtest, ("MAX_GRID_POINTS", "MAX_REBALANCE_EVERY", "MAX_VOL_WINDOW")),
         (cointegration, ("MAX_SCAN_CELLS", "MAX_K_AR_DIFF")),
         (stats, ("MAX_COLUMNS",)),
         (options, ("MAX_BS_ELEMENTS",)),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from lab.analytics import PairParams, backtest_pairs, deflated_sharpe, walk_forward
 from lab.analytics.overfitting import sharpe_moments
+from lab.testing.strategies import execution_params
 from tests.analytics._helpers import ou_pair
 
 GRID = {"lookback": [20, 40], "entry_z": [1.0, 1.5, 2.0]}
@@ -91,12 +92,14 @@ DECIDED_PER_FOLD = ("lookback", "entry_z", "train_metric")
 DECIDED_PER_ROW = ("returns", "positions", "zscore", "hedge_ratio", "equity")
 
 
-def assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored):
+def assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored, options=None):
     """Changing the prices after row ``c`` changes nothing decided for a fold whose test part
     starts at or before ``c + 1`` (parameters, training metric, and with the static hedge the
     hedge ratio of all its test rows; with the rolling hedge the ratio at the first test row
     when that row is ``<= c``) nor any out-of-sample row ``<= c``. ``cut`` in [0, 1] is a row
-    fraction; an integer ``cut`` picks ``c`` just before the start of test fold ``cut``."""
+    fraction; an integer ``cut`` picks ``c`` just before the start of test fold ``cut``.
+    ``options`` are execution fields of the :class:`PairParams` (fill, sizing, rebalancing,
+    volatility target, ...)."""
     n = 700
     y, x = ou_pair(n, seed=seed % 1000)
     rng = np.random.default_rng(seed)
@@ -105,7 +108,7 @@ def assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored):
     y2[c + 1 :] *= np.exp(rng.normal(0, scale, n - c - 1))
     x2[c + 1 :] *= np.exp(rng.normal(0, scale, n - c - 1))
     kwargs = dict(grid=GRID, train=200, test=90, anchored=anchored)
-    params = PairParams(hedge=hedge)
+    params = PairParams(hedge=hedge, **(options or {}))
     a, b = walk_forward(y, x, params, **kwargs), walk_forward(y2, x2, params, **kwargs)
     folds = a.test_start <= c + 1
     for name in DECIDED_PER_FOLD:
@@ -127,9 +130,10 @@ def assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored):
     scale=st.floats(0.001, 0.2),
     hedge=st.sampled_from(["static", "rolling"]),
     anchored=st.booleans(),
+    options=execution_params(),
 )
-def test_no_decision_depends_on_later_data(seed, cut, scale, hedge, anchored):
-    assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored)
+def test_no_decision_depends_on_later_data(seed, cut, scale, hedge, anchored, options):
+    assert_walk_forward_causal(walk_forward, seed, cut, scale, hedge, anchored, options)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +142,6 @@ def test_no_decision_depends_on_later_data(seed, cut, scale, hedge, anchored):
         ({"train": 30}, "train must be >= 62"),
         ({"train": 300.0}, "train must be an integer"),
         ({"test": 1}, "test must be >= 2"),
-        ({"train": 999}, "too few for train=999"),
         ({"metric": "alpha"}, "metric must be one of"),
         ({"anchored": "yes"}, "anchored must be True or False"),
         ({"grid": {"lookback": [20]}}, "grid must be a dict"),
@@ -149,3 +152,25 @@ def test_bad_input_is_a_clear_error(kwargs, message):
     y, x = ou_pair(1000, seed=4)
     with pytest.raises(ValueError, match=message):
         walk_forward(y, x, **kwargs)
+
+
+def test_short_data_caps_train_and_test_in_their_ratio():
+    y, x = ou_pair(400, seed=4)
+    capped = walk_forward(y, x)  # defaults 504 / 126: 400 rows -> 320 / 80, one fold
+    np.testing.assert_array_equal(capped.train_start, [0])
+    np.testing.assert_array_equal(capped.test_start, [320])
+    np.testing.assert_array_equal(capped.test_stop, [400])
+    same = walk_forward(y, x, train=320, test=80)
+    np.testing.assert_array_equal(capped.returns, same.returns)
+    # data that holds a full fold is not capped
+    y, x = ou_pair(1000, seed=4)
+    assert walk_forward(y, x, train=999 - 126, test=126).test_start[0] == 873
+    capped = walk_forward(y, x, train=999)  # 1000 * 999 // 1125 = 888
+    assert (capped.test_start[0], capped.test_stop[-1]) == (888, 1000)
+
+
+def test_data_too_short_even_when_capped_names_the_lengths():
+    y, x = ou_pair(70, seed=4)
+    with pytest.raises(ValueError, match=r"70 rows: too few for train=504 and test=126; .* "
+                       r"give train=56 and test=14 rows, but train needs >= 62"):  # fmt: skip
+        walk_forward(y, x)

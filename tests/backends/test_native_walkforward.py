@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from lab import analytics as reference
 from lab.analytics import PairParams
 from lab.backends import native
+from lab.testing.strategies import execution_params
 from tests.analytics._helpers import ou_pair
 from tests.analytics.test_walkforward import GRID, assert_walk_forward_causal
 
@@ -43,6 +44,7 @@ def test_walk_forward_equals_the_reference(params, anchored, metric):
     scale=st.floats(0.001, 0.2),
     hedge=st.sampled_from(["static", "rolling"]),
     anchored=st.booleans(),
+    options=execution_params(),
 )
-def test_native_walk_forward_is_causal(seed, cut, scale, hedge, anchored):
-    assert_walk_forward_causal(native.walk_forward, seed, cut, scale, hedge, anchored)
+def test_native_walk_forward_is_causal(seed, cut, scale, hedge, anchored, options):
+    assert_walk_forward_causal(native.walk_forward, seed, cut, scale, hedge, anchored, options)

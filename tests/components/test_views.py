@@ -176,3 +176,43 @@ def test_pair_view_reports_the_selection_honesty_of_sweep_and_walk_forward(sessi
     assert 'data-wf="pbo"' in text and text.count("<tr>") >= len(wf.test_start)
     pair.evaluation = "split"
     assert pair.evaluated() is None and walk_forward_html(None) == ""
+
+
+def test_regime_view_walk_forward_card_and_labels(session):
+    from components.regimes import COLOUR_BY, PROB_TITLES
+
+    view = RegimeView(model=session.regimes)
+    assert "filtered given full-sample parameters" in COLOUR_BY
+    assert "full-sample parameters" in PROB_TITLES["filtered"]
+    assert "causal" in PROB_TITLES["walk_forward"] and "causal" not in PROB_TITLES["filtered"]
+    session.regimes.param.update(walk_forward=True, wf_window=252, wf_refit_every=126, n_init=1)
+    view.colour_by = "walk_forward"
+    _render(view)
+    assert view.errors.messages == []
+    fit = session.regimes.fit()
+    assert fit.mode == "walk_forward" and fit.refit_rows[0] == 252
+    plot = view._prob_plot(
+        fit, session.regimes.observations(), session.regimes.volatility_rank(), "walk_forward"
+    )
+    assert plot.opts.get().kwargs["title"] == PROB_TITLES["walk_forward"]
+    session.regimes.param.update(walk_forward=False, n_init=3)
+    view.colour_by = "filtered"
+
+
+def test_pair_view_execution_widgets_reach_the_model(session):
+    view = PairView(model=session.pair)
+    view._vol_value.value = 0.15
+    view._vol_on.value = True
+    assert session.pair.vol_target == 0.15
+    session.pair.param.update(sizing="dollar_neutral", rebalance_every=10)
+    params = session.pair.params()
+    assert (params.sizing, params.rebalance_every, params.vol_target) == (
+        "dollar_neutral",
+        10,
+        0.15,
+    )
+    res = session.pair.backtest()
+    assert res.exposure.in_sample["rebalances"] + res.exposure.out_of_sample["rebalances"] > 0
+    view._vol_on.value = False
+    assert session.pair.vol_target is None
+    session.pair.param.update(sizing="shares_from_hedge", rebalance_every=0)

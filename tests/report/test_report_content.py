@@ -234,7 +234,24 @@ def test_walk_forward_section_carries_the_pages_figures(session, content, html):
     assert f"Deflated Sharpe Ratio ({int(wf.metrics['n_trials'])} trials)" in html
 
 
-def test_walk_forward_section_explains_when_the_data_is_too_short(small):
+def test_walk_forward_section_caps_the_folds_on_short_data(small):
+    """Two years of data cannot hold the default 504 + 126 rows: one fold in that ratio."""
+    pair = small.pair
     section = collect(small).data["walk_forward"]
+    rows = len(pair.prices())
+    assert rows < pair.wf_train + pair.wf_test
+    assert section["available"] and section["capped"]
+    train = rows * pair.wf_train // (pair.wf_train + pair.wf_test)
+    assert (section["train"], section["test"]) == (train, rows - train)
+    assert len(section["folds"]) == 1
+
+
+def test_walk_forward_section_explains_when_the_data_is_too_short():
+    s = LabSession(backend="native", start=dt.date(2021, 10, 1), end=dt.date(2021, 12, 31))
+    s.pair.wf_steps = 1  # no grid: the strategy's lookback of 60 needs 62 training rows
+    try:
+        section = collect(s).data["walk_forward"]
+    finally:
+        s.close()
     assert section == {"available": False, "reason": section["reason"]}
-    assert "too few for train=504" in section["reason"]
+    assert "too few for train=504 and test=126" in section["reason"]

@@ -15,6 +15,7 @@ from lab.analytics.backtest import (
     CAPITAL,
     KALMAN_P0,
     METRIC_NAMES,
+    SIZINGS,
     VAR_S_TOL,
     VAR_X_TOL,
     PairParams,
@@ -34,6 +35,7 @@ from lab.kernels.backtest import (
     signals_grid,
     simulate,
     sweep_grid,
+    vol_scale_kernel,
     zscore_with_hedge,
 )
 
@@ -57,6 +59,21 @@ def signals(y, x, lookbacks, params: PairParams, n_train: int):
         return z, beta
     signals_grid(y, x, lookbacks, params.hedge == "rolling", n_train, VAR_X_TOL, VAR_S_TOL, z, beta)
     return z, beta
+
+
+def scales(y, x, beta, params: PairParams) -> np.ndarray:
+    """The volatility-target scale of each row of ``beta`` (L, T) or of one hedge series
+    (T,): ones without a target, else :func:`lab.kernels.backtest.vol_scale_kernel`."""
+    out = np.ones(beta.shape)
+    if params.vol_target is None:
+        return out
+    sizing = SIZINGS.index(params.sizing)
+    for row_beta, row_out in zip(np.atleast_2d(beta), np.atleast_2d(out), strict=True):
+        vol_scale_kernel(
+            y, x, row_beta, sizing, params.vol_window, params.vol_target, params.leverage_cap,
+            row_out,
+        )  # fmt: skip
+    return out
 
 
 def _stop(params: PairParams) -> tuple[float, bool]:
@@ -90,8 +107,10 @@ def backtest_pairs(y, x, params=None):
         simulate(
             y, x, z, beta, params.entry_z, params.exit_z, stop_z, has_stop, rate, CAPITAL,
             option[0] > 0, option[1] > 0, option[2], option[3] > 0,
+            int(option[4]), int(option[5]), option[6], scales(y, x, beta, params),
         )
     )  # fmt: skip
+    *trade_columns, rebalanced = trade_columns
     return backtest_result(
         y,
         x,
@@ -108,6 +127,7 @@ def backtest_pairs(y, x, params=None):
         make_trades(*trade_columns),
         n_train,
         compute=metric_values_kernel,
+        rebalanced=rebalanced,
     )
 
 
@@ -147,6 +167,7 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
         params.cost_bps / 1e4,
         CAPITAL,
         execution_options(params),
+        scales(y, x, beta, params),
         start,
         stop,
         METRIC_NAMES.index(metric),

@@ -23,6 +23,8 @@ from lab.analytics.regimes import (
     make_result,
     order_states,
     validate_hmm_args,
+    walk_forward_probs,
+    walk_forward_refits,
 )
 from lab.kernels import regimes as _k
 
@@ -49,13 +51,21 @@ def hmm_fit(
     seed=0,
     n_init=1,
     init=None,
+    mode="filtered",
+    window=252,
+    refit_every=21,
+    anchored=False,
 ):
     """Fit a Gaussian HMM with diagonal covariances (native engine).
 
     Mirrors :func:`lab.analytics.regimes.hmm_fit` (same parameters, result and look-ahead
-    caveats: ``filtered`` is causal, ``smoothed`` and ``viterbi`` use the whole sample).
+    caveats: ``filtered`` is filtered given full-sample parameters, ``smoothed`` and
+    ``viterbi`` use the whole sample; ``mode="walk_forward"`` adds the causal walk-forward
+    probabilities, each refit by :func:`lab.kernels.regimes.baum_welch` and filtered by
+    :func:`lab.kernels.regimes.state_probs`).
     """
     x = validate_hmm_args(obs, n_states, n_iter, tol, seed, n_init)
+    folds = walk_forward_refits(x, n_states, n_iter, n_init, mode, window, refit_every, anchored)
     p_best, n_done, converged = fit_restarts(
         x, n_states, n_iter, float(tol), seed, n_init, init, _em_numba
     )
@@ -69,4 +79,21 @@ def hmm_fit(
     )
     loglik, filtered, smoothed = _k.state_probs(*args)
     path = _k.viterbi(*args)
-    return make_result(p, loglik, converged, filtered, smoothed, path, n_done, n_init, len(x))
+    causal = walk_forward_probs(
+        x, n_states, n_iter, float(tol), seed, n_init, init, folds, _em_numba, _filtered
+    )
+    return make_result(
+        p, loglik, converged, filtered, smoothed, path, n_done, n_init, len(x),
+        mode, causal, folds[:, 1],
+    )  # fmt: skip
+
+
+def _filtered(x, p: HMMParams) -> np.ndarray:
+    """``P(s[t] | x[0..t])`` under ``p`` (the kernel's scaled forward pass)."""
+    return _k.state_probs(
+        np.ascontiguousarray(x),
+        np.ascontiguousarray(p.startprob),
+        np.ascontiguousarray(p.transmat),
+        np.ascontiguousarray(p.means),
+        np.ascontiguousarray(p.covars),
+    )[1]

@@ -13,7 +13,7 @@ import numpy as np
 
 from lab.analytics.backtest import CAPITAL
 from lab.analytics.walkforward import FoldRuns, run_walk_forward
-from lab.backends.native.backtest import signals
+from lab.backends.native.backtest import scales, signals
 from lab.kernels.backtest import execution_options, fold_grid
 
 __all__ = ["walk_forward"]
@@ -42,6 +42,7 @@ def _native_fold(y, x, params, cells_l, cells_e, n_train, metric_index) -> FoldR
         params.cost_bps / 1e4,
         CAPITAL,
         execution_options(params),
+        scales(y, x, beta, params),
         n_train,
         metric_index,
         train_metric,

@@ -401,7 +401,7 @@ class SweepRequest(_message.Message):
     def __init__(self, y: _Optional[_Union[Value, _Mapping]] = ..., x: _Optional[_Union[Value, _Mapping]] = ..., grid: _Optional[_Union[Value, _Mapping]] = ..., metric: _Optional[_Union[Value, _Mapping]] = ..., params: _Optional[_Union[Value, _Mapping]] = ..., sample: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class HmmFitRequest(_message.Message):
-    __slots__ = ("obs", "n_states", "n_iter", "tol", "seed", "n_init", "init")
+    __slots__ = ("obs", "n_states", "n_iter", "tol", "seed", "n_init", "init", "mode", "window", "refit_every", "anchored")
     OBS_FIELD_NUMBER: _ClassVar[int]
     N_STATES_FIELD_NUMBER: _ClassVar[int]
     N_ITER_FIELD_NUMBER: _ClassVar[int]
@@ -409,6 +409,10 @@ class HmmFitRequest(_message.Message):
     SEED_FIELD_NUMBER: _ClassVar[int]
     N_INIT_FIELD_NUMBER: _ClassVar[int]
     INIT_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_FIELD_NUMBER: _ClassVar[int]
+    REFIT_EVERY_FIELD_NUMBER: _ClassVar[int]
+    ANCHORED_FIELD_NUMBER: _ClassVar[int]
     obs: Value
     n_states: Value
     n_iter: Value
@@ -416,7 +420,11 @@ class HmmFitRequest(_message.Message):
     seed: Value
     n_init: Value
     init: Value
-    def __init__(self, obs: _Optional[_Union[Value, _Mapping]] = ..., n_states: _Optional[_Union[Value, _Mapping]] = ..., n_iter: _Optional[_Union[Value, _Mapping]] = ..., tol: _Optional[_Union[Value, _Mapping]] = ..., seed: _Optional[_Union[Value, _Mapping]] = ..., n_init: _Optional[_Union[Value, _Mapping]] = ..., init: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+    mode: Value
+    window: Value
+    refit_every: Value
+    anchored: Value
+    def __init__(self, obs: _Optional[_Union[Value, _Mapping]] = ..., n_states: _Optional[_Union[Value, _Mapping]] = ..., n_iter: _Optional[_Union[Value, _Mapping]] = ..., tol: _Optional[_Union[Value, _Mapping]] = ..., seed: _Optional[_Union[Value, _Mapping]] = ..., n_init: _Optional[_Union[Value, _Mapping]] = ..., init: _Optional[_Union[Value, _Mapping]] = ..., mode: _Optional[_Union[Value, _Mapping]] = ..., window: _Optional[_Union[Value, _Mapping]] = ..., refit_every: _Optional[_Union[Value, _Mapping]] = ..., anchored: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class OptimizePortfolioRequest(_message.Message):
     __slots__ = ("returns", "method", "risk_free", "risk_aversion", "long_only", "bounds", "cov")
