@@ -615,7 +615,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         "hmm_fit",
         "regimes",
         regimes.hmm_fit,
-        "lab.backends.native.regimes:hmm_fit",
+        "lab.analytics.regimes.native:hmm_fit",
         regimes.HMMResult,
         Tolerance(
             FieldTol(rtol=1e-6, atol=1e-9),

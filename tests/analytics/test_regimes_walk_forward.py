@@ -13,8 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.analytics import regimes as reference
-from lab.analytics.regimes import MAX_HMM_REFITS, MAX_HMM_WORK, hmm_fit
-from lab.backends.native import regimes as native
+from lab.analytics.regimes import MAX_HMM_REFITS, MAX_HMM_WORK, bounds, hmm_fit, native
 from lab.data import simulate_regimes
 from tests.analytics._helpers import MEANS, STDS, TRANSMAT
 
@@ -142,7 +141,7 @@ def test_the_work_bound_counts_every_refit(monkeypatch, obs):
     though the full fit alone would be within it."""
     per_row = 10 * 1 * 3**2 * 1
     full = obs.size * per_row
-    monkeypatch.setattr(reference, "MAX_HMM_WORK", full + per_row)  # room for the full fit only
+    monkeypatch.setattr(bounds, "MAX_HMM_WORK", full + per_row)  # room for the full fit only
     assert full < MAX_HMM_WORK
     with pytest.raises(ValueError, match="walk-forward training rows"):
         hmm_fit(obs, 3, n_iter=10, mode="walk_forward", window=100, refit_every=100)

@@ -7,7 +7,7 @@ import pytest
 from lab.analytics import regimes as reference
 from lab.analytics.regimes import HMMParams
 from lab.backends import get_backend
-from lab.backends.native import regimes as native
+from lab.analytics.regimes import native
 from lab.data import simulate_regimes
 from tests.analytics._helpers import MEANS, STDS, TRANSMAT, hmmlearn_model
 

@@ -16,16 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from lab.analytics.regimes import (
-    COVARS_PRIOR,
-    HMMParams,
-    fit_restarts,
-    make_result,
-    order_states,
-    validate_hmm_args,
-    walk_forward_probs,
-    walk_forward_refits,
-)
+from lab.analytics.regimes.bounds import validate_hmm_args
+from lab.analytics.regimes.estimation import COVARS_PRIOR, fit_restarts, make_result, order_states
+from lab.analytics.regimes.results import HMMParams
+from lab.analytics.regimes.walkforward import walk_forward_probs, walk_forward_refits
 from lab.kernels import regimes as _k
 
 
