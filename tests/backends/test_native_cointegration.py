@@ -1,6 +1,6 @@
 """Native cointegration engine: equal to statsmodels and to the reference engine.
 
-Tolerances (module docstring of lab.backends.native.cointegration): ADF / Engle-Granger statistic
+Tolerances (module docstring of lab.analytics.cointegration.native): ADF / Engle-Granger statistic
 and p-value within 1e-8 with identical lags; for ``regression="ctt"`` statsmodels itself is only
 accurate to ~1e-8 (its unscaled t^2 regressor reaches nobs^2), so that case is held to 1e-7.
 """
@@ -20,7 +20,7 @@ from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 from lab.analytics import cointegration as ref
 from lab.analytics.cointegration import benjamini_hochberg
-from lab.backends.native import cointegration as nat
+from lab.analytics.cointegration import native as nat
 from lab.data import simulate_ou_pair
 from tests.analytics._helpers import SERIES, check_adf
 

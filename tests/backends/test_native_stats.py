@@ -1,5 +1,5 @@
 """Native descriptive statistics equal the reference engine (tolerances of
-lab.backends.native.stats) and are exact where pandas' online variance is not."""
+lab.analytics.stats.native) and are exact where pandas' online variance is not."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 from lab.analytics import stats as ref
-from lab.backends.native import stats as nat
+from lab.analytics.stats import native as nat
 from lab.data import load_sp500, simulate_ou_pair
 
 

@@ -18,18 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from lab.analytics.stats import (
-    HurstResult,
-    PCAResult,
-    RollingStats,
+from lab.analytics.stats.checks import (
     as_matrix,
     as_series,
     check_pca_components,
     check_rolling_input,
-    hurst_fit,
-    hurst_lags,
-    rolling_result,
 )
+from lab.analytics.stats.reference import hurst_fit, hurst_lags, rolling_result
+from lab.analytics.stats.results import HurstResult, PCAResult, RollingStats
 from lab.kernels import stats as kern
 
 

@@ -20,21 +20,21 @@ from typing import Any
 
 import numpy as np
 
-from lab.analytics.cointegration import (
-    ADFResult,
-    CointResult,
-    JohansenResult,
-    PairScanResult,
-    benjamini_hochberg,
+from lab.analytics.cointegration.checks import (
     check_adf_input,
     check_eg_input,
     check_johansen_input,
     check_pair_scan_input,
-    crit_values,
     ntrend_of,
-    rank_pairs,
-    sign_columns,
 )
+from lab.analytics.cointegration.reference import crit_values, sign_columns
+from lab.analytics.cointegration.results import (
+    ADFResult,
+    CointResult,
+    JohansenResult,
+    PairScanResult,
+)
+from lab.analytics.cointegration.scan import benjamini_hochberg, rank_pairs
 from lab.kernels import cointegration as kern
 
 _AUTOLAG_CODE = {None: 0, "aic": 1, "bic": 2, "t-stat": 3}
