@@ -20,10 +20,13 @@ import time
 from collections.abc import AsyncIterator
 
 import aiohttp
+from orjson import loads
 
 from lab.analytics.orderbook import ASK, BID, LOBEvents
 from lab.feeds.base import MessageQueue, ResyncRequired
-from lab.feeds.ws import ConnectionLost, WebSocketFeed
+from lab.feeds.ws import CLOSED, ConnectionLost, WebSocketFeed
+
+INF = float("inf")
 
 
 def parse_levels(levels, side: int) -> list[tuple[int, float, float]]:
@@ -40,12 +43,14 @@ def parse_levels(levels, side: int) -> list[tuple[int, float, float]]:
 class BinanceFeed(WebSocketFeed):
     """Live L2 book of one Binance spot symbol (see the module docstring for the procedure).
 
-    :attr:`snapshot_ids` lists the ``lastUpdateId`` of every snapshot it synchronised from.
+    :attr:`snapshot_ids` lists the ``lastUpdateId`` of every snapshot it synchronised from;
+    :attr:`last_update_id` is the ``u`` of the last message applied.
     """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.snapshot_ids: list[int] = []
+        self.last_update_id: int | None = None
 
     def _url(self) -> str:
         return (
@@ -67,9 +72,113 @@ class BinanceFeed(WebSocketFeed):
             raise ConnectionLost(f"malformed depth snapshot: {exc}") from None
         return {"last": last, "bids": bids, "asks": asks}
 
-    async def _session(self, http, ws, queue: MessageQueue) -> AsyncIterator[LOBEvents]:
+    def _handler(self, queue: MessageQueue, last: int, state: dict):
+        """The batch handler of one synchronisation from a snapshot with ``lastUpdateId`` =
+        ``last``: decodes and sequence-checks each message in order (steps 3-5 of the module
+        docstring), then applies the accepted ones in one :meth:`BookBuilder.update_many` call.
+        At a sequence break or closed socket, the messages before it are applied first, and
+        the ones after it are put back in the queue for the next synchronisation."""
         status, builder = self.status, self.builder
         symbol = self.config.symbol.upper()
+
+        def handle_many(items: list) -> None:
+            self._check_overflow(queue)
+            times: list[float] = []
+            finals: list[int] = []
+            where: list[int] = []  # item index of each accepted message
+            sides: list[int] = []
+            prices: list[float] = []
+            qtys: list[float] = []
+            starts = [0]
+            malformed: list[int] = []
+            stop: Exception | None = None
+            used = len(items)
+            prev = state["prev"]
+            for k, item in enumerate(items):
+                if item is CLOSED:
+                    stop, used = ConnectionLost("socket closed"), k + 1
+                    break
+                mark = starts[-1]
+                try:
+                    msg = loads(item)
+                    first, final = int(msg["U"]), int(msg["u"])
+                    if msg.get("e") != "depthUpdate" or msg.get("s") != symbol:
+                        raise ValueError("not a depthUpdate of this symbol")
+                    for levels, side in ((msg["b"], BID), (msg["a"], ASK)):
+                        for level in levels:
+                            price, qty = float(level[0]), float(level[1])
+                            if not (0 < price < INF and 0 <= qty < INF):
+                                raise ValueError(f"bad level {level!r}")
+                            sides.append(side)
+                            prices.append(price)
+                            qtys.append(qty)
+                    event_time = float(msg["E"]) / 1e3
+                except (KeyError, TypeError, ValueError, IndexError):
+                    # its content is unknown; the U/u chain of the next event catches a loss
+                    del sides[mark:], prices[mark:], qtys[mark:]
+                    malformed.append(k)
+                    continue
+                if final <= last:
+                    del sides[mark:], prices[mark:], qtys[mark:]
+                    continue  # already in the snapshot
+                if prev is None:
+                    if not first <= last + 1 <= final:
+                        stop = ResyncRequired(
+                            f"first event U={first} u={final} does not contain "
+                            f"lastUpdateId+1={last + 1} (snapshot older than the buffered events "
+                            "or events missing)"
+                        )
+                elif first != prev + 1:
+                    stop = ResyncRequired(f"sequence break: expected U={prev + 1}, got U={first}")
+                if stop is not None:
+                    del sides[mark:], prices[mark:], qtys[mark:]
+                    status.gaps += 1
+                    used = k + 1
+                    break
+                prev = final
+                starts.append(len(sides))
+                times.append(event_time - self.time_origin)
+                finals.append(final)
+                where.append(k)
+            applied = len(finals)
+            try:
+                if not applied:
+                    pass
+                elif self.on_applied is None:
+                    builder.update_many(times, sides, prices, qtys, starts)
+                else:  # every intermediate book is shown to the callback
+                    for m in range(applied):
+                        lo, hi = starts[m], starts[m + 1]
+                        try:
+                            builder.update_many(
+                                times[m : m + 1], sides[lo:hi], prices[lo:hi], qtys[lo:hi],
+                                [0, hi - lo],
+                            )  # fmt: skip
+                        except ResyncRequired:
+                            applied = m
+                            raise
+                        self.on_applied(finals[m], builder.book)
+            except ResyncRequired as exc:
+                if self.on_applied is None:
+                    applied = exc.applied  # messages the kernel applied in full
+                stop, used = exc, where[applied] + 1
+            finally:
+                status.tick(used)
+                status.malformed += sum(1 for k in malformed if k < used)
+                queue.unget(items[used:])
+                if applied:
+                    status.applied += applied
+                    state["prev"] = self.last_update_id = finals[applied - 1]
+                    status.lag = time.time() - (times[applied - 1] + self.time_origin)
+                    if status.state != "connected":
+                        status.state = "connected"
+            if stop is not None:
+                raise stop
+
+        return handle_many
+
+    async def _session(self, http, ws, queue: MessageQueue) -> AsyncIterator[LOBEvents]:
+        status, builder = self.status, self.builder
         failures = 0
         while True:
             await self._resync_pause(failures)
@@ -79,48 +188,10 @@ class BinanceFeed(WebSocketFeed):
             snap = await self._snapshot(http)
             last = snap["last"]
             self.snapshot_ids.append(last)
-            state = {"prev": None}
-
-            def handle(item, last=last, state=state):
-                self._check(item, queue)
-                status.tick()
-                try:
-                    msg = json.loads(item)
-                    first, final = int(msg["U"]), int(msg["u"])
-                    if msg.get("e") != "depthUpdate" or msg.get("s") != symbol:
-                        raise ValueError("not a depthUpdate of this symbol")
-                    changes = parse_levels(msg["b"], BID) + parse_levels(msg["a"], ASK)
-                    event_time = float(msg["E"]) / 1e3
-                except (KeyError, TypeError, ValueError, IndexError):
-                    # its content is unknown; the U/u chain of the next event catches a loss
-                    status.malformed += 1
-                    return
-                if final <= last:
-                    return  # already in the snapshot
-                prev = state["prev"]
-                if prev is None:
-                    if not first <= last + 1 <= final:
-                        status.gaps += 1
-                        raise ResyncRequired(
-                            f"first event U={first} u={final} does not contain "
-                            f"lastUpdateId+1={last + 1} (snapshot older than the buffered events "
-                            "or events missing)"
-                        )
-                elif first != prev + 1:
-                    status.gaps += 1
-                    raise ResyncRequired(f"sequence break: expected U={prev + 1}, got U={first}")
-                builder.update(event_time - self.time_origin, changes)
-                state["prev"] = final
-                status.applied += 1
-                status.lag = time.time() - event_time
-                if status.state != "connected":
-                    status.state = "connected"
-                if self.on_applied is not None:
-                    self.on_applied(final, builder.book)
-
+            handle_many = self._handler(queue, last, {"prev": None})
             try:
                 builder.snapshot(time.time() - self.time_origin, snap["bids"], snap["asks"])
-                async for batch in self._drain(queue, handle):
+                async for batch in self._drain(queue, handle_many):
                     status.rows += len(batch)
                     yield batch
             except ResyncRequired as exc:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -58,6 +59,13 @@ class Faults:
     disconnects: set = field(default_factory=set)
     stale_snapshots: int = 0
     fired: list = field(default_factory=list)
+
+    def pending(self) -> bool:
+        """Whether any message fault is still to fire."""
+        return bool(
+            self.gaps or self.duplicates or self.swaps or self.malformed or self.crossed
+            or self.disconnects
+        )  # fmt: skip
 
     def take(self, kind: str, i: int) -> bool:
         s = getattr(self, kind)
@@ -335,11 +343,20 @@ def _view_checksum(view: dict, pp: int, qp: int) -> int:
 
 
 class LocalExchange:
-    """The loopback server holding one :class:`SimMarket` per (exchange, symbol)."""
+    """The loopback server holding one :class:`SimMarket` per (exchange, symbol).
 
-    def __init__(self, markets: list[SimMarket], heartbeat: float = 1.0) -> None:
+    ``heartbeat``: seconds between Kraken ``heartbeat`` messages. ``ping_interval``: seconds
+    between WebSocket pings; a client whose pong does not come within half of it is dropped
+    (Binance pings every 3 minutes; a short interval would drop a client that is still reading
+    a deep backlog, whose pong waits behind it).
+    """
+
+    def __init__(
+        self, markets: list[SimMarket], heartbeat: float = 1.0, ping_interval: float = 20.0
+    ) -> None:
         self.markets = {(m.exchange, m.symbol): m for m in markets}
         self.heartbeat = heartbeat
+        self.ping_interval = ping_interval
         self.port: int | None = None
         self.connections = 0
         self._runner: web.AppRunner | None = None
@@ -399,7 +416,7 @@ class LocalExchange:
     async def _binance_ws(self, request: web.Request) -> web.WebSocketResponse:
         stream = request.match_info["stream"]
         symbol = stream.split("@", 1)[0].upper()
-        ws = web.WebSocketResponse(heartbeat=self.heartbeat)
+        ws = web.WebSocketResponse(heartbeat=self.ping_interval)
         await ws.prepare(request)
         if ("binance", symbol) not in self.markets or "@depth" not in stream:
             await ws.close(code=1008, message=b"unknown stream")
@@ -409,15 +426,21 @@ class LocalExchange:
         self._sockets.add(ws)
         reader = asyncio.ensure_future(_discard(ws))
         try:
-            await self._pump(ws, m, m.start_position(), m.binance_message)
+            await self._pump(ws, request.transport, m, m.start_position(), m.binance_message)
         finally:
             reader.cancel()
             self._sockets.discard(ws)
             await ws.close()
         return ws
 
-    async def _pump(self, ws, m: SimMarket, start: int, encode) -> None:
-        """Send messages ``start ..`` as they are published, injecting faults."""
+    async def _pump(self, ws, transport, m: SimMarket, start: int, encode) -> None:
+        """Send messages ``start ..`` as they are published, injecting faults.
+
+        The frames published since the last look are written to the socket together (one
+        WebSocket frame per message, up to :data:`SEND_BATCH` frames per write), as a busy
+        exchange's server does: per-frame writes would make this server, not the client under
+        test, the limit of a throughput measurement.
+        """
         f = m.faults
         i = start
         while i < m.n_messages and not ws.closed:
@@ -425,8 +448,16 @@ class LocalExchange:
             if avail <= i or (i in f.swaps and i + 1 < m.n_messages and i + 1 >= avail):
                 await asyncio.sleep(0.002)  # nothing new yet (or a swap waits for its partner)
                 continue
-            while i < avail and not ws.closed:
+            out: list[str] = []
+            stop = min(avail, i + SEND_BATCH)
+            quiet = not f.pending()
+            while i < stop:
+                if quiet:
+                    out.append(encode(i))
+                    i += 1
+                    continue
                 if f.take("disconnects", i):
+                    await _send_frames(transport, out)
                     await ws.close()
                     return
                 if f.take("gaps", i):
@@ -435,26 +466,26 @@ class LocalExchange:
                 if i in f.swaps and i + 1 < m.n_messages and i + 1 >= avail:
                     break  # wait until message i + 1 is published, then swap them
                 if f.take("swaps", i) and i + 1 < avail:
-                    await ws.send_str(encode(i + 1))
-                    await ws.send_str(encode(i))
+                    out += [encode(i + 1), encode(i)]
                     i += 2
                     continue
                 if f.take("malformed", i):
                     text = encode(i)
-                    await ws.send_str(text[: len(text) // 2])
+                    out.append(text[: len(text) // 2])
                     i += 1
                     continue
                 text = encode(i, crossed=f.take("crossed", i))
-                await ws.send_str(text)
+                out.append(text)
                 if f.take("duplicates", i):
-                    await ws.send_str(text)
+                    out.append(text)
                 i += 1
+            await _send_frames(transport, out)
         # the stream is over: stay open (as an exchange would) until the client leaves
         while not ws.closed:
             await asyncio.sleep(0.05)
 
     async def _kraken_ws(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse(heartbeat=self.heartbeat)
+        ws = web.WebSocketResponse(heartbeat=self.ping_interval)
         await ws.prepare(request)
         self.connections += 1
         self._sockets.add(ws)
@@ -505,7 +536,9 @@ class LocalExchange:
                 position = m.start_position()
                 snap_pos = 0 if m.snapshot_stale() else position
                 await ws.send_str(m.kraken_snapshot(snap_pos))
-                pump = asyncio.ensure_future(self._pump(ws, m, position, m.kraken_message))
+                pump = asyncio.ensure_future(
+                    self._pump(ws, request.transport, m, position, m.kraken_message)
+                )
         finally:
             beat.cancel()
             if pump is not None:
@@ -518,6 +551,37 @@ class LocalExchange:
             await asyncio.sleep(self.heartbeat)
             if not ws.closed:
                 await ws.send_str('{"channel":"heartbeat"}')
+
+
+SEND_BATCH = 512
+"""Most frames written to a socket in one write."""
+
+SEND_HIGH_WATER = 1 << 20
+"""Bytes waiting in a socket's send buffer above which the server stops writing (flow
+control: a slow client slows the server down, it does not make it buffer without bound)."""
+
+
+def _frame(text: str) -> bytes:
+    """``text`` as one unmasked, final WebSocket text frame (RFC 6455 section 5.2)."""
+    payload = text.encode()
+    n = len(payload)
+    if n < 126:
+        return bytes((0x81, n)) + payload
+    if n < 65536:
+        return struct.pack("!BBH", 0x81, 126, n) + payload
+    return struct.pack("!BBQ", 0x81, 127, n) + payload
+
+
+async def _send_frames(transport, texts: list[str]) -> None:
+    """Write ``texts`` as consecutive text frames in one transport write, then wait while the
+    socket's send buffer is above :data:`SEND_HIGH_WATER`. (aiohttp writes a frame at a time,
+    with one system call each; ``transport`` is the request's, and a single ``write`` of whole
+    frames cannot interleave with aiohttp's own control frames, which it also writes whole.)"""
+    if not texts or transport is None or transport.is_closing():
+        return
+    transport.write(b"".join(_frame(t) for t in texts))
+    while transport.get_write_buffer_size() > SEND_HIGH_WATER and not transport.is_closing():
+        await asyncio.sleep(0.001)
 
 
 async def _discard(ws) -> None:

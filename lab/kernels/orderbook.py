@@ -89,6 +89,50 @@ def put_level(keys, qtys, n, key, qty):
 
 
 @kernel
+def apply_messages(bk, bq, nb, ak, aq, na, side, price, qty, starts, o_side, o_price, o_qty):
+    """Apply a batch of messages of absolute level changes to a book (validated rows).
+
+    Message ``m`` is rows ``starts[m]:starts[m + 1]``; its deletions (qty 0) are applied first,
+    then its other rows, each group in row order (a change is an absolute quantity, so this order
+    gives the message's end state, and deleting first never crosses a book that is uncrossed at
+    the end). The applied rows are written in that order to ``o_side``, ``o_price``, ``o_qty``
+    (room for every row). A positive quantity at or through the opposite best quote stops the
+    batch: message ``m`` is then partly applied and its rows are not counted.
+
+    Returns ``(status, bad_msg, bad_row, err_x, err_y, n_msgs, n_rows, bk, bq, nb, ak, aq,
+    na)``: ``status`` OK or CROSSED_UPDATE (row ``bad_row`` of message ``bad_msg``, price
+    ``err_x`` against best opposite ``err_y``); ``n_msgs`` and ``n_rows`` count the messages
+    fully applied and their rows.
+    """
+    r = 0
+    for m in range(starts.shape[0] - 1):
+        lo = starts[m]
+        hi = starts[m + 1]
+        r_msg = r
+        for deletions in (True, False):
+            for i in range(lo, hi):
+                q = qty[i]
+                if (q == 0.0) != deletions:
+                    continue
+                p = price[i]
+                if side[i] == BID:
+                    if q > 0.0 and na > 0 and p >= -ak[na - 1]:
+                        return (CROSSED_UPDATE, m, i, p, -ak[na - 1], m, r_msg,
+                                bk, bq, nb, ak, aq, na)  # fmt: skip
+                    bk, bq, nb, existed = put_level(bk, bq, nb, p, q)
+                else:
+                    if q > 0.0 and nb > 0 and p <= bk[nb - 1]:
+                        return (CROSSED_UPDATE, m, i, p, bk[nb - 1], m, r_msg,
+                                bk, bq, nb, ak, aq, na)  # fmt: skip
+                    ak, aq, na, existed = put_level(ak, aq, na, -p, q)
+                o_side[r] = side[i]
+                o_price[r] = p
+                o_qty[r] = q
+                r += 1
+    return OK, -1, -1, 0.0, 0.0, starts.shape[0] - 1, r, bk, bq, nb, ak, aq, na
+
+
+@kernel
 def _grow_rows(o_seq, o_time, o_kind, o_side, o_price, o_qty, nrow):
     """The simulator's output columns, each copied into twice the room."""
     return (
