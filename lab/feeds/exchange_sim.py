@@ -7,7 +7,8 @@ injects faults on request.
 - Kraken: ``WS /v2`` with ``subscribe``/``unsubscribe`` of channel ``book`` (snapshot then
   updates of the top ``depth`` levels with CRC32 checksums), ``ping``, and heartbeats.
 
-Each market is one finite simulated stream cut into messages of ``rows_per_message`` updates.
+Each market is one simulated stream cut into messages of ``rows_per_message`` updates
+(played once, or forever with ``endless=True``: the demo's markets).
 The market's clock starts with its first client, already ``warmup`` messages in, and advances at
 ``rate`` messages per second; every connection starts at the current position, as on a real
 exchange. With ``rate=None`` the market is frozen at ``warmup``: snapshots show that book and
@@ -102,6 +103,11 @@ class SimMarket:
     faults : Faults
     keep_history : bool
         Keep the full true book after every message (for tests; memory grows with the stream).
+    endless : bool
+        Play the stream forever (the demo of ``arblab serve``): after its last message one
+        more message takes the book back to the opening book, and the stream starts over with
+        update ids that keep counting (``U`` is always the previous ``u + 1``). Memory stays
+        that of one pass. Needs a ``rate``; not with ``keep_history``.
     """
 
     def __init__(
@@ -119,7 +125,10 @@ class SimMarket:
         qty_precision: int = 8,
         faults: Faults | None = None,
         keep_history: bool = False,
+        endless: bool = False,
     ) -> None:
+        if endless and (rate is None or keep_history):
+            raise ValueError("an endless market needs a rate and cannot keep its history")
         if exchange not in ("binance", "kraken"):
             raise ValueError(f"exchange must be 'binance' or 'kraken', got {exchange!r}")
         if not 1 <= n_events <= MAX_SIM_EVENTS:
@@ -132,6 +141,7 @@ class SimMarket:
         self.rate, self.depth = rate, depth
         self.pp, self.qp = price_precision, qty_precision
         self.faults = faults or Faults()
+        self.endless = bool(endless)
         ev = simulate_lob(n_events, seed=seed, n_levels=n_levels)
         price = np.round(ev.price, price_precision)
         snap = ev.kind == SNAPSHOT
@@ -167,20 +177,50 @@ class SimMarket:
             if self.history is not None:
                 self.history[book.seq] = _key(book)
             if exchange == "binance":
-                self._bodies.append(self._binance_body(m, agg))
+                self._bodies.append(self._binance_body(*self._ids[m], agg.items()))
             else:
                 new_view = _view(book, depth)
                 self._bodies.append(self._kraken_body(book, view, new_view))
                 view = new_view
         self._final = book.snapshot()
+        self.cycle = n_msg  # messages per pass
+        self.id_period = 0  # update ids per pass
+        if self.endless:
+            self._add_return_message(book, view)
         self._book = book
         self._t0: float | None = None
 
     # -- wire formats ------------------------------------------------------------------------
-    def _binance_body(self, m: int, agg) -> str:
-        U, u = self._ids[m]
-        b = [[_fmt(p, self.pp), _fmt(q, self.qp)] for (s, p), q in agg.items() if s == BID]
-        a = [[_fmt(p, self.pp), _fmt(q, self.qp)] for (s, p), q in agg.items() if s == ASK]
+    def _add_return_message(self, book: OrderBook, view: dict) -> None:
+        """The message after the last one of an endless market: the changes from the final
+        book to the opening book (deletions of the levels it does not have, then its levels),
+        with one update id per change."""
+        opening = OrderBook.from_snapshot(self._initial)
+        agg: dict[tuple[int, float], float] = {}
+        for s in (BID, ASK):
+            now = dict(zip(*(a.tolist() for a in book.levels(s)), strict=True))
+            then = dict(zip(*(a.tolist() for a in opening.levels(s)), strict=True))
+            agg.update({(s, p): 0.0 for p in now if p not in then})
+            agg.update({(s, p): q for p, q in then.items() if now.get(p) != q})
+        last = self._ids[-1][1]
+        first_id = self._ids[0][0]
+        self._ids.append((last + 1, last + max(1, len(agg))))
+        self._levels.append([(s, p, q) for (s, p), q in agg.items()])
+        if self.exchange == "binance":
+            self._bodies.append(self._binance_body(*self._ids[-1], agg.items()))
+        else:
+            self._bodies.append(self._kraken_body(opening, view, _view(opening, self.depth)))
+        self.cycle = self.n_messages + 1
+        self.id_period = self._ids[-1][1] - first_id + 1
+
+    def _local(self, m: int) -> tuple[int, int]:
+        """Message ``m`` as (pass, index in the pass); the pass is always 0 unless endless."""
+        return divmod(m, self.cycle) if self.endless else (0, m)
+
+    def _binance_body(self, U: int, u: int, changes) -> str:
+        """``changes``: ``((side, price), qty)`` pairs."""
+        b = [[_fmt(p, self.pp), _fmt(q, self.qp)] for (s, p), q in changes if s == BID]
+        a = [[_fmt(p, self.pp), _fmt(q, self.qp)] for (s, p), q in changes if s == ASK]
         rest = json.dumps({"s": self.symbol, "U": U, "u": u, "b": b, "a": a}, separators=(",", ":"))
         return rest[1:]  # '"s":...}' : the event time is prepended when sent
 
@@ -212,9 +252,19 @@ class SimMarket:
 
     def binance_message(self, m: int, crossed: bool = False) -> str:
         ms = int(time.time() * 1e3)
-        body = self._bodies[m]
+        k, local = self._local(m)
+        if k == 0:
+            body = self._bodies[local]
+        else:  # a later pass of an endless market: the same changes under later ids
+            U, u = self._ids[local]
+            body = self._binance_body(
+                U + k * self.id_period,
+                u + k * self.id_period,
+                [((s, p), q) for s, p, q in self._levels[local]],
+            )
         if crossed:
-            U, u = self._ids[m]
+            U, u = self._ids[local]
+            U, u = U + k * self.id_period, u + k * self.id_period
             before = self.book_at(m)
             p = float(before.ask_price[0])
             body = json.dumps(
@@ -225,7 +275,7 @@ class SimMarket:
 
     def kraken_message(self, m: int, crossed: bool = False) -> str:
         ts = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-        body = self._bodies[m]
+        body = self._bodies[self._local(m)[1]]
         if crossed:
             before = self.book_at(m)
             cs = _view_checksum(_view(self._replay_to(m + 1), self.depth), self.pp, self.qp)
@@ -265,7 +315,8 @@ class SimMarket:
             return self.n_messages
         if self._t0 is None:  # the clock starts with the first client
             self._t0 = time.monotonic()
-        return min(self.n_messages, self.warmup + int((time.monotonic() - self._t0) * self.rate))
+        published = self.warmup + int((time.monotonic() - self._t0) * self.rate)
+        return published if self.endless else min(self.n_messages, published)
 
     def start_position(self) -> int:
         """Where a new connection (and a snapshot) starts: the current position, or ``warmup``
@@ -279,6 +330,8 @@ class SimMarket:
     def _replay_to(self, position: int) -> OrderBook:
         """The true book after ``position`` messages (its ``seq`` is a local counter; the
         exchange id is :meth:`id_after`)."""
+        if self.endless:  # every pass ends on the opening book
+            position = self._local(max(0, position))[1]
         position = max(0, min(position, self.n_messages))
         c = min(position // CHECKPOINT, len(self._checkpoints) - 1)
         if position == 0:
@@ -291,7 +344,12 @@ class SimMarket:
 
     def id_after(self, position: int) -> int:
         """Binance ``lastUpdateId`` after ``position`` messages."""
-        return 0 if position <= 0 else self._ids[min(position, self.n_messages) - 1][1]
+        if position <= 0:
+            return 0
+        if self.endless:
+            k, local = self._local(position - 1)
+            return self._ids[local][1] + k * self.id_period
+        return self._ids[min(position, self.n_messages) - 1][1]
 
     def book_at(self, m: int) -> BookSnapshot:
         """True book before message ``m``."""
@@ -304,7 +362,8 @@ class SimMarket:
 
     @property
     def last_id(self) -> int:
-        return self._ids[-1][1]
+        """Binance id of the last message of the (first) pass."""
+        return self._ids[self.n_messages - 1][1]
 
     def snapshot_stale(self) -> bool:
         if self.faults.stale_snapshots > 0:
@@ -443,9 +502,10 @@ class LocalExchange:
         """
         f = m.faults
         i = start
-        while i < m.n_messages and not ws.closed:
+        end = float("inf") if m.endless else m.n_messages
+        while i < end and not ws.closed:
             avail = m.position()
-            if avail <= i or (i in f.swaps and i + 1 < m.n_messages and i + 1 >= avail):
+            if avail <= i or (i in f.swaps and i + 1 < end and i + 1 >= avail):
                 await asyncio.sleep(0.002)  # nothing new yet (or a swap waits for its partner)
                 continue
             out: list[str] = []
@@ -463,7 +523,7 @@ class LocalExchange:
                 if f.take("gaps", i):
                     i += 1
                     continue
-                if i in f.swaps and i + 1 < m.n_messages and i + 1 >= avail:
+                if i in f.swaps and i + 1 < end and i + 1 >= avail:
                     break  # wait until message i + 1 is published, then swap them
                 if f.take("swaps", i) and i + 1 < avail:
                     out += [encode(i + 1), encode(i)]
