@@ -4,6 +4,7 @@ simulator), with recording on demand."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,9 @@ SOURCES = ("simulated", "recording", "live")
 """Where the book comes from."""
 
 DEFAULT_SYMBOLS = {"binance": "BTCUSDT", "kraken": "BTC/USD"}
+
+RECORDINGS_ENV = "ARBLAB_RECORDINGS"
+"""Environment variable naming the directory of recordings listed by the page."""
 
 SERIES_COLUMNS = ("time", "mid", "microprice", "spread_bps", "imbalance")
 """Columns of the frames returned by :meth:`OrderBookModel.step`."""
@@ -51,6 +55,10 @@ class OrderBookModel(AnalysisModel):
 
     source = param.Selector(default="simulated", objects=list(SOURCES), doc="Book source.")
     recording_path = param.String(default="", doc="Recording directory (source 'recording').")
+    recordings_dir = param.String(
+        default=os.environ.get(RECORDINGS_ENV, "recordings"),
+        doc=f"Directory whose recordings the picker lists (${RECORDINGS_ENV}, else ./recordings).",
+    )
     exchange = param.Selector(
         default="binance", objects=list(DEFAULT_SYMBOLS), doc="Exchange (source 'live')."
     )
@@ -109,6 +117,7 @@ class OrderBookModel(AnalysisModel):
         self._cursor = 0
         self._recorder = None
         self._record_prefix = False
+        self._recording_cache = None
 
     @param.depends("exchange", watch=True)
     def _default_symbol(self) -> None:
@@ -135,16 +144,32 @@ class OrderBookModel(AnalysisModel):
         if self.source == "recording":
             from lab.feeds.recorder import read_recording
 
-            if not self.recording_path.strip():
-                raise ValueError("choose a recording directory")
-            ev = read_recording(self.recording_path.strip(), as_events=True)
+            path = self.recording_path.strip()
+            if not path:
+                raise ValueError("choose a recording")
+            try:  # read once per version of the recording, not at every step
+                stamp = _manifest_stamp(path)
+                cached = self._recording_cache
+                if stamp is not None and cached is not None and cached[:2] == (path, stamp):
+                    return cached[2]
+                ev = read_recording(path, as_events=True)
+            except (ValueError, OSError) as exc:
+                raise ValueError(f"cannot replay recording {path}: {exc}") from None
             if len(ev) == 0:
-                raise ValueError(f"recording {self.recording_path} holds no events")
+                raise ValueError(f"recording {path} holds no events")
+            self._recording_cache = (path, stamp, ev)
             return ev
         if self.source == "live":
             raise ValueError("a live source has no fixed stream")
         seed = self.seed + self.epoch
         return self.compute("simulate_lob", (self.n_events, seed), self.n_events, seed=seed)
+
+    def recordings(self):
+        """The recordings in :attr:`recordings_dir`
+        (:class:`~lab.feeds.recorder.RecordingInfo`, by name)."""
+        from lab.feeds.recorder import list_recordings
+
+        return list_recordings(self.recordings_dir.strip() or ".")
 
     def reset(self) -> None:
         """Back to the start of the first stream, with an empty history."""
@@ -324,6 +349,13 @@ class OrderBookModel(AnalysisModel):
         bids["cum_qty"] = bids["qty"].cumsum()
         asks["cum_qty"] = asks["qty"].cumsum()
         return pd.concat([asks.iloc[::-1], bids], ignore_index=True)
+
+
+def _manifest_stamp(path: str) -> int | None:
+    try:
+        return os.stat(os.path.join(path, "manifest.json")).st_mtime_ns
+    except OSError:
+        return None  # reading it reports why
 
 
 def _concat(a: LOBEvents, b: LOBEvents) -> LOBEvents:
