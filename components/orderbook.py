@@ -296,6 +296,13 @@ class OrderBookView(pn.viewable.Viewer):
             )
         else:
             parts.append(f"<b>{html.escape(m.source)}</b> · row {m.position:,}")
+            engine = m.engine_of("ob_replay")
+            if engine:
+                k = m.ticks_per_call()
+                per = "one call per tick" if k == 1 else f"one call per {k} ticks"
+                parts.append(
+                    f'replayed by <b class="arb-ob-engine">{html.escape(engine)}</b> ({per})'
+                )
         if m.recording:
             parts.append(
                 f"recording into {html.escape(m.recording)} · {m.durable_rows:,} rows durable"
