@@ -75,9 +75,12 @@ def feed_loopback(events: int = FEED_EVENTS) -> Timed:
         with tempfile.TemporaryDirectory(prefix="arblab-bench-rec-") as tmp:
             rec = Recorder(tmp, flush_rows=65_536, flush_seconds=0.25)
 
+            batches = []
+
             async def go() -> tuple[float, float, float]:
                 t0 = c0 = None
                 async for batch in feed.events():
+                    batches.append(len(batch))
                     if t0 is None:
                         t0, c0 = time.perf_counter(), time.process_time()
                     rec.append(batch)
@@ -108,7 +111,7 @@ def feed_loopback(events: int = FEED_EVENTS) -> Timed:
         {"flush_p99": float(np.quantile(lat, 0.99)), "client_cpu": cpu},
         f"{st.applied:,} messages applied, {st.applied / seconds:,.0f} msg/s, "
         f"{rows / seconds:,.0f} level updates/s, recorder on ({rows:,} rows, {len(lat)} "
-        f"flushes); client CPU {cpu / max(st.applied, 1) * 1e6:.2f} us/msg, i.e. "
+        f"flushes, {len(batches):,} batches); client CPU {cpu / max(st.applied, 1) * 1e6:.2f} us/msg, i.e. "
         f"{st.applied / max(cpu, 1e-9):,.0f} msg/s per core",
     )
 

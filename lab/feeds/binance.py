@@ -18,15 +18,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import aiohttp
+import numpy as np
 from orjson import loads
 
 from lab.analytics.orderbook import ASK, BID, LOBEvents
 from lab.feeds.base import MessageQueue, ResyncRequired
 from lab.feeds.ws import CLOSED, ConnectionLost, WebSocketFeed
-
-INF = float("inf")
+from lab.kernels import orderbook as _k
 
 
 def parse_levels(levels, side: int) -> list[tuple[int, float, float]]:
@@ -38,6 +39,97 @@ def parse_levels(levels, side: int) -> list[tuple[int, float, float]]:
             raise ValueError(f"bad level {level!r}")
         out.append((side, price, qty))
     return out
+
+
+@dataclass(frozen=True)
+class DecodedBatch:
+    """Binance diff events decoded in bulk (:func:`decode_batch`): per message ``ok`` (a
+    ``depthUpdate`` of the symbol with valid levels), ``first``/``final`` (``U``/``u``),
+    ``time`` (``E`` in seconds), ``rows`` and ``row_start`` (its levels in ``side``, ``price``,
+    ``qty``: bids then asks)."""
+
+    ok: np.ndarray
+    first: np.ndarray
+    final: np.ndarray
+    time: np.ndarray
+    rows: np.ndarray
+    row_start: np.ndarray
+    side: np.ndarray
+    price: np.ndarray
+    qty: np.ndarray
+
+
+_EVENT = np.frombuffer(b"depthUpdate", dtype=np.uint8)
+
+
+def decode_batch(items: list, symbol: str) -> DecodedBatch:
+    """Decode raw diff events, many at once.
+
+    A batch whose messages all have the canonical shape (the exchange's own: exactly the keys
+    ``e``, ``E``, ``s``, ``U``, ``u``, ``b``, ``a``, integers and plain decimal strings) is
+    decoded by one numba kernel (:func:`lab.kernels.orderbook.decode_binance`, which converts
+    decimals exactly as ``float`` does). Any other batch is decoded message by message with
+    orjson, with the same result. A message that is not a valid ``depthUpdate`` of ``symbol``
+    has ``ok`` False.
+    """
+    n = len(items)
+    if n and all(type(x) is str for x in items):
+        lens = np.fromiter(map(len, items), dtype=np.int64, count=n)
+        data = "".join(items).encode()
+        if len(data) == int(lens.sum()):  # ASCII: byte offsets are character offsets
+            offsets = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(lens, out=offsets[1:])
+            cap = len(data) // 8 + 1  # a level takes at least 9 bytes: ["1","0"],
+            side = np.empty(cap, dtype=np.int8)
+            price, qty = np.empty(cap), np.empty(cap)
+            ok = np.empty(n, dtype=np.bool_)
+            ids = np.empty((n, 3), dtype=np.int64)
+            rows = np.empty(n, dtype=np.int64)
+            sym = np.frombuffer(symbol.encode(), dtype=np.uint8)
+            r = _k.decode_binance(
+                np.frombuffer(data, dtype=np.uint8), offsets, _EVENT, sym, side, price, qty,
+                ok, ids, rows,
+            )  # fmt: skip
+            if ok.all():
+                row_start = np.zeros(n, dtype=np.int64)
+                np.cumsum(rows[:-1], out=row_start[1:])
+                return DecodedBatch(
+                    ok, ids[:, 0], ids[:, 1], ids[:, 2] / 1e3, rows, row_start,
+                    side[:r], price[:r], qty[:r],
+                )  # fmt: skip
+    return _decode_each(items, symbol)
+
+
+def _decode_each(items: list, symbol: str) -> DecodedBatch:
+    """:func:`decode_batch` one message at a time (orjson, then each field checked)."""
+    n = len(items)
+    ok = np.zeros(n, dtype=np.bool_)
+    first = np.zeros(n, dtype=np.int64)
+    final = np.zeros(n, dtype=np.int64)
+    when = np.zeros(n)
+    rows = np.zeros(n, dtype=np.int64)
+    changes: list[tuple[int, float, float]] = []
+    for k, item in enumerate(items):
+        try:
+            msg = loads(item)
+            U, u = int(msg["U"]), int(msg["u"])
+            if msg.get("e") != "depthUpdate" or msg.get("s") != symbol:
+                raise ValueError("not a depthUpdate of this symbol")
+            levels = parse_levels(msg["b"], BID) + parse_levels(msg["a"], ASK)
+            event_time = float(msg["E"]) / 1e3
+            first[k], final[k] = U, u  # OverflowError beyond int64
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+            continue
+        ok[k], when[k], rows[k] = True, event_time, len(levels)
+        changes += levels
+    row_start = np.zeros(n, dtype=np.int64)
+    np.cumsum(rows[:-1], out=row_start[1:])
+    return DecodedBatch(
+        ok, first, final, when, rows, row_start,
+        np.array([c[0] for c in changes], dtype=np.int8),
+        np.array([c[1] for c in changes], dtype=float),
+        np.array([c[2] for c in changes], dtype=float),
+    )  # fmt: skip
 
 
 class BinanceFeed(WebSocketFeed):
@@ -74,52 +166,29 @@ class BinanceFeed(WebSocketFeed):
 
     def _handler(self, queue: MessageQueue, last: int, state: dict):
         """The batch handler of one synchronisation from a snapshot with ``lastUpdateId`` =
-        ``last``: decodes and sequence-checks each message in order (steps 3-5 of the module
-        docstring), then applies the accepted ones in one :meth:`BookBuilder.update_many` call.
-        At a sequence break or closed socket, the messages before it are applied first, and
-        the ones after it are put back in the queue for the next synchronisation."""
+        ``last``: decodes a batch of messages (:func:`decode_batch`), sequence-checks each in
+        order (steps 3-5 of the module docstring), then applies the accepted ones in one
+        :meth:`BookBuilder.update_many` call. At a sequence break or closed socket, the
+        messages before it are applied first, and the ones after it are put back in the queue
+        for the next synchronisation."""
         status, builder = self.status, self.builder
         symbol = self.config.symbol.upper()
 
         def handle_many(items: list) -> None:
             self._check_overflow(queue)
-            times: list[float] = []
-            finals: list[int] = []
-            where: list[int] = []  # item index of each accepted message
-            sides: list[int] = []
-            prices: list[float] = []
-            qtys: list[float] = []
-            starts = [0]
-            malformed: list[int] = []
+            closed = bool(items) and items[-1] is CLOSED
+            raw = items[:-1] if closed else items
+            dec = decode_batch(raw, symbol)
             stop: Exception | None = None
             used = len(items)
             prev = state["prev"]
-            for k, item in enumerate(items):
-                if item is CLOSED:
-                    stop, used = ConnectionLost("socket closed"), k + 1
-                    break
-                mark = starts[-1]
-                try:
-                    msg = loads(item)
-                    first, final = int(msg["U"]), int(msg["u"])
-                    if msg.get("e") != "depthUpdate" or msg.get("s") != symbol:
-                        raise ValueError("not a depthUpdate of this symbol")
-                    for levels, side in ((msg["b"], BID), (msg["a"], ASK)):
-                        for level in levels:
-                            price, qty = float(level[0]), float(level[1])
-                            if not (0 < price < INF and 0 <= qty < INF):
-                                raise ValueError(f"bad level {level!r}")
-                            sides.append(side)
-                            prices.append(price)
-                            qtys.append(qty)
-                    event_time = float(msg["E"]) / 1e3
-                except (KeyError, TypeError, ValueError, IndexError):
-                    # its content is unknown; the U/u chain of the next event catches a loss
-                    del sides[mark:], prices[mark:], qtys[mark:]
-                    malformed.append(k)
-                    continue
+            accepted: list[int] = []
+            firsts, finals, ok = dec.first.tolist(), dec.final.tolist(), dec.ok.tolist()
+            for k in range(len(raw)):
+                if not ok[k]:
+                    continue  # malformed: the U/u chain of the next event catches a loss
+                first, final = firsts[k], finals[k]
                 if final <= last:
-                    del sides[mark:], prices[mark:], qtys[mark:]
                     continue  # already in the snapshot
                 if prev is None:
                     if not first <= last + 1 <= final:
@@ -131,16 +200,23 @@ class BinanceFeed(WebSocketFeed):
                 elif first != prev + 1:
                     stop = ResyncRequired(f"sequence break: expected U={prev + 1}, got U={first}")
                 if stop is not None:
-                    del sides[mark:], prices[mark:], qtys[mark:]
                     status.gaps += 1
                     used = k + 1
                     break
                 prev = final
-                starts.append(len(sides))
-                times.append(event_time - self.time_origin)
-                finals.append(final)
-                where.append(k)
-            applied = len(finals)
+                accepted.append(k)
+            else:
+                if closed:
+                    stop = ConnectionLost("socket closed")
+            applied = len(accepted)
+            if applied:
+                sel = np.array(accepted, dtype=np.int64)
+                rows = dec.rows[sel]
+                starts = np.zeros(applied + 1, dtype=np.int64)
+                np.cumsum(rows, out=starts[1:])
+                take = np.repeat(dec.row_start[sel] - starts[:-1], rows) + np.arange(starts[-1])
+                sides, prices, qtys = dec.side[take], dec.price[take], dec.qty[take]
+                times = dec.time[sel] - self.time_origin
             try:
                 if not applied:
                     pass
@@ -157,19 +233,19 @@ class BinanceFeed(WebSocketFeed):
                         except ResyncRequired:
                             applied = m
                             raise
-                        self.on_applied(finals[m], builder.book)
+                        self.on_applied(finals[accepted[m]], builder.book)
             except ResyncRequired as exc:
                 if self.on_applied is None:
                     applied = exc.applied  # messages the kernel applied in full
-                stop, used = exc, where[applied] + 1
+                stop, used = exc, accepted[applied] + 1
             finally:
                 status.tick(used)
-                status.malformed += sum(1 for k in malformed if k < used)
+                status.malformed += int((~dec.ok[: min(used, len(raw))]).sum())
                 queue.unget(items[used:])
                 if applied:
+                    state["prev"] = self.last_update_id = finals[accepted[applied - 1]]
                     status.applied += applied
-                    state["prev"] = self.last_update_id = finals[applied - 1]
-                    status.lag = time.time() - (times[applied - 1] + self.time_origin)
+                    status.lag = time.time() - float(dec.time[accepted[applied - 1]])
                     if status.state != "connected":
                         status.state = "connected"
             if stop is not None:
