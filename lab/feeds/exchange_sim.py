@@ -183,6 +183,7 @@ class SimMarket:
                 self._bodies.append(self._kraken_body(book, view, new_view))
                 view = new_view
         self._final = book.snapshot()
+        self._body_bytes: list[bytes] | None = None
         self.cycle = n_msg  # messages per pass
         self.id_period = 0  # update ids per pass
         if self.endless:
@@ -272,6 +273,24 @@ class SimMarket:
                 separators=(",", ":"),
             )[1:]
         return f'{{"e":"depthUpdate","E":{ms},{body}'
+
+    def first_pass(self, stop: int) -> bool:
+        """Whether messages ``< stop`` are all of the first pass (their bodies are stored)."""
+        return stop <= self.n_messages
+
+    def binance_frames(self, lo: int, hi: int) -> bytes:
+        """Messages ``lo..hi-1`` of the first pass as WebSocket text frames, with one event
+        time (what :meth:`binance_message` sends one by one, built from stored bytes)."""
+        if self._body_bytes is None:
+            self._body_bytes = [b.encode() for b in self._bodies[: self.n_messages]]
+        prefix = f'{{"e":"depthUpdate","E":{int(time.time() * 1e3)},'.encode()
+        parts = []
+        for body in self._body_bytes[lo:hi]:
+            n = len(prefix) + len(body)
+            parts.append(_frame_header(n))
+            parts.append(prefix)
+            parts.append(body)
+        return b"".join(parts)
 
     def kraken_message(self, m: int, crossed: bool = False) -> str:
         ts = datetime.now(UTC).isoformat().replace("+00:00", "Z")
@@ -508,14 +527,15 @@ class LocalExchange:
             if avail <= i or (i in f.swaps and i + 1 < end and i + 1 >= avail):
                 await asyncio.sleep(0.002)  # nothing new yet (or a swap waits for its partner)
                 continue
-            out: list[str] = []
+            out: list = []  # texts, or runs of frames already encoded
             stop = min(avail, i + SEND_BATCH)
-            quiet = not f.pending()
+            if not f.pending():
+                if encode == m.binance_message and m.first_pass(stop):
+                    out.append(m.binance_frames(i, stop))
+                else:
+                    out.extend(encode(j) for j in range(i, stop))
+                i = stop
             while i < stop:
-                if quiet:
-                    out.append(encode(i))
-                    i += 1
-                    continue
                 if f.take("disconnects", i):
                     await _send_frames(transport, out)
                     await ws.close()
@@ -621,25 +641,31 @@ SEND_HIGH_WATER = 1 << 20
 control: a slow client slows the server down, it does not make it buffer without bound)."""
 
 
-def _frame(text: str) -> bytes:
-    """``text`` as one unmasked, final WebSocket text frame (RFC 6455 section 5.2)."""
-    payload = text.encode()
-    n = len(payload)
+def _frame_header(n: int) -> bytes:
+    """Header of an unmasked, final WebSocket text frame of ``n`` payload bytes (RFC 6455
+    section 5.2)."""
     if n < 126:
-        return bytes((0x81, n)) + payload
+        return bytes((0x81, n))
     if n < 65536:
-        return struct.pack("!BBH", 0x81, 126, n) + payload
-    return struct.pack("!BBQ", 0x81, 127, n) + payload
+        return struct.pack("!BBH", 0x81, 126, n)
+    return struct.pack("!BBQ", 0x81, 127, n)
 
 
-async def _send_frames(transport, texts: list[str]) -> None:
-    """Write ``texts`` as consecutive text frames in one transport write, then wait while the
-    socket's send buffer is above :data:`SEND_HIGH_WATER`. (aiohttp writes a frame at a time,
+def _frame(text: str) -> bytes:
+    """``text`` as one WebSocket text frame."""
+    payload = text.encode()
+    return _frame_header(len(payload)) + payload
+
+
+async def _send_frames(transport, texts: list) -> None:
+    """Write ``texts`` as consecutive text frames in one transport write (an item that is
+    ``bytes`` is a run of frames already encoded), then wait while the socket's send buffer is
+    above :data:`SEND_HIGH_WATER`. (aiohttp writes a frame at a time,
     with one system call each; ``transport`` is the request's, and a single ``write`` of whole
     frames cannot interleave with aiohttp's own control frames, which it also writes whole.)"""
     if not texts or transport is None or transport.is_closing():
         return
-    transport.write(b"".join(_frame(t) for t in texts))
+    transport.write(b"".join(t if type(t) is bytes else _frame(t) for t in texts))
     while transport.get_write_buffer_size() > SEND_HIGH_WATER and not transport.is_closing():
         await asyncio.sleep(0.001)
 
