@@ -146,6 +146,7 @@ class WebSocketFeed(abc.ABC):
         """A ``handle_many`` that handles one message at a time with ``handle``."""
 
         def handle_many(items: list) -> None:
+            self._check_overflow(queue)  # before any: an overflow drops the whole backlog
             for k, item in enumerate(items):
                 try:
                     handle(item)
