@@ -7,7 +7,10 @@ message, unpaced (``rate=None``: the whole stream is in flight as fast as the so
 The timed part is from the REST snapshot to the last message applied: every message is parsed,
 sequence-checked, applied to the book, recorded (:class:`~lab.feeds.recorder.Recorder`, flush
 every 65,536 rows or 250 ms, fsync each time) and each batch's book is measured with the native
-``lob_metrics``. Throughput = messages / seconds. Parts: the recorder's p99 flush latency.
+``lob_metrics``. Throughput = messages / seconds (wall clock). Parts: the recorder's p99 flush
+latency and the client's CPU seconds; the note adds level updates/s, the batches and the CPU per
+message (what one core sustains: on a shared machine the wall clock also counts the time other
+processes held the cores). A run with any resync, gap or reconnect is refused.
 
 ``recorder_write``: :class:`~lab.feeds.recorder.Recorder` appending a simulated stream in 10,000
 row batches (flush every 65,536 rows, fsync each time). Throughput = rows / seconds; parts:
