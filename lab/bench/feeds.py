@@ -12,6 +12,9 @@ latency and the client's CPU seconds; the note adds level updates/s, the batches
 message (what one core sustains: on a shared machine the wall clock also counts the time other
 processes held the cores). A run with any resync, gap or reconnect is refused.
 
+``feed_receive_ceiling``: the same exchange and stream received by a bare aiohttp loop that only
+counts frames: the ceiling that Python WebSocket frames put on ``feed_loopback`` here.
+
 ``recorder_write``: :class:`~lab.feeds.recorder.Recorder` appending a simulated stream in 10,000
 row batches (flush every 65,536 rows, fsync each time). Throughput = rows / seconds; parts:
 p50 and p99 flush latency.
@@ -128,6 +131,41 @@ def _warm_kernels() -> None:
     book.apply_updates([1, -1], [100.0, 101.0], [2.0, 0.0], [0, 2])
 
 
+def feed_receive_ceiling(events: int = FEED_EVENTS) -> Timed:
+    """One run of the ``feed_receive_ceiling`` row: the same local exchange and stream as
+    ``feed_loopback``, received by a bare aiohttp loop that only counts the frames (no decoding,
+    no book, no recorder): the most that Python WebSocket frames allow on this machine."""
+    import aiohttp
+
+    proc, info = _start_exchange(events)
+    try:
+        url = f"ws://127.0.0.1:{info['port']}/ws/btcusdt@depth@100ms"
+
+        async def go() -> tuple[int, float, float]:
+            n = 0
+            async with aiohttp.ClientSession() as http:
+                async with http.ws_connect(url, max_msg_size=0) as ws:
+                    t0 = c0 = None
+                    async for _msg in ws:
+                        if t0 is None:
+                            t0, c0 = time.perf_counter(), time.process_time()
+                        n += 1
+                        if n >= info["messages"]:
+                            break
+                    return n, time.perf_counter() - t0, time.process_time() - c0
+
+        n, seconds, cpu = asyncio.run(asyncio.wait_for(go(), CHILD_TIMEOUT_S))
+    finally:
+        proc.stdin.close()
+        proc.wait(30)
+    return Timed(
+        seconds,
+        {"client_cpu": cpu},
+        f"{n:,} frames received, {n / seconds:,.0f} frames/s; client CPU "
+        f"{cpu / max(n, 1) * 1e6:.2f} us/frame, i.e. {n / max(cpu, 1e-9):,.0f} frames/s per core",
+    )
+
+
 def recorder_write(events: int = RECORDER_EVENTS) -> Timed:
     """One run of the ``recorder_write`` row (see the module docstring)."""
     from lab.feeds.recorder import Recorder
@@ -179,6 +217,17 @@ FEED_WORKLOADS = (
         unit="messages",
         kind="feed",
         call=lambda w, b, r: feed_loopback(),
+        repeats=1,
+        warmup=0,
+    ),
+    Workload(
+        "feed_receive_ceiling",
+        "feed_receive_ceiling",
+        _feed_request,
+        "local exchange -> bare aiohttp receive loop (no processing): the frame ceiling",
+        unit="messages",
+        kind="feed",
+        call=lambda w, b, r: feed_receive_ceiling(),
         repeats=1,
         warmup=0,
     ),
