@@ -22,6 +22,9 @@ from lab.models.orderbook import SERIES_COLUMNS, OrderBookModel
 HISTORY = 4000
 """Rows kept by the streaming buffers."""
 
+OTHER_PATH = "Other directory…"
+"""The picker's entry for a recording outside the recordings directory."""
+
 
 def ladder_html(ladder: pd.DataFrame) -> str:
     """Asks above bids, best quotes in the middle, with quantity bars."""
@@ -86,13 +89,28 @@ class OrderBookView(pn.viewable.Viewer):
         self.recording_path = pn.widgets.TextInput.from_param(
             m.param.recording_path, name="Recording directory", css_classes=["arb-ob-path"], **wide
         )
+        self.recording_pick = pn.widgets.Select(
+            label="Recording", css_classes=["arb-ob-pick"], **wide,
+            description="Recordings found in the recordings directory (rows durable); "
+            "'Other directory…' takes any path.",
+        )  # fmt: skip
+        self.recording_pick.param.watch(self._on_pick, "value")
+        refresh = pn.widgets.Button(
+            label="↻ Refresh list", variant="outline", css_classes=["arb-ob-refresh"], **wide
+        )
+        refresh.on_click(lambda _e: self.refresh_recordings())
+        self.recordings_note = theme.html("", css_classes=["arb-ob-recordings-note"])
+        self.recording_controls = pn.Column(
+            self.recording_pick, self.recording_path, refresh, self.recordings_note,
+            visible=False, **wide,
+        )  # fmt: skip
+        self.refresh_recordings()
         exchange = pn.widgets.Select.from_param(m.param.exchange, name="Exchange", **wide)
         symbol = pn.widgets.TextInput.from_param(m.param.symbol, name="Symbol", **wide)
         endpoint = pn.widgets.Select.from_param(
             m.param.endpoint, name="Endpoint ('local': the loopback exchange simulator)", **wide
         )
         self.live_controls = pn.Column(exchange, symbol, endpoint, visible=False, **wide)
-        self.recording_path.visible = False
         self.record_dir = pn.widgets.TextInput(
             name="Record into directory", placeholder="e.g. recordings/btc", **wide
         )
@@ -106,7 +124,7 @@ class OrderBookView(pn.viewable.Viewer):
         controls = [
             section("Source"),
             source,
-            self.recording_path,
+            self.recording_controls,
             self.live_controls,
             section("Feed"),
             self.toggle,
@@ -209,9 +227,48 @@ class OrderBookView(pn.viewable.Viewer):
                 self._ticking.release()
 
     def _on_source(self, event: param.parameterized.Event) -> None:
-        self.recording_path.visible = event.new == "recording"
+        self.recording_controls.visible = event.new == "recording"
         self.live_controls.visible = event.new == "live"
         self.buffer.clear()
+        if event.new == "recording":
+            self.refresh_recordings()
+
+    # -- recordings picker ------------------------------------------------------------------
+    def refresh_recordings(self) -> None:
+        """List the recordings of the model's recordings directory in the picker (name and
+        durable rows; an unreadable one says so), plus 'Other directory…' for any path."""
+        m = self.model
+        found = m.recordings()
+        options = {}
+        for rec in found:
+            label = f"{rec.name} · {rec.rows:,} rows" if not rec.error else f"{rec.name} · invalid"
+            options[label] = rec.path
+        options[OTHER_PATH] = OTHER_PATH
+        current = m.recording_path.strip()
+        known = current in options.values()
+        self.recording_pick.options = options
+        self.recording_pick.value = current if known else OTHER_PATH
+        self.recording_path.visible = not known
+        bad = [rec for rec in found if rec.error]
+        where = html.escape(m.recordings_dir)
+        note = (
+            f"{len(found)} recording(s) in <code>{where}</code>"
+            if found
+            else f"no recordings in <code>{where}</code> yet: record one below, or enter a path"
+        )
+        if bad:
+            note += "".join(
+                f"<br>{html.escape(rec.name)}: {html.escape(rec.error)}" for rec in bad[:5]
+            )
+        self.recordings_note.object = f'<div class="arb-note">{note}</div>'
+
+    def _on_pick(self, event: param.parameterized.Event) -> None:
+        other = event.new == OTHER_PATH
+        self.recording_path.visible = other
+        if not other and event.new and event.new != self.model.recording_path:
+            self.model.recording_path = event.new
+            if self.model.source == "recording":
+                self._reset(None)  # its opening book now, or why it cannot be replayed
 
     def _on_record(self, event: param.parameterized.Event) -> None:
         try:
@@ -220,12 +277,14 @@ class OrderBookView(pn.viewable.Viewer):
             else:
                 self.model.stop_recording()
         except (ValueError, OSError) as exc:
-            self.error.param.update(object=f"Recording: {exc}", visible=True)
+            self.error.param.update(object=html.escape(f"Recording: {exc}"), visible=True)
             if event.new:
                 self.record.value = False
             return
         self.record.label = "■ Stop recording" if event.new else "● Record"
         self.status.object = self._status_html()
+        if not event.new:
+            self.refresh_recordings()  # a finished recording is listed
 
     def _status_html(self) -> str:
         m = self.model
@@ -237,6 +296,13 @@ class OrderBookView(pn.viewable.Viewer):
             )
         else:
             parts.append(f"<b>{html.escape(m.source)}</b> · row {m.position:,}")
+            engine = m.engine_of("ob_replay")
+            if engine:
+                k = m.ticks_per_call()
+                per = "one call per tick" if k == 1 else f"one call per {k} ticks"
+                parts.append(
+                    f'replayed by <b class="arb-ob-engine">{html.escape(engine)}</b> ({per})'
+                )
         if m.recording:
             parts.append(
                 f"recording into {html.escape(m.recording)} · {m.durable_rows:,} rows durable"

@@ -7,7 +7,13 @@ message, unpaced (``rate=None``: the whole stream is in flight as fast as the so
 The timed part is from the REST snapshot to the last message applied: every message is parsed,
 sequence-checked, applied to the book, recorded (:class:`~lab.feeds.recorder.Recorder`, flush
 every 65,536 rows or 250 ms, fsync each time) and each batch's book is measured with the native
-``lob_metrics``. Throughput = messages / seconds. Parts: the recorder's p99 flush latency.
+``lob_metrics``. Throughput = messages / seconds (wall clock). Parts: the recorder's p99 flush
+latency and the client's CPU seconds; the note adds level updates/s, the batches and the CPU per
+message (what one core sustains: on a shared machine the wall clock also counts the time other
+processes held the cores). A run with any resync, gap or reconnect is refused.
+
+``feed_receive_ceiling``: the same exchange and stream received by a bare aiohttp loop that only
+counts frames: the ceiling that Python WebSocket frames put on ``feed_loopback`` here.
 
 ``recorder_write``: :class:`~lab.feeds.recorder.Recorder` appending a simulated stream in 10,000
 row batches (flush every 65,536 rows, fsync each time). Throughput = rows / seconds; parts:
@@ -70,39 +76,93 @@ def feed_loopback(events: int = FEED_EVENTS) -> Timed:
             "binance", "BTCUSDT", ws_url=f"ws://{url}", rest_url=f"http://{url}",
             backoff=Backoff(0.05, 2.0, 1.0), queue_size=1_000_000,
         )  # fmt: skip
-        last = {"u": -1}
-        feed = BinanceFeed(cfg, on_applied=lambda u, _book: last.__setitem__("u", u))
+        feed = BinanceFeed(cfg)
+        _warm_kernels()
         with tempfile.TemporaryDirectory(prefix="arblab-bench-rec-") as tmp:
             rec = Recorder(tmp, flush_rows=65_536, flush_seconds=0.25)
 
-            async def go() -> tuple[float, float]:
-                t0 = None
+            batches = []
+
+            async def go() -> tuple[float, float, float]:
+                t0 = c0 = None
                 async for batch in feed.events():
+                    batches.append(len(batch))
                     if t0 is None:
-                        t0 = time.perf_counter()
+                        t0, c0 = time.perf_counter(), time.process_time()
                     rec.append(batch)
                     native.lob_metrics(feed.book.snapshot(50), depth=5)
-                    if last["u"] >= info["last_id"]:
+                    st = feed.status
+                    if st.resyncs or st.gaps or st.reconnects:
+                        feed.stop()
+                        break
+                    if (feed.last_update_id or -1) >= info["last_id"]:
                         feed.stop()
                         break
                 rec.flush()
-                return t0, time.perf_counter()
+                return t0, time.perf_counter(), time.process_time() - c0
 
-            t0, t1 = asyncio.run(asyncio.wait_for(go(), CHILD_TIMEOUT_S))
+            t0, t1, cpu = asyncio.run(asyncio.wait_for(go(), CHILD_TIMEOUT_S))
             rec.close()
             lat = np.array(rec.flush_latencies[:-1] or rec.flush_latencies)
     finally:
         proc.stdin.close()
         proc.wait(30)
     st = feed.status
-    if st.resyncs or st.gaps:
+    if st.resyncs or st.gaps or st.reconnects:
         raise RuntimeError(f"the loopback feed lost sync ({st.last_reason}): not a clean run")
     seconds = t1 - t0
+    rows = rec.durable.rows
     return Timed(
         seconds,
-        {"flush_p99": float(np.quantile(lat, 0.99))},
-        f"{st.applied:,} messages applied, {st.applied / seconds:,.0f} msg/s, recorder on "
-        f"({rec.durable.rows:,} rows, {len(lat)} flushes)",
+        {"flush_p99": float(np.quantile(lat, 0.99)), "client_cpu": cpu},
+        f"{st.applied:,} messages applied, {st.applied / seconds:,.0f} msg/s, "
+        f"{rows / seconds:,.0f} level updates/s, recorder on ({rows:,} rows, {len(lat)} "
+        f"flushes, {len(batches):,} batches); client CPU {cpu / max(st.applied, 1) * 1e6:.2f} us/msg, i.e. "
+        f"{st.applied / max(cpu, 1e-9):,.0f} msg/s per core",
+    )
+
+
+def _warm_kernels() -> None:
+    """Load (or compile) the feed book's kernel before the clock starts."""
+    from lab.analytics.orderbook import BookSnapshot
+    from lab.feeds.book import ArrayBook
+
+    book = ArrayBook.from_snapshot(BookSnapshot(0, [99.0], [1.0], [101.0], [1.0]))
+    book.apply_updates([1, -1], [100.0, 101.0], [2.0, 0.0], [0, 2])
+
+
+def feed_receive_ceiling(events: int = FEED_EVENTS) -> Timed:
+    """One run of the ``feed_receive_ceiling`` row: the same local exchange and stream as
+    ``feed_loopback``, received by a bare aiohttp loop that only counts the frames (no decoding,
+    no book, no recorder): the most that Python WebSocket frames allow on this machine."""
+    import aiohttp
+
+    proc, info = _start_exchange(events)
+    try:
+        url = f"ws://127.0.0.1:{info['port']}/ws/btcusdt@depth@100ms"
+
+        async def go() -> tuple[int, float, float]:
+            n = 0
+            async with aiohttp.ClientSession() as http:
+                async with http.ws_connect(url, max_msg_size=0) as ws:
+                    t0 = c0 = None
+                    async for _msg in ws:
+                        if t0 is None:
+                            t0, c0 = time.perf_counter(), time.process_time()
+                        n += 1
+                        if n >= info["messages"]:
+                            break
+                    return n, time.perf_counter() - t0, time.process_time() - c0
+
+        n, seconds, cpu = asyncio.run(asyncio.wait_for(go(), CHILD_TIMEOUT_S))
+    finally:
+        proc.stdin.close()
+        proc.wait(30)
+    return Timed(
+        seconds,
+        {"client_cpu": cpu},
+        f"{n:,} frames received, {n / seconds:,.0f} frames/s; client CPU "
+        f"{cpu / max(n, 1) * 1e6:.2f} us/frame, i.e. {n / max(cpu, 1e-9):,.0f} frames/s per core",
     )
 
 
@@ -157,6 +217,17 @@ FEED_WORKLOADS = (
         unit="messages",
         kind="feed",
         call=lambda w, b, r: feed_loopback(),
+        repeats=1,
+        warmup=0,
+    ),
+    Workload(
+        "feed_receive_ceiling",
+        "feed_receive_ceiling",
+        _feed_request,
+        "local exchange -> bare aiohttp receive loop (no processing): the frame ceiling",
+        unit="messages",
+        kind="feed",
+        call=lambda w, b, r: feed_receive_ceiling(),
         repeats=1,
         warmup=0,
     ),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
@@ -26,8 +27,8 @@ from lab.analytics.orderbook import (
     BookSnapshot,
     CrossedBookError,
     LOBEvents,
-    OrderBook,
 )
+from lab.feeds.book import ArrayBook
 
 STATES = ("idle", "connecting", "resynchronising", "connected", "stopped", "error")
 """Feed states shown by the status line."""
@@ -38,10 +39,14 @@ MAX_QUEUE = 1_000_000
 
 class ResyncRequired(Exception):
     """The book can no longer be trusted (gap, bad checksum, crossed book, overflow): the feed
-    must fetch a new snapshot before applying anything else."""
+    must fetch a new snapshot before applying anything else.
 
-    def __init__(self, reason: str):
+    ``applied``: messages of the batch being applied that were applied in full before it
+    (:meth:`BookBuilder.update_many`)."""
+
+    def __init__(self, reason: str, applied: int = 0):
         self.reason = reason
+        self.applied = int(applied)
         super().__init__(reason)
 
 
@@ -134,17 +139,19 @@ class Feed(Protocol):
 
 class BookBuilder:
     """The feed's book and its event rows: applies exchange level changes to an
-    :class:`OrderBook` with the feed's own sequence numbers and collects the rows accepted.
+    :class:`~lab.feeds.book.ArrayBook` with the feed's own sequence numbers and collects the
+    rows accepted.
 
     Each message's changes are applied deletions first (a change is an absolute quantity, so the
     order within a message does not change its end state, and deleting first never crosses a
     book that is uncrossed at the end). A change that would cross the book raises
-    :class:`ResyncRequired`.
+    :class:`ResyncRequired`; the rows of the messages before it are kept.
     """
 
     def __init__(self, seq_origin: int = 0) -> None:
-        self.book = OrderBook()
-        self._cols: list[list] = [[], [], [], [], [], []]
+        self.book = ArrayBook()
+        self._chunks: list[tuple] = []  # (seq, time, kind, side, price, qty) arrays
+        self._pending = 0
         self.synced = False
         self.seq_origin = int(seq_origin)
 
@@ -152,6 +159,10 @@ class BookBuilder:
     def next_seq(self) -> int:
         """``seq`` of the next row (the first is ``seq_origin``, e.g. to continue a recording)."""
         return self.seq_origin if self.book.seq is None else self.book.seq + 1
+
+    def _emit(self, seq, t, kind, side, price, qty) -> None:
+        self._chunks.append((seq, t, kind, side, price, qty))
+        self._pending += len(seq)
 
     def snapshot(self, t: float, bids: Iterable, asks: Iterable) -> None:
         """Replace the book by ``bids``/``asks`` (pairs ``(price, qty)``) and emit it."""
@@ -171,33 +182,34 @@ class BookBuilder:
             self.synced = False
             raise ResyncRequired(f"bad snapshot: {exc}") from None
         ev = snap.to_events(time=t)
-        for col, name in zip(
-            self._cols, ("seq", "time", "kind", "side", "price", "qty"), strict=True
-        ):
-            col.extend(getattr(ev, name).tolist())
+        self._emit(ev.seq, ev.time, ev.kind, ev.side, ev.price, ev.qty)
         self.synced = True
 
     def update(self, t: float, changes: Iterable[tuple[int, float, float]]) -> int:
         """Apply one message's ``(side, price, qty)`` changes; returns rows emitted."""
-        changes = sorted(changes, key=lambda c: c[2] != 0.0)  # deletions first, stable
-        book, cols = self.book, self._cols
-        start = len(cols[0])
-        n = 0
-        for side, price, qty in changes:
-            seq = book.seq + 1
-            try:
-                book.apply_update(seq, side, price, qty)
-            except (CrossedBookError, ValueError) as exc:
-                self.synced = False
-                self.discard_pending(start)
-                raise ResyncRequired(f"refused update: {exc}") from None
-            cols[0].append(seq)
-            cols[1].append(t)
-            cols[2].append(LIMIT)
-            cols[3].append(side)
-            cols[4].append(price)
-            cols[5].append(qty)
-            n += 1
+        changes = list(changes)
+        side = [c[0] for c in changes]
+        price = [c[1] for c in changes]
+        qty = [c[2] for c in changes]
+        return self.update_many([t], side, price, qty, [0, len(changes)])
+
+    def update_many(self, times, side, price, qty, starts) -> int:
+        """Apply a batch of messages in one kernel call (see
+        :meth:`~lab.feeds.book.ArrayBook.apply_updates`): message ``m`` has event time
+        ``times[m]`` and changes ``starts[m]:starts[m + 1]``. Returns rows emitted; raises
+        :class:`ResyncRequired` at a refused change, after keeping the messages before it."""
+        try:
+            out = self.book.apply_updates(side, price, qty, starts)
+        except ValueError as exc:
+            self.synced = False
+            raise ResyncRequired(f"refused update: {exc}") from None
+        n = len(out.seq)
+        if n:
+            t = np.asarray(times, dtype=float)[out.row_message]
+            self._emit(out.seq, t, np.full(n, LIMIT, dtype=np.int8), out.side, out.price, out.qty)
+        if out.error is not None:
+            self.synced = False
+            raise ResyncRequired(f"refused update: {out.error}", applied=out.n_messages)
         return n
 
     def truncate(self, t: float, depth: int) -> None:
@@ -211,27 +223,34 @@ class BookBuilder:
 
     def discard_pending(self, rows_to_keep: int) -> None:
         """Drop the rows emitted after the first ``rows_to_keep`` (a refused message)."""
-        for col in self._cols:
-            del col[rows_to_keep:]
+        kept, total = [], 0
+        for chunk in self._chunks:
+            if total >= rows_to_keep:
+                break
+            room = rows_to_keep - total
+            kept.append(chunk if len(chunk[0]) <= room else tuple(c[:room] for c in chunk))
+            total += len(kept[-1][0])
+        self._chunks, self._pending = kept, total
 
     def pending(self) -> int:
-        return len(self._cols[0])
+        return self._pending
 
     def take(self) -> LOBEvents | None:
         """The rows collected since the last call, as an :class:`LOBEvents` (None if none)."""
-        if not self._cols[0]:
+        if not self._pending:
             return None
-        s, t, k, sd, p, q = self._cols
-        out = LOBEvents(
-            np.array(s, dtype=np.int64),
-            np.array(t, dtype=float),
-            np.array(k, dtype=np.int8),
-            np.array(sd, dtype=np.int8),
-            np.array(p, dtype=float),
-            np.array(q, dtype=float),
+        chunks, self._chunks, self._pending = self._chunks, [], 0
+        dtypes = (np.int64, float, np.int8, np.int8, float, float)
+        if len(chunks) == 1:
+            return LOBEvents(
+                *(np.asarray(c, dtype=d) for c, d in zip(chunks[0], dtypes, strict=True))
+            )
+        return LOBEvents(
+            *(
+                np.concatenate([np.asarray(ch[k], dtype=d) for ch in chunks])
+                for k, d in enumerate(dtypes)
+            )
         )
-        self._cols = [[], [], [], [], [], []]
-        return out
 
 
 class MessageQueue:
@@ -240,35 +259,64 @@ class MessageQueue:
     Overflow policy: when a message arrives and the queue is full, the whole backlog is dropped,
     :attr:`overflowed` is set and the consumer resynchronises from a fresh snapshot (a dropped
     update can never be applied later, so keeping a partial backlog would only delay the resync).
+
+    The consumer takes messages in batches (:meth:`get_many`): everything the reader queued
+    since the consumer last looked, so that one event-loop wakeup handles many frames.
     """
 
     def __init__(self, maxsize: int):
         if not 1 <= maxsize <= MAX_QUEUE:
             raise ValueError(f"queue_size must be in [1, {MAX_QUEUE}], got {maxsize}")
-        self._q: asyncio.Queue = asyncio.Queue(maxsize)
+        self.maxsize = int(maxsize)
+        self._items: deque = deque()
+        self._waiter: asyncio.Future | None = None
         self.overflowed = False
 
     def put(self, item) -> None:
-        try:
-            self._q.put_nowait(item)
-        except asyncio.QueueFull:
-            while not self._q.empty():
-                self._q.get_nowait()
+        items = self._items
+        if len(items) >= self.maxsize:
+            items.clear()
             self.overflowed = True
-            self._q.put_nowait(item)
+        items.append(item)
+        w = self._waiter
+        if w is not None and not w.done():
+            w.set_result(None)
+
+    async def get_many(self, limit: int) -> list:
+        """Up to ``limit`` messages, oldest first (waits for at least one)."""
+        items = self._items
+        while not items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        if len(items) <= limit:
+            out = list(items)
+            items.clear()
+            return out
+        return [items.popleft() for _ in range(limit)]
 
     async def get(self):
-        return await self._q.get()
+        return (await self.get_many(1))[0]
 
     def get_nowait(self):
-        return self._q.get_nowait()
+        if not self._items:
+            raise asyncio.QueueEmpty
+        return self._items.popleft()
 
     def empty(self) -> bool:
-        return self._q.empty()
+        return not self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def unget(self, items: list) -> None:
+        """Put ``items`` (taken by :meth:`get_many`, not handled) back at the front."""
+        self._items.extendleft(reversed(items))
 
     def clear(self) -> None:
-        while not self._q.empty():
-            self._q.get_nowait()
+        self._items.clear()
 
 
 @dataclass(frozen=True)

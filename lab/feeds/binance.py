@@ -18,12 +18,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import aiohttp
+import numpy as np
+from orjson import loads
 
 from lab.analytics.orderbook import ASK, BID, LOBEvents
 from lab.feeds.base import MessageQueue, ResyncRequired
-from lab.feeds.ws import ConnectionLost, WebSocketFeed
+from lab.feeds.ws import CLOSED, ConnectionLost, WebSocketFeed
+from lab.kernels import orderbook as _k
 
 
 def parse_levels(levels, side: int) -> list[tuple[int, float, float]]:
@@ -37,15 +41,108 @@ def parse_levels(levels, side: int) -> list[tuple[int, float, float]]:
     return out
 
 
+@dataclass(frozen=True)
+class DecodedBatch:
+    """Binance diff events decoded in bulk (:func:`decode_batch`): per message ``ok`` (a
+    ``depthUpdate`` of the symbol with valid levels), ``first``/``final`` (``U``/``u``),
+    ``time`` (``E`` in seconds), ``rows`` and ``row_start`` (its levels in ``side``, ``price``,
+    ``qty``: bids then asks)."""
+
+    ok: np.ndarray
+    first: np.ndarray
+    final: np.ndarray
+    time: np.ndarray
+    rows: np.ndarray
+    row_start: np.ndarray
+    side: np.ndarray
+    price: np.ndarray
+    qty: np.ndarray
+
+
+_EVENT = np.frombuffer(b"depthUpdate", dtype=np.uint8)
+
+
+def decode_batch(items: list, symbol: str) -> DecodedBatch:
+    """Decode raw diff events, many at once.
+
+    A batch whose messages all have the canonical shape (the exchange's own: exactly the keys
+    ``e``, ``E``, ``s``, ``U``, ``u``, ``b``, ``a``, integers and plain decimal strings) is
+    decoded by one numba kernel (:func:`lab.kernels.orderbook.decode_binance`, which converts
+    decimals exactly as ``float`` does). Any other batch is decoded message by message with
+    orjson, with the same result. A message that is not a valid ``depthUpdate`` of ``symbol``
+    has ``ok`` False.
+    """
+    n = len(items)
+    if n and all(type(x) is str for x in items):
+        lens = np.fromiter(map(len, items), dtype=np.int64, count=n)
+        data = "".join(items).encode()
+        if len(data) == int(lens.sum()):  # ASCII: byte offsets are character offsets
+            offsets = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(lens, out=offsets[1:])
+            cap = len(data) // 8 + 1  # a level takes at least 9 bytes: ["1","0"],
+            side = np.empty(cap, dtype=np.int8)
+            price, qty = np.empty(cap), np.empty(cap)
+            ok = np.empty(n, dtype=np.bool_)
+            ids = np.empty((n, 3), dtype=np.int64)
+            rows = np.empty(n, dtype=np.int64)
+            sym = np.frombuffer(symbol.encode(), dtype=np.uint8)
+            r = _k.decode_binance(
+                np.frombuffer(data, dtype=np.uint8), offsets, _EVENT, sym, side, price, qty,
+                ok, ids, rows,
+            )  # fmt: skip
+            if ok.all():
+                row_start = np.zeros(n, dtype=np.int64)
+                np.cumsum(rows[:-1], out=row_start[1:])
+                return DecodedBatch(
+                    ok, ids[:, 0], ids[:, 1], ids[:, 2] / 1e3, rows, row_start,
+                    side[:r], price[:r], qty[:r],
+                )  # fmt: skip
+    return _decode_each(items, symbol)
+
+
+def _decode_each(items: list, symbol: str) -> DecodedBatch:
+    """:func:`decode_batch` one message at a time (orjson, then each field checked)."""
+    n = len(items)
+    ok = np.zeros(n, dtype=np.bool_)
+    first = np.zeros(n, dtype=np.int64)
+    final = np.zeros(n, dtype=np.int64)
+    when = np.zeros(n)
+    rows = np.zeros(n, dtype=np.int64)
+    changes: list[tuple[int, float, float]] = []
+    for k, item in enumerate(items):
+        try:
+            msg = loads(item)
+            U, u = int(msg["U"]), int(msg["u"])
+            if msg.get("e") != "depthUpdate" or msg.get("s") != symbol:
+                raise ValueError("not a depthUpdate of this symbol")
+            levels = parse_levels(msg["b"], BID) + parse_levels(msg["a"], ASK)
+            event_time = float(msg["E"]) / 1e3
+            first[k], final[k] = U, u  # OverflowError beyond int64
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+            continue
+        ok[k], when[k], rows[k] = True, event_time, len(levels)
+        changes += levels
+    row_start = np.zeros(n, dtype=np.int64)
+    np.cumsum(rows[:-1], out=row_start[1:])
+    return DecodedBatch(
+        ok, first, final, when, rows, row_start,
+        np.array([c[0] for c in changes], dtype=np.int8),
+        np.array([c[1] for c in changes], dtype=float),
+        np.array([c[2] for c in changes], dtype=float),
+    )  # fmt: skip
+
+
 class BinanceFeed(WebSocketFeed):
     """Live L2 book of one Binance spot symbol (see the module docstring for the procedure).
 
-    :attr:`snapshot_ids` lists the ``lastUpdateId`` of every snapshot it synchronised from.
+    :attr:`snapshot_ids` lists the ``lastUpdateId`` of every snapshot it synchronised from;
+    :attr:`last_update_id` is the ``u`` of the last message applied.
     """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.snapshot_ids: list[int] = []
+        self.last_update_id: int | None = None
 
     def _url(self) -> str:
         return (
@@ -67,9 +164,97 @@ class BinanceFeed(WebSocketFeed):
             raise ConnectionLost(f"malformed depth snapshot: {exc}") from None
         return {"last": last, "bids": bids, "asks": asks}
 
-    async def _session(self, http, ws, queue: MessageQueue) -> AsyncIterator[LOBEvents]:
+    def _handler(self, queue: MessageQueue, last: int, state: dict):
+        """The batch handler of one synchronisation from a snapshot with ``lastUpdateId`` =
+        ``last``: decodes a batch of messages (:func:`decode_batch`), sequence-checks each in
+        order (steps 3-5 of the module docstring), then applies the accepted ones in one
+        :meth:`BookBuilder.update_many` call. At a sequence break or closed socket, the
+        messages before it are applied first, and the ones after it are put back in the queue
+        for the next synchronisation."""
         status, builder = self.status, self.builder
         symbol = self.config.symbol.upper()
+
+        def handle_many(items: list) -> None:
+            self._check_overflow(queue)
+            closed = bool(items) and items[-1] is CLOSED
+            raw = items[:-1] if closed else items
+            dec = decode_batch(raw, symbol)
+            stop: Exception | None = None
+            used = len(items)
+            prev = state["prev"]
+            accepted: list[int] = []
+            firsts, finals, ok = dec.first.tolist(), dec.final.tolist(), dec.ok.tolist()
+            for k in range(len(raw)):
+                if not ok[k]:
+                    continue  # malformed: the U/u chain of the next event catches a loss
+                first, final = firsts[k], finals[k]
+                if final <= last:
+                    continue  # already in the snapshot
+                if prev is None:
+                    if not first <= last + 1 <= final:
+                        stop = ResyncRequired(
+                            f"first event U={first} u={final} does not contain "
+                            f"lastUpdateId+1={last + 1} (snapshot older than the buffered events "
+                            "or events missing)"
+                        )
+                elif first != prev + 1:
+                    stop = ResyncRequired(f"sequence break: expected U={prev + 1}, got U={first}")
+                if stop is not None:
+                    status.gaps += 1
+                    used = k + 1
+                    break
+                prev = final
+                accepted.append(k)
+            else:
+                if closed:
+                    stop = ConnectionLost("socket closed")
+            applied = len(accepted)
+            if applied:
+                sel = np.array(accepted, dtype=np.int64)
+                rows = dec.rows[sel]
+                starts = np.zeros(applied + 1, dtype=np.int64)
+                np.cumsum(rows, out=starts[1:])
+                take = np.repeat(dec.row_start[sel] - starts[:-1], rows) + np.arange(starts[-1])
+                sides, prices, qtys = dec.side[take], dec.price[take], dec.qty[take]
+                times = dec.time[sel] - self.time_origin
+            try:
+                if not applied:
+                    pass
+                elif self.on_applied is None:
+                    builder.update_many(times, sides, prices, qtys, starts)
+                else:  # every intermediate book is shown to the callback
+                    for m in range(applied):
+                        lo, hi = starts[m], starts[m + 1]
+                        try:
+                            builder.update_many(
+                                times[m : m + 1], sides[lo:hi], prices[lo:hi], qtys[lo:hi],
+                                [0, hi - lo],
+                            )  # fmt: skip
+                        except ResyncRequired:
+                            applied = m
+                            raise
+                        self.on_applied(finals[accepted[m]], builder.book)
+            except ResyncRequired as exc:
+                if self.on_applied is None:
+                    applied = exc.applied  # messages the kernel applied in full
+                stop, used = exc, accepted[applied] + 1
+            finally:
+                status.tick(used)
+                status.malformed += int((~dec.ok[: min(used, len(raw))]).sum())
+                queue.unget(items[used:])
+                if applied:
+                    state["prev"] = self.last_update_id = finals[accepted[applied - 1]]
+                    status.applied += applied
+                    status.lag = time.time() - float(dec.time[accepted[applied - 1]])
+                    if status.state != "connected":
+                        status.state = "connected"
+            if stop is not None:
+                raise stop
+
+        return handle_many
+
+    async def _session(self, http, ws, queue: MessageQueue) -> AsyncIterator[LOBEvents]:
+        status, builder = self.status, self.builder
         failures = 0
         while True:
             await self._resync_pause(failures)
@@ -79,48 +264,10 @@ class BinanceFeed(WebSocketFeed):
             snap = await self._snapshot(http)
             last = snap["last"]
             self.snapshot_ids.append(last)
-            state = {"prev": None}
-
-            def handle(item, last=last, state=state):
-                self._check(item, queue)
-                status.tick()
-                try:
-                    msg = json.loads(item)
-                    first, final = int(msg["U"]), int(msg["u"])
-                    if msg.get("e") != "depthUpdate" or msg.get("s") != symbol:
-                        raise ValueError("not a depthUpdate of this symbol")
-                    changes = parse_levels(msg["b"], BID) + parse_levels(msg["a"], ASK)
-                    event_time = float(msg["E"]) / 1e3
-                except (KeyError, TypeError, ValueError, IndexError):
-                    # its content is unknown; the U/u chain of the next event catches a loss
-                    status.malformed += 1
-                    return
-                if final <= last:
-                    return  # already in the snapshot
-                prev = state["prev"]
-                if prev is None:
-                    if not first <= last + 1 <= final:
-                        status.gaps += 1
-                        raise ResyncRequired(
-                            f"first event U={first} u={final} does not contain "
-                            f"lastUpdateId+1={last + 1} (snapshot older than the buffered events "
-                            "or events missing)"
-                        )
-                elif first != prev + 1:
-                    status.gaps += 1
-                    raise ResyncRequired(f"sequence break: expected U={prev + 1}, got U={first}")
-                builder.update(event_time - self.time_origin, changes)
-                state["prev"] = final
-                status.applied += 1
-                status.lag = time.time() - event_time
-                if status.state != "connected":
-                    status.state = "connected"
-                if self.on_applied is not None:
-                    self.on_applied(final, builder.book)
-
+            handle_many = self._handler(queue, last, {"prev": None})
             try:
                 builder.snapshot(time.time() - self.time_origin, snap["bids"], snap["asks"])
-                async for batch in self._drain(queue, handle):
+                async for batch in self._drain(queue, handle_many):
                     status.rows += len(batch)
                     yield batch
             except ResyncRequired as exc:

@@ -7,7 +7,8 @@ injects faults on request.
 - Kraken: ``WS /v2`` with ``subscribe``/``unsubscribe`` of channel ``book`` (snapshot then
   updates of the top ``depth`` levels with CRC32 checksums), ``ping``, and heartbeats.
 
-Each market is one finite simulated stream cut into messages of ``rows_per_message`` updates.
+Each market is one simulated stream cut into messages of ``rows_per_message`` updates
+(played once, or forever with ``endless=True``: the demo's markets).
 The market's clock starts with its first client, already ``warmup`` messages in, and advances at
 ``rate`` messages per second; every connection starts at the current position, as on a real
 exchange. With ``rate=None`` the market is frozen at ``warmup``: snapshots show that book and
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -58,6 +60,13 @@ class Faults:
     disconnects: set = field(default_factory=set)
     stale_snapshots: int = 0
     fired: list = field(default_factory=list)
+
+    def pending(self) -> bool:
+        """Whether any message fault is still to fire."""
+        return bool(
+            self.gaps or self.duplicates or self.swaps or self.malformed or self.crossed
+            or self.disconnects
+        )  # fmt: skip
 
     def take(self, kind: str, i: int) -> bool:
         s = getattr(self, kind)
@@ -94,6 +103,11 @@ class SimMarket:
     faults : Faults
     keep_history : bool
         Keep the full true book after every message (for tests; memory grows with the stream).
+    endless : bool
+        Play the stream forever (the demo of ``arblab serve``): after its last message one
+        more message takes the book back to the opening book, and the stream starts over with
+        update ids that keep counting (``U`` is always the previous ``u + 1``). Memory stays
+        that of one pass. Needs a ``rate``; not with ``keep_history``.
     """
 
     def __init__(
@@ -111,7 +125,10 @@ class SimMarket:
         qty_precision: int = 8,
         faults: Faults | None = None,
         keep_history: bool = False,
+        endless: bool = False,
     ) -> None:
+        if endless and (rate is None or keep_history):
+            raise ValueError("an endless market needs a rate and cannot keep its history")
         if exchange not in ("binance", "kraken"):
             raise ValueError(f"exchange must be 'binance' or 'kraken', got {exchange!r}")
         if not 1 <= n_events <= MAX_SIM_EVENTS:
@@ -124,6 +141,7 @@ class SimMarket:
         self.rate, self.depth = rate, depth
         self.pp, self.qp = price_precision, qty_precision
         self.faults = faults or Faults()
+        self.endless = bool(endless)
         ev = simulate_lob(n_events, seed=seed, n_levels=n_levels)
         price = np.round(ev.price, price_precision)
         snap = ev.kind == SNAPSHOT
@@ -159,20 +177,51 @@ class SimMarket:
             if self.history is not None:
                 self.history[book.seq] = _key(book)
             if exchange == "binance":
-                self._bodies.append(self._binance_body(m, agg))
+                self._bodies.append(self._binance_body(*self._ids[m], agg.items()))
             else:
                 new_view = _view(book, depth)
                 self._bodies.append(self._kraken_body(book, view, new_view))
                 view = new_view
         self._final = book.snapshot()
+        self._body_bytes: list[bytes] | None = None
+        self.cycle = n_msg  # messages per pass
+        self.id_period = 0  # update ids per pass
+        if self.endless:
+            self._add_return_message(book, view)
         self._book = book
         self._t0: float | None = None
 
     # -- wire formats ------------------------------------------------------------------------
-    def _binance_body(self, m: int, agg) -> str:
-        U, u = self._ids[m]
-        b = [[_fmt(p, self.pp), _fmt(q, self.qp)] for (s, p), q in agg.items() if s == BID]
-        a = [[_fmt(p, self.pp), _fmt(q, self.qp)] for (s, p), q in agg.items() if s == ASK]
+    def _add_return_message(self, book: OrderBook, view: dict) -> None:
+        """The message after the last one of an endless market: the changes from the final
+        book to the opening book (deletions of the levels it does not have, then its levels),
+        with one update id per change."""
+        opening = OrderBook.from_snapshot(self._initial)
+        agg: dict[tuple[int, float], float] = {}
+        for s in (BID, ASK):
+            now = dict(zip(*(a.tolist() for a in book.levels(s)), strict=True))
+            then = dict(zip(*(a.tolist() for a in opening.levels(s)), strict=True))
+            agg.update({(s, p): 0.0 for p in now if p not in then})
+            agg.update({(s, p): q for p, q in then.items() if now.get(p) != q})
+        last = self._ids[-1][1]
+        first_id = self._ids[0][0]
+        self._ids.append((last + 1, last + max(1, len(agg))))
+        self._levels.append([(s, p, q) for (s, p), q in agg.items()])
+        if self.exchange == "binance":
+            self._bodies.append(self._binance_body(*self._ids[-1], agg.items()))
+        else:
+            self._bodies.append(self._kraken_body(opening, view, _view(opening, self.depth)))
+        self.cycle = self.n_messages + 1
+        self.id_period = self._ids[-1][1] - first_id + 1
+
+    def _local(self, m: int) -> tuple[int, int]:
+        """Message ``m`` as (pass, index in the pass); the pass is always 0 unless endless."""
+        return divmod(m, self.cycle) if self.endless else (0, m)
+
+    def _binance_body(self, U: int, u: int, changes) -> str:
+        """``changes``: ``((side, price), qty)`` pairs."""
+        b = [[_fmt(p, self.pp), _fmt(q, self.qp)] for (s, p), q in changes if s == BID]
+        a = [[_fmt(p, self.pp), _fmt(q, self.qp)] for (s, p), q in changes if s == ASK]
         rest = json.dumps({"s": self.symbol, "U": U, "u": u, "b": b, "a": a}, separators=(",", ":"))
         return rest[1:]  # '"s":...}' : the event time is prepended when sent
 
@@ -204,9 +253,19 @@ class SimMarket:
 
     def binance_message(self, m: int, crossed: bool = False) -> str:
         ms = int(time.time() * 1e3)
-        body = self._bodies[m]
+        k, local = self._local(m)
+        if k == 0:
+            body = self._bodies[local]
+        else:  # a later pass of an endless market: the same changes under later ids
+            U, u = self._ids[local]
+            body = self._binance_body(
+                U + k * self.id_period,
+                u + k * self.id_period,
+                [((s, p), q) for s, p, q in self._levels[local]],
+            )
         if crossed:
-            U, u = self._ids[m]
+            U, u = self._ids[local]
+            U, u = U + k * self.id_period, u + k * self.id_period
             before = self.book_at(m)
             p = float(before.ask_price[0])
             body = json.dumps(
@@ -215,9 +274,27 @@ class SimMarket:
             )[1:]
         return f'{{"e":"depthUpdate","E":{ms},{body}'
 
+    def first_pass(self, stop: int) -> bool:
+        """Whether messages ``< stop`` are all of the first pass (their bodies are stored)."""
+        return stop <= self.n_messages
+
+    def binance_frames(self, lo: int, hi: int) -> bytes:
+        """Messages ``lo..hi-1`` of the first pass as WebSocket text frames, with one event
+        time (what :meth:`binance_message` sends one by one, built from stored bytes)."""
+        if self._body_bytes is None:
+            self._body_bytes = [b.encode() for b in self._bodies[: self.n_messages]]
+        prefix = f'{{"e":"depthUpdate","E":{int(time.time() * 1e3)},'.encode()
+        parts = []
+        for body in self._body_bytes[lo:hi]:
+            n = len(prefix) + len(body)
+            parts.append(_frame_header(n))
+            parts.append(prefix)
+            parts.append(body)
+        return b"".join(parts)
+
     def kraken_message(self, m: int, crossed: bool = False) -> str:
         ts = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-        body = self._bodies[m]
+        body = self._bodies[self._local(m)[1]]
         if crossed:
             before = self.book_at(m)
             cs = _view_checksum(_view(self._replay_to(m + 1), self.depth), self.pp, self.qp)
@@ -257,7 +334,8 @@ class SimMarket:
             return self.n_messages
         if self._t0 is None:  # the clock starts with the first client
             self._t0 = time.monotonic()
-        return min(self.n_messages, self.warmup + int((time.monotonic() - self._t0) * self.rate))
+        published = self.warmup + int((time.monotonic() - self._t0) * self.rate)
+        return published if self.endless else min(self.n_messages, published)
 
     def start_position(self) -> int:
         """Where a new connection (and a snapshot) starts: the current position, or ``warmup``
@@ -271,6 +349,8 @@ class SimMarket:
     def _replay_to(self, position: int) -> OrderBook:
         """The true book after ``position`` messages (its ``seq`` is a local counter; the
         exchange id is :meth:`id_after`)."""
+        if self.endless:  # every pass ends on the opening book
+            position = self._local(max(0, position))[1]
         position = max(0, min(position, self.n_messages))
         c = min(position // CHECKPOINT, len(self._checkpoints) - 1)
         if position == 0:
@@ -283,7 +363,12 @@ class SimMarket:
 
     def id_after(self, position: int) -> int:
         """Binance ``lastUpdateId`` after ``position`` messages."""
-        return 0 if position <= 0 else self._ids[min(position, self.n_messages) - 1][1]
+        if position <= 0:
+            return 0
+        if self.endless:
+            k, local = self._local(position - 1)
+            return self._ids[local][1] + k * self.id_period
+        return self._ids[min(position, self.n_messages) - 1][1]
 
     def book_at(self, m: int) -> BookSnapshot:
         """True book before message ``m``."""
@@ -296,7 +381,8 @@ class SimMarket:
 
     @property
     def last_id(self) -> int:
-        return self._ids[-1][1]
+        """Binance id of the last message of the (first) pass."""
+        return self._ids[self.n_messages - 1][1]
 
     def snapshot_stale(self) -> bool:
         if self.faults.stale_snapshots > 0:
@@ -335,11 +421,20 @@ def _view_checksum(view: dict, pp: int, qp: int) -> int:
 
 
 class LocalExchange:
-    """The loopback server holding one :class:`SimMarket` per (exchange, symbol)."""
+    """The loopback server holding one :class:`SimMarket` per (exchange, symbol).
 
-    def __init__(self, markets: list[SimMarket], heartbeat: float = 1.0) -> None:
+    ``heartbeat``: seconds between Kraken ``heartbeat`` messages. ``ping_interval``: seconds
+    between WebSocket pings; a client whose pong does not come within half of it is dropped
+    (Binance pings every 3 minutes; a short interval would drop a client that is still reading
+    a deep backlog, whose pong waits behind it).
+    """
+
+    def __init__(
+        self, markets: list[SimMarket], heartbeat: float = 1.0, ping_interval: float = 20.0
+    ) -> None:
         self.markets = {(m.exchange, m.symbol): m for m in markets}
         self.heartbeat = heartbeat
+        self.ping_interval = ping_interval
         self.port: int | None = None
         self.connections = 0
         self._runner: web.AppRunner | None = None
@@ -399,7 +494,7 @@ class LocalExchange:
     async def _binance_ws(self, request: web.Request) -> web.WebSocketResponse:
         stream = request.match_info["stream"]
         symbol = stream.split("@", 1)[0].upper()
-        ws = web.WebSocketResponse(heartbeat=self.heartbeat)
+        ws = web.WebSocketResponse(heartbeat=self.ping_interval)
         await ws.prepare(request)
         if ("binance", symbol) not in self.markets or "@depth" not in stream:
             await ws.close(code=1008, message=b"unknown stream")
@@ -409,52 +504,68 @@ class LocalExchange:
         self._sockets.add(ws)
         reader = asyncio.ensure_future(_discard(ws))
         try:
-            await self._pump(ws, m, m.start_position(), m.binance_message)
+            await self._pump(ws, request.transport, m, m.start_position(), m.binance_message)
         finally:
             reader.cancel()
             self._sockets.discard(ws)
             await ws.close()
         return ws
 
-    async def _pump(self, ws, m: SimMarket, start: int, encode) -> None:
-        """Send messages ``start ..`` as they are published, injecting faults."""
+    async def _pump(self, ws, transport, m: SimMarket, start: int, encode) -> None:
+        """Send messages ``start ..`` as they are published, injecting faults.
+
+        The frames published since the last look are written to the socket together (one
+        WebSocket frame per message, up to :data:`SEND_BATCH` frames per write), as a busy
+        exchange's server does: per-frame writes would make this server, not the client under
+        test, the limit of a throughput measurement.
+        """
         f = m.faults
         i = start
-        while i < m.n_messages and not ws.closed:
+        end = float("inf") if m.endless else m.n_messages
+        while i < end and not ws.closed:
             avail = m.position()
-            if avail <= i or (i in f.swaps and i + 1 < m.n_messages and i + 1 >= avail):
+            if avail <= i or (i in f.swaps and i + 1 < end and i + 1 >= avail):
                 await asyncio.sleep(0.002)  # nothing new yet (or a swap waits for its partner)
                 continue
-            while i < avail and not ws.closed:
+            out: list = []  # texts, or runs of frames already encoded
+            stop = min(avail, i + SEND_BATCH)
+            if not f.pending():
+                if encode == m.binance_message and m.first_pass(stop):
+                    out.append(m.binance_frames(i, stop))
+                else:
+                    out.extend(encode(j) for j in range(i, stop))
+                i = stop
+            while i < stop:
                 if f.take("disconnects", i):
+                    await _send_frames(transport, out)
                     await ws.close()
                     return
                 if f.take("gaps", i):
                     i += 1
                     continue
-                if i in f.swaps and i + 1 < m.n_messages and i + 1 >= avail:
+                if i in f.swaps and i + 1 < end and i + 1 >= avail:
                     break  # wait until message i + 1 is published, then swap them
                 if f.take("swaps", i) and i + 1 < avail:
-                    await ws.send_str(encode(i + 1))
-                    await ws.send_str(encode(i))
+                    out += [encode(i + 1), encode(i)]
                     i += 2
                     continue
                 if f.take("malformed", i):
                     text = encode(i)
-                    await ws.send_str(text[: len(text) // 2])
+                    out.append(text[: len(text) // 2])
                     i += 1
                     continue
                 text = encode(i, crossed=f.take("crossed", i))
-                await ws.send_str(text)
+                out.append(text)
                 if f.take("duplicates", i):
-                    await ws.send_str(text)
+                    out.append(text)
                 i += 1
+            await _send_frames(transport, out)
         # the stream is over: stay open (as an exchange would) until the client leaves
         while not ws.closed:
             await asyncio.sleep(0.05)
 
     async def _kraken_ws(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse(heartbeat=self.heartbeat)
+        ws = web.WebSocketResponse(heartbeat=self.ping_interval)
         await ws.prepare(request)
         self.connections += 1
         self._sockets.add(ws)
@@ -505,7 +616,9 @@ class LocalExchange:
                 position = m.start_position()
                 snap_pos = 0 if m.snapshot_stale() else position
                 await ws.send_str(m.kraken_snapshot(snap_pos))
-                pump = asyncio.ensure_future(self._pump(ws, m, position, m.kraken_message))
+                pump = asyncio.ensure_future(
+                    self._pump(ws, request.transport, m, position, m.kraken_message)
+                )
         finally:
             beat.cancel()
             if pump is not None:
@@ -518,6 +631,43 @@ class LocalExchange:
             await asyncio.sleep(self.heartbeat)
             if not ws.closed:
                 await ws.send_str('{"channel":"heartbeat"}')
+
+
+SEND_BATCH = 512
+"""Most frames written to a socket in one write."""
+
+SEND_HIGH_WATER = 1 << 20
+"""Bytes waiting in a socket's send buffer above which the server stops writing (flow
+control: a slow client slows the server down, it does not make it buffer without bound)."""
+
+
+def _frame_header(n: int) -> bytes:
+    """Header of an unmasked, final WebSocket text frame of ``n`` payload bytes (RFC 6455
+    section 5.2)."""
+    if n < 126:
+        return bytes((0x81, n))
+    if n < 65536:
+        return struct.pack("!BBH", 0x81, 126, n)
+    return struct.pack("!BBQ", 0x81, 127, n)
+
+
+def _frame(text: str) -> bytes:
+    """``text`` as one WebSocket text frame."""
+    payload = text.encode()
+    return _frame_header(len(payload)) + payload
+
+
+async def _send_frames(transport, texts: list) -> None:
+    """Write ``texts`` as consecutive text frames in one transport write (an item that is
+    ``bytes`` is a run of frames already encoded), then wait while the socket's send buffer is
+    above :data:`SEND_HIGH_WATER`. (aiohttp writes a frame at a time,
+    with one system call each; ``transport`` is the request's, and a single ``write`` of whole
+    frames cannot interleave with aiohttp's own control frames, which it also writes whole.)"""
+    if not texts or transport is None or transport.is_closing():
+        return
+    transport.write(b"".join(t if type(t) is bytes else _frame(t) for t in texts))
+    while transport.get_write_buffer_size() > SEND_HIGH_WATER and not transport.is_closing():
+        await asyncio.sleep(0.001)
 
 
 async def _discard(ws) -> None:

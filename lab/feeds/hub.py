@@ -220,14 +220,18 @@ def users(key: FeedKey) -> int:
 def local_exchange():
     """The process's loopback exchange simulator (started on first use): Binance ``BTCUSDT``
     and Kraken ``BTC/USD``, 40,000 simulated arrivals each, in 3-update messages at 40 messages
-    per second (about 6 minutes of flow; after that the books stand still)."""
+    per second. The markets are endless: after about 6 minutes of flow one message takes each
+    book back to its opening book and the flow starts over, with update ids that keep counting
+    (so it runs as long as the app, in the memory of one pass)."""
     global _local
     with _local_lock:
         if _local is None:
             from lab.feeds.exchange_sim import ExchangeThread, SimMarket
 
             markets = [
-                SimMarket(ex, sym, n_events=40_000, seed=i, rows_per_message=3, rate=40.0)
+                SimMarket(
+                    ex, sym, n_events=40_000, seed=i, rows_per_message=3, rate=40.0, endless=True
+                )
                 for i, (ex, sym) in enumerate(LOCAL_MARKETS.items())
             ]
             _local = ExchangeThread(markets)

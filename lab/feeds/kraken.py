@@ -158,7 +158,7 @@ class KrakenFeed(WebSocketFeed):
         while True:
             applied_before = status.applied
             try:
-                async for batch in self._drain(queue, handle):
+                async for batch in self._drain(queue, self._each(handle, queue)):
                     status.rows += len(batch)
                     yield batch
             except ResyncRequired as exc:

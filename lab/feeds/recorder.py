@@ -99,11 +99,13 @@ def read_manifest(directory: str | Path) -> dict:
     path = Path(directory) / MANIFEST
     try:
         manifest = json.loads(path.read_text())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise ValueError(f"{directory} is not a recording: no {MANIFEST}") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path} is not valid JSON: {exc}") from None
-    if manifest.get("format") != FORMAT:
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ValueError(f"{path} is not an {FORMAT} manifest")
     if manifest.get("version") != VERSION:
         raise ValueError(f"{path}: unsupported recording version {manifest.get('version')}")
@@ -128,20 +130,70 @@ def _read_segment(path: Path, nbytes: int) -> pa.Table:
 
 def read_table(directory: str | Path) -> pa.Table:
     """All durable rows of a recording as one Arrow table (only the manifest's byte ranges are
-    read, so this works on a recording whose writer crashed)."""
+    read, so this works on a recording whose writer crashed). A missing, malformed or corrupt
+    recording raises ``ValueError`` naming the problem."""
     directory = Path(directory)
     manifest = read_manifest(directory)
     tables = []
-    for seg in manifest["segments"]:
-        table = _read_segment(directory / seg["file"], seg["bytes"])
-        if table.num_rows != seg["rows"]:
-            raise ValueError(
-                f"{seg['file']} holds {table.num_rows} rows, manifest says {seg['rows']}"
-            )
+    try:
+        segments = [(str(seg["file"]), int(seg["bytes"]), int(seg["rows"]))
+                    for seg in manifest["segments"]]  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{directory / MANIFEST} does not list its segments correctly") from None
+    for name, nbytes, rows in segments:
+        path = directory / name
+        if path.parent != directory or not path.is_file():
+            raise ValueError(f"segment {name!r} of {directory} is missing")
+        table = _read_segment(path, nbytes)
+        if table.num_rows != rows:
+            raise ValueError(f"{name} holds {table.num_rows} rows, manifest says {rows}")
         tables.append(table)
     if not tables:
         return SCHEMA.empty_table()
     return pa.concat_tables(tables)
+
+
+MAX_LISTED = 500
+"""Most recordings :func:`list_recordings` reports."""
+
+
+@dataclass(frozen=True)
+class RecordingInfo:
+    """One entry of :func:`list_recordings`.
+
+    Attributes
+    ----------
+    name : str
+        Directory name.
+    path : str
+        Directory path.
+    rows : int
+        Durable rows the manifest lists (0 if unreadable).
+    error : str
+        Why the manifest cannot be read ('' if it can; the segments are checked on replay).
+    """
+
+    name: str
+    path: str
+    rows: int
+    error: str
+
+
+def list_recordings(root: str | Path) -> list[RecordingInfo]:
+    """The recordings directly under ``root`` (directories holding a ``manifest.json``), by
+    name, at most :data:`MAX_LISTED`; an absent ``root`` has none."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    out = []
+    for path in sorted(p for p in root.iterdir() if (p / MANIFEST).is_file())[:MAX_LISTED]:
+        try:
+            manifest = read_manifest(path)
+            rows, error = int(manifest.get("rows", 0)), ""
+        except (ValueError, OSError, TypeError) as exc:
+            rows, error = 0, str(exc)
+        out.append(RecordingInfo(path.name, str(path), rows, error))
+    return out
 
 
 def read_recording(directory: str | Path, as_events: bool = False):

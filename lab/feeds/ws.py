@@ -22,8 +22,8 @@ from lab.feeds.config import FeedConfig
 CLOSED = object()
 """Queue sentinel: the socket closed."""
 
-BATCH_ROWS = 20_000
-"""Rows gathered into one yielded batch at most."""
+BATCH_MESSAGES = 4096
+"""Messages handled between two yielded batches at most."""
 
 
 class ConnectionLost(Exception):
@@ -126,25 +126,43 @@ class WebSocketFeed(abc.ABC):
         finally:
             queue.put(CLOSED)
 
-    async def _drain(self, queue: MessageQueue, handle) -> AsyncIterator[LOBEvents]:
-        """Handle queued messages; yield a batch whenever the queue runs dry or is large."""
+    async def _drain(self, queue: MessageQueue, handle_many) -> AsyncIterator[LOBEvents]:
+        """Hand the queued messages to ``handle_many`` in batches (all that is queued, at most
+        :data:`BATCH_MESSAGES`); yield the rows after each batch. ``handle_many`` puts back
+        (:meth:`MessageQueue.unget`) the messages after one that raised."""
         builder = self.builder
         while True:
             batch = builder.take()  # e.g. a snapshot, before waiting for the next message
             if batch is not None:
                 yield batch
-            item = await queue.get()
-            handle(item)
-            while not queue.empty() and builder.pending() < BATCH_ROWS:
-                handle(queue.get_nowait())
+            handle_many(await queue.get_many(BATCH_MESSAGES))
             batch = builder.take()
             if batch is not None:
                 yield batch
+            if not queue.empty():
+                await asyncio.sleep(0)  # a backlog: let the reader and ping/pong in between
+
+    def _each(self, handle, queue: MessageQueue):
+        """A ``handle_many`` that handles one message at a time with ``handle``."""
+
+        def handle_many(items: list) -> None:
+            self._check_overflow(queue)  # before any: an overflow drops the whole backlog
+            for k, item in enumerate(items):
+                try:
+                    handle(item)
+                except BaseException:
+                    queue.unget(items[k + 1 :])
+                    raise
+
+        return handle_many
 
     def _check(self, item, queue: MessageQueue) -> None:
         """Common checks before a raw message is parsed: closed socket, queue overflow."""
         if item is CLOSED:
             raise ConnectionLost("socket closed")
+        self._check_overflow(queue)
+
+    def _check_overflow(self, queue: MessageQueue) -> None:
         if queue.overflowed:
             queue.overflowed = False
             queue.clear()

@@ -89,6 +89,50 @@ def put_level(keys, qtys, n, key, qty):
 
 
 @kernel
+def apply_messages(bk, bq, nb, ak, aq, na, side, price, qty, starts, o_side, o_price, o_qty):
+    """Apply a batch of messages of absolute level changes to a book (validated rows).
+
+    Message ``m`` is rows ``starts[m]:starts[m + 1]``; its deletions (qty 0) are applied first,
+    then its other rows, each group in row order (a change is an absolute quantity, so this order
+    gives the message's end state, and deleting first never crosses a book that is uncrossed at
+    the end). The applied rows are written in that order to ``o_side``, ``o_price``, ``o_qty``
+    (room for every row). A positive quantity at or through the opposite best quote stops the
+    batch: message ``m`` is then partly applied and its rows are not counted.
+
+    Returns ``(status, bad_msg, bad_row, err_x, err_y, n_msgs, n_rows, bk, bq, nb, ak, aq,
+    na)``: ``status`` OK or CROSSED_UPDATE (row ``bad_row`` of message ``bad_msg``, price
+    ``err_x`` against best opposite ``err_y``); ``n_msgs`` and ``n_rows`` count the messages
+    fully applied and their rows.
+    """
+    r = 0
+    for m in range(starts.shape[0] - 1):
+        lo = starts[m]
+        hi = starts[m + 1]
+        r_msg = r
+        for deletions in (True, False):
+            for i in range(lo, hi):
+                q = qty[i]
+                if (q == 0.0) != deletions:
+                    continue
+                p = price[i]
+                if side[i] == BID:
+                    if q > 0.0 and na > 0 and p >= -ak[na - 1]:
+                        return (CROSSED_UPDATE, m, i, p, -ak[na - 1], m, r_msg,
+                                bk, bq, nb, ak, aq, na)  # fmt: skip
+                    bk, bq, nb, existed = put_level(bk, bq, nb, p, q)
+                else:
+                    if q > 0.0 and nb > 0 and p <= bk[nb - 1]:
+                        return (CROSSED_UPDATE, m, i, p, bk[nb - 1], m, r_msg,
+                                bk, bq, nb, ak, aq, na)  # fmt: skip
+                    ak, aq, na, existed = put_level(ak, aq, na, -p, q)
+                o_side[r] = side[i]
+                o_price[r] = p
+                o_qty[r] = q
+                r += 1
+    return OK, -1, -1, 0.0, 0.0, starts.shape[0] - 1, r, bk, bq, nb, ak, aq, na
+
+
+@kernel
 def _grow_rows(o_seq, o_time, o_kind, o_side, o_price, o_qty, nrow):
     """The simulator's output columns, each copied into twice the room."""
     return (
@@ -508,3 +552,200 @@ def simulate(
         o_price[:nrow].copy(),
         o_qty[:nrow].copy(),
     )
+
+
+# ----------------------------------------------------------------------------- Binance decoding
+
+POW10 = 10.0 ** np.arange(23)
+"""Exact powers of ten (every one up to 1e22 is a double)."""
+
+MAX_EXACT_MANTISSA = 2**53
+"""Largest decimal mantissa whose quotient by an exact power of ten is correctly rounded."""
+
+
+@kernel
+def _ws(b, i, end):
+    while i < end and (b[i] == 32 or b[i] == 9 or b[i] == 10 or b[i] == 13):
+        i += 1
+    return i
+
+
+@kernel
+def _uint(b, i, end):
+    """A JSON integer >= 0 at ``i`` (at most 18 digits, no leading zero, not followed by a
+    fraction or exponent). Returns ``(value, next index, ok)``."""
+    v = 0
+    j = i
+    while j < end and 48 <= b[j] <= 57:
+        if j - i == 18:
+            return 0, j, False
+        v = v * 10 + (b[j] - 48)
+        j += 1
+    if j == i or (b[i] == 48 and j - i > 1):
+        return 0, j, False
+    if j < end and (b[j] == 46 or b[j] == 101 or b[j] == 69):
+        return 0, j, False
+    return v, j, True
+
+
+@kernel
+def _decimal(b, i, end):
+    """A JSON string holding a plain decimal (``digits[.digits]``) at ``i``, converted exactly as
+    Python's ``float`` does (the mantissa below 2**53 and at most 22 decimals, so one division
+    by an exact power of ten is correctly rounded). Returns ``(value, next index, ok)``."""
+    if i >= end or b[i] != 34:
+        return 0.0, i, False
+    j = i + 1
+    m = 0
+    k = 0
+    digits = 0
+    dot = False
+    while j < end and b[j] != 34:
+        c = b[j]
+        if 48 <= c <= 57:
+            if dot:
+                k += 1
+            else:
+                digits += 1
+            if m >= MAX_EXACT_MANTISSA // 10:
+                return 0.0, j, False
+            m = m * 10 + (c - 48)
+        elif c == 46 and not dot and digits > 0:
+            dot = True
+        else:
+            return 0.0, j, False
+        j += 1
+    if j >= end or digits == 0 or k > 22 or m > MAX_EXACT_MANTISSA:
+        return 0.0, j, False
+    return m / POW10[k], j + 1, True
+
+
+@kernel
+def _same(b, i, end, word):
+    """Whether the JSON string at ``i`` is exactly ``word`` (no escapes); next index."""
+    n = word.shape[0]
+    if i + n + 2 > end or b[i] != 34 or b[i + n + 1] != 34:
+        return False, i
+    for t in range(n):
+        if b[i + 1 + t] != word[t]:
+            return False, i
+    return True, i + n + 2
+
+
+@kernel
+def _levels(b, i, end, side, o_side, o_price, o_qty, r):
+    """``[["price","qty"], ...]`` at ``i``, appended at row ``r``; ``(next, rows end, ok)``."""
+    if i >= end or b[i] != 91:
+        return i, r, False
+    i = _ws(b, i + 1, end)
+    if i < end and b[i] == 93:
+        return i + 1, r, True
+    while True:
+        if i >= end or b[i] != 91:
+            return i, r, False
+        p, i, ok = _decimal(b, _ws(b, i + 1, end), end)
+        if not ok or p <= 0.0:
+            return i, r, False
+        i = _ws(b, i, end)
+        if i >= end or b[i] != 44:
+            return i, r, False
+        q, i, ok = _decimal(b, _ws(b, i + 1, end), end)
+        if not ok:
+            return i, r, False
+        i = _ws(b, i, end)
+        if i >= end or b[i] != 93:
+            return i, r, False
+        if r >= o_side.shape[0]:
+            return i, r, False
+        o_side[r] = side
+        o_price[r] = p
+        o_qty[r] = q
+        r += 1
+        i = _ws(b, i + 1, end)
+        if i < end and b[i] == 44:
+            i = _ws(b, i + 1, end)
+            continue
+        if i < end and b[i] == 93:
+            return i + 1, r, True
+        return i, r, False
+
+
+@kernel
+def decode_binance(data, offsets, event, symbol, o_side, o_price, o_qty, m_ok, m_ids, m_rows):
+    """Decode Binance diff-depth events of the canonical shape, many at once.
+
+    Message ``m`` is ``data[offsets[m]:offsets[m + 1]]`` (ASCII): a JSON object with exactly the
+    keys ``e`` (== ``event``), ``E``, ``s`` (== ``symbol``), ``U``, ``u`` (integers), ``b`` and
+    ``a`` (arrays of ``["price", "qty"]`` decimal strings, price > 0). ``m_ok[m]`` is True when it
+    has that shape; then ``m_ids[m] = (U, u, E)``, ``m_rows[m]`` its levels, written (bids then
+    asks) after those of the previous messages to ``o_side``, ``o_price``, ``o_qty``. Anything
+    else (another key, escapes, exponents, long mantissas, malformed JSON) leaves
+    ``m_ok[m]`` False for the caller's general decoder. Returns the rows written.
+    """
+    r = 0
+    for m in range(offsets.shape[0] - 1):
+        m_ok[m] = False
+        m_rows[m] = 0
+        i = offsets[m]
+        end = offsets[m + 1]
+        r0 = r
+        seen = 0  # bit per key
+        ok = True
+        i = _ws(data, i, end)
+        if i >= end or data[i] != 123:
+            continue
+        i = _ws(data, i + 1, end)
+        while ok:
+            if i + 3 > end or data[i] != 34 or data[i + 2] != 34:
+                ok = False
+                break
+            key = data[i + 1]
+            i = _ws(data, i + 3, end)
+            if i >= end or data[i] != 58:
+                ok = False
+                break
+            i = _ws(data, i + 1, end)
+            if key == 101:  # e
+                bit = 1
+                ok, i = _same(data, i, end, event)
+            elif key == 69:  # E
+                bit = 2
+                v, i, ok = _uint(data, i, end)
+                m_ids[m, 2] = v
+            elif key == 115:  # s
+                bit = 4
+                ok, i = _same(data, i, end, symbol)
+            elif key == 85:  # U
+                bit = 8
+                v, i, ok = _uint(data, i, end)
+                m_ids[m, 0] = v
+            elif key == 117:  # u
+                bit = 16
+                v, i, ok = _uint(data, i, end)
+                m_ids[m, 1] = v
+            elif key == 98:  # b
+                bit = 32
+                i, r, ok = _levels(data, i, end, BID, o_side, o_price, o_qty, r)
+            elif key == 97:  # a
+                bit = 64
+                i, r, ok = _levels(data, i, end, ASK, o_side, o_price, o_qty, r)
+            else:
+                ok = False
+            if not ok or seen & bit:
+                ok = False
+                break
+            seen |= bit
+            i = _ws(data, i, end)
+            if i < end and data[i] == 44:
+                i = _ws(data, i + 1, end)
+                continue
+            if i < end and data[i] == 125:
+                i = _ws(data, i + 1, end)
+                break
+            ok = False
+        if ok and seen == 127 and i == end:
+            m_ok[m] = True
+            m_rows[m] = r - r0
+        else:
+            r = r0
+    return r

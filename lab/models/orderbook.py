@@ -4,6 +4,8 @@ simulator), with recording on demand."""
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from typing import Any
 
 import numpy as np
@@ -18,6 +20,18 @@ SOURCES = ("simulated", "recording", "live")
 
 DEFAULT_SYMBOLS = {"binance": "BTCUSDT", "kraken": "BTC/USD"}
 
+REMOTE_ENGINES = ("grpc", "dask")
+"""Backends whose calls leave the process (the replay is batched over several steps)."""
+
+MAX_REMOTE_BATCH = 200
+"""Upper bound of :attr:`OrderBookModel.remote_batch`."""
+
+MAX_CALL_ROWS = 200_000
+"""Most stream rows one batched replay call carries (fewer steps per call at high speed)."""
+
+RECORDINGS_ENV = "ARBLAB_RECORDINGS"
+"""Environment variable naming the directory of recordings listed by the page."""
+
 SERIES_COLUMNS = ("time", "mid", "microprice", "spread_bps", "imbalance")
 """Columns of the frames returned by :meth:`OrderBookModel.step`."""
 
@@ -29,6 +43,8 @@ class OrderBookModel(AnalysisModel):
     zero-intelligence Poisson order-flow model; see its docstring). Each :meth:`step` takes the
     next ``speed`` rows and replays them with ``ob_replay`` on the backend, starting from the
     current book (sent as a snapshot), so the book never has to live in the model's process.
+    On a remote engine (grpc, dask) one replay call covers :meth:`ticks_per_call` steps (see
+    :meth:`step`), so a session makes two remote calls per :attr:`remote_batch` ticks.
     It returns the mid, microprice, spread and imbalance after every row of the chunk and
     updates :attr:`book` (the full book after the chunk) and :attr:`metrics` (``lob_metrics``
     of it: VWAP costs, depth near the mid). When the stream is used up the next epoch starts
@@ -51,6 +67,10 @@ class OrderBookModel(AnalysisModel):
 
     source = param.Selector(default="simulated", objects=list(SOURCES), doc="Book source.")
     recording_path = param.String(default="", doc="Recording directory (source 'recording').")
+    recordings_dir = param.String(
+        default=os.environ.get(RECORDINGS_ENV, "recordings"),
+        doc=f"Directory whose recordings the picker lists (${RECORDINGS_ENV}, else ./recordings).",
+    )
     exchange = param.Selector(
         default="binance", objects=list(DEFAULT_SYMBOLS), doc="Exchange (source 'live')."
     )
@@ -81,6 +101,12 @@ class OrderBookModel(AnalysisModel):
         default=10.0, bounds=(0.1, 1000.0), doc="Band around the mid for resting depth, bps."
     )
     running = param.Boolean(default=False, doc="Whether the feed is playing.")
+    remote_batch = param.Integer(
+        default=20,
+        bounds=(1, MAX_REMOTE_BATCH),
+        doc="Steps replayed per backend call on a remote engine (grpc, dask): one call per "
+        "this many ticks, never one per tick.",
+    )
 
     book = param.ClassSelector(
         class_=BookSnapshot,
@@ -109,6 +135,8 @@ class OrderBookModel(AnalysisModel):
         self._cursor = 0
         self._recorder = None
         self._record_prefix = False
+        self._recording_cache = None
+        self._pending: deque = deque()  # steps replayed ahead (remote engines)
 
     @param.depends("exchange", watch=True)
     def _default_symbol(self) -> None:
@@ -135,25 +163,55 @@ class OrderBookModel(AnalysisModel):
         if self.source == "recording":
             from lab.feeds.recorder import read_recording
 
-            if not self.recording_path.strip():
-                raise ValueError("choose a recording directory")
-            ev = read_recording(self.recording_path.strip(), as_events=True)
+            path = self.recording_path.strip()
+            if not path:
+                raise ValueError("choose a recording")
+            try:  # read once per version of the recording, not at every step
+                stamp = _manifest_stamp(path)
+                cached = self._recording_cache
+                if stamp is not None and cached is not None and cached[:2] == (path, stamp):
+                    return cached[2]
+                ev = read_recording(path, as_events=True)
+            except (ValueError, OSError) as exc:
+                raise ValueError(f"cannot replay recording {path}: {exc}") from None
             if len(ev) == 0:
-                raise ValueError(f"recording {self.recording_path} holds no events")
+                raise ValueError(f"recording {path} holds no events")
+            self._recording_cache = (path, stamp, ev)
             return ev
         if self.source == "live":
             raise ValueError("a live source has no fixed stream")
         seed = self.seed + self.epoch
         return self.compute("simulate_lob", (self.n_events, seed), self.n_events, seed=seed)
 
+    def recordings(self):
+        """The recordings in :attr:`recordings_dir`
+        (:class:`~lab.feeds.recorder.RecordingInfo`, by name)."""
+        from lab.feeds.recorder import list_recordings
+
+        return list_recordings(self.recordings_dir.strip() or ".")
+
     def reset(self) -> None:
         """Back to the start of the first stream, with an empty history."""
         self._epoch_offset = 0.0
+        self._pending.clear()
         with param.edit_constant(self):
             self.param.update(position=0, epoch=0, clock=0.0, book=None, metrics=None)
 
+    def ticks_per_call(self) -> int:
+        """Ticks replayed per backend call: :attr:`remote_batch` on a remote engine (grpc,
+        dask), 1 in process."""
+        if self.backend.backend not in REMOTE_ENGINES:
+            return 1
+        return max(1, min(self.remote_batch, MAX_CALL_ROWS // max(1, self.speed)))
+
     def step(self, rows: int | None = None) -> pd.DataFrame:
         """Replay the next ``rows`` (default ``speed``) rows; return their metric series.
+
+        On a remote engine one ``ob_replay`` and one ``lob_metrics`` call cover
+        :meth:`ticks_per_call` steps: the replayed series is handed out a step at a time, and
+        :attr:`book` and :attr:`metrics` (the ladder and the VWAP costs) change at the last step
+        of each call, to the book as it stands there. Parameter changes apply from the next
+        call.
 
         Returns
         -------
@@ -163,14 +221,30 @@ class OrderBookModel(AnalysisModel):
         """
         if self.source == "live":
             return self._step_live()
-        n = int(rows or self.speed)
+        if not self._pending:
+            self._replay_ahead(int(rows or self.speed), self.ticks_per_call())
+        tick = self._pending.popleft()
+        frame = tick["frame"]
+        update = {"position": tick["position"]}
+        if len(frame):
+            update["clock"] = float(frame["time"].iloc[-1])
+        if tick["book"] is not None:
+            update.update(book=tick["book"], metrics=tick["metrics"])
+        with param.edit_constant(self):
+            self.param.update(**update)
+        self._engines["ob_replay"] = tick["engine"]
+        return frame
+
+    def _replay_ahead(self, n: int, ticks: int) -> None:
+        """Replay the next ``ticks`` steps of ``n`` rows in one ``ob_replay`` call (from the
+        current book, sent as a snapshot) and queue them in :attr:`_pending`."""
         events = self.events()
         start = self.position
         if start >= len(events):
             with param.edit_constant(self):
                 self.param.update(epoch=self.epoch + 1, position=0)
             events, start = self.events(), 0
-        stop = min(start + n, len(events))
+        stop = min(start + n * ticks, len(events))
         chunk = events[start:stop]
         if start == 0 and self.epoch > 0:
             self._epoch_offset = self.clock  # a new stream continues the time axis
@@ -190,7 +264,8 @@ class OrderBookModel(AnalysisModel):
             with param.edit_constant(self):
                 self.durable_rows = self._recorder.durable.rows
         # each chunk is new data: replayed directly, not through the result cache
-        res = self.backend.call("ob_replay", stream, depth=self.depth).value
+        replayed = self.backend.call("ob_replay", stream, depth=self.depth)
+        res = replayed.value
         metrics = self.backend.call(
             "lob_metrics",
             res.final,
@@ -198,7 +273,8 @@ class OrderBookModel(AnalysisModel):
             order_size=self.order_size,
             depth_bps=self.depth_bps,
         ).value
-        sel = np.asarray(res.index) >= skip
+        engine = replayed.engine + (" (fallback)" if replayed.fallback else "")
+        sel = np.asarray(res.index) >= skip  # one recorded row per chunk row (every=1)
         frame = pd.DataFrame(
             {
                 "time": np.asarray(res.time)[sel] + offset,
@@ -208,13 +284,18 @@ class OrderBookModel(AnalysisModel):
                 "imbalance": np.asarray(res.imbalance)[sel],
             }
         )
-        with param.edit_constant(self):
-            self.param.update(
-                book=res.final, metrics=metrics, position=stop,
-                clock=float(frame["time"].iloc[-1]) if len(frame) else self.clock,
-            )  # fmt: skip
-        self._engines["ob_replay"] = self.backend.engine
-        return frame
+        for lo in range(0, len(chunk), n):
+            hi = min(lo + n, len(chunk))
+            last = hi == len(chunk)
+            self._pending.append(
+                {
+                    "frame": frame.iloc[lo:hi].reset_index(drop=True),
+                    "position": start + hi,
+                    "book": res.final if last else None,
+                    "metrics": metrics if last else None,
+                    "engine": engine,
+                }
+            )
 
     # -- live --------------------------------------------------------------------------------
     def _feed_key(self):
@@ -324,6 +405,13 @@ class OrderBookModel(AnalysisModel):
         bids["cum_qty"] = bids["qty"].cumsum()
         asks["cum_qty"] = asks["qty"].cumsum()
         return pd.concat([asks.iloc[::-1], bids], ignore_index=True)
+
+
+def _manifest_stamp(path: str) -> int | None:
+    try:
+        return os.stat(os.path.join(path, "manifest.json")).st_mtime_ns
+    except OSError:
+        return None  # reading it reports why
 
 
 def _concat(a: LOBEvents, b: LOBEvents) -> LOBEvents:

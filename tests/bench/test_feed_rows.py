@@ -8,7 +8,7 @@ from lab.bench.workloads import WORKLOADS
 
 
 def test_feed_rows_are_registered_as_self_timed_native_rows():
-    for name in ("feed_loopback", "recorder_write"):
+    for name in ("feed_loopback", "feed_receive_ceiling", "recorder_write"):
         w = WORKLOADS[name]
         assert w.self_timed and w.fixed_backend == "native"
 
@@ -25,3 +25,10 @@ def test_feed_loopback_applies_every_message_with_the_recorder_on():
     assert t.seconds > 0 and t.parts["flush_p99"] > 0
     applied = int(t.detail.split(" messages applied")[0].replace(",", ""))
     assert applied > 3000  # every update of the stream, one per message
+
+
+def test_feed_receive_ceiling_counts_every_frame():
+    t = feeds.feed_receive_ceiling(3000)
+    assert t.seconds > 0 and t.parts["client_cpu"] > 0
+    frames = int(t.detail.split(" frames received")[0].replace(",", ""))
+    assert frames > 3000 and "frames/s per core" in t.detail
