@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.analytics.orderbook import (
+from lab.analytics.orderbook.book import as_snapshot
+from lab.analytics.orderbook.events import (
     ASK,
     BID,
     BookSnapshot,
     SequenceGapError,
-    _check_level,
-    _is_int,
-    as_snapshot,
+    check_level,
     crossed_update_error,
+    is_int,
 )
 from lab.kernels import orderbook as _k
 
@@ -105,10 +105,10 @@ class ArrayBook:
         """
         if self._seq is None:
             raise ValueError("the book has no snapshot yet: apply a snapshot before updates")
-        if not _is_int(seq):
+        if not is_int(seq):
             raise ValueError(f"seq must be an integer, got {seq!r}")
         side, price, qty = int(side), float(price), float(qty)
-        _check_level(side, price, qty)
+        check_level(side, price, qty)
         if seq != self._seq + 1:
             raise SequenceGapError(self._seq + 1, seq)
         out = self.apply_updates([side], [price], [qty])

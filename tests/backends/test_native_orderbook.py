@@ -16,9 +16,9 @@ from lab.analytics.orderbook import (
     CrossedBookError,
     OrderBook,
     SequenceGapError,
+    native,
 )
 from lab.backends import get_backend
-from lab.backends.native import orderbook as native
 from tests.analytics._helpers import assert_same_book, events, update_stream
 
 FIELDS = ("seq", "time", "kind", "side", "price", "qty")

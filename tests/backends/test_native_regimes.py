@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 
 from lab.analytics import regimes as reference
-from lab.analytics.regimes import HMMParams
+from lab.analytics.regimes import HMMParams, native
 from lab.backends import get_backend
-from lab.analytics.regimes import native
 from lab.data import simulate_regimes
 from tests.analytics._helpers import MEANS, STDS, TRANSMAT, hmmlearn_model
 

@@ -8,25 +8,21 @@ reference, so both engines return the identical stream for the same arguments.
 
 from __future__ import annotations
 
-from lab.analytics.orderbook import (
+from lab.analytics.orderbook.book import as_snapshot
+from lab.analytics.orderbook.events import (
     ASK,
     BID,
     BookSnapshot,
     LOBEvents,
     SequenceGapError,
     as_events,
-    as_snapshot,
-    check_metric_args,
-    check_replay_args,
     crossed_snapshot_error,
     crossed_update_error,
     duplicate_level_error,
-    make_metrics,
-    make_replay_result,
-    record_rows,
-    sim_draws,
-    sim_params,
 )
+from lab.analytics.orderbook.metrics import check_metric_args, make_metrics
+from lab.analytics.orderbook.replay import check_replay_args, make_replay_result, record_rows
+from lab.analytics.orderbook.simulate import sim_draws, sim_params
 from lab.kernels import orderbook as _k
 
 
