@@ -55,10 +55,6 @@ imports its kernels, and the kernels read their domain's constants (DESIGN.md: d
 hold reference and native code; the kernels stay in ``lab/kernels``)."""
 
 KNOWN: dict[tuple[str, str], str] = {
-    (
-        "lab.analytics.workloads",
-        "lab.analytics.registry",
-    ): "#13: the ob_replay workload builds its events with the native engine via the registry",
     ("lab.rpc.server", "lab.cli"): "#13: the server's CLI lives in lab.rpc.server",
     ("lab.backends.grpc", "lab.rpc.client"): "#13: backends <-> rpc (the grpc client and backend)",
 }

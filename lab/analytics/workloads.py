@@ -216,11 +216,11 @@ OB_RECORD_EVERY = 100
 
 
 def ob_replay(m: float) -> WorkloadInput:
-    from lab.analytics.registry import get, native_function
+    from lab.analytics.orderbook.native import simulate_lob
 
     n = max(1000, round(1_000_000 * check_size(m)))
     # the input is built by the fast engine; every engine then replays the same events
-    events = native_function(get("simulate_lob"))(n, seed=8)
+    events = simulate_lob(n, seed=8)
     shape = f"{n} simulated order-book events (seed 8), metrics every {OB_RECORD_EVERY} events"
     return WorkloadInput((events,), {"every": OB_RECORD_EVERY}, float(n), shape)
 
