@@ -38,7 +38,7 @@ import pandas as pd
 
 from lab.analytics import (
     backtest,
-    backtest_many,
+    batch,
     chunking,
     cointegration,
     options,
@@ -854,10 +854,10 @@ _ANALYTICS += (
     # ---------------------------------------------------------------- batch backtest
     Analytic(
         "backtest_many",
-        "backtest_many",
-        backtest_many.backtest_many,
-        "lab.backends.native.backtest_many:backtest_many",
-        backtest_many.BatchBacktestResult,
+        "batch",
+        batch.backtest_many,
+        "lab.backends.native.batch:backtest_many",
+        batch.BatchBacktestResult,
         Tolerance(
             # backtest_pairs' tolerance: every column runs backtest_pairs' kernels
             FieldTol(rtol=1e-10, atol=1e-12, scaled=True),
@@ -874,7 +874,7 @@ _ANALYTICS += (
         lambda st: st.backtest_many_calls(),
         "looping backtest_pairs",
         Workload(wl.backtest_many, "1,000 synthetic pairs x 8,313 bars", unit="bars", core=True),
-        backtest_many.BACKTEST_MANY,
+        batch.BACKTEST_MANY,
         slow_reference=True,
         long_running=True,
     ),

@@ -1,4 +1,4 @@
-"""numba kernel of the batch pairs backtest (:func:`lab.analytics.backtest_many.backtest_many`).
+"""numba kernel of the batch pairs backtest (:func:`lab.analytics.batch.backtest_many`).
 
 :func:`batch_backtest` runs every column in parallel (``prange``) through the same per-pair
 kernels as the native ``backtest_pairs``: :func:`~lab.kernels.backtest.pair_signals` (or the
@@ -75,6 +75,29 @@ def param_tables(params, n_train: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
         )
         execution[i] = execution_options(p)
     return ints, floats, execution
+
+
+COLUMN_BLOCK = 8
+"""Columns gathered together by :func:`columns_checked` (8 doubles: one 64-byte cache line of
+a C-ordered row)."""
+
+
+@kernel(parallel=True)
+def columns_checked(values: np.ndarray, out: np.ndarray, bad: np.ndarray) -> None:
+    """Copy the T x K price matrix ``values`` (any layout) to ``out`` (K, T), column ``j`` to
+    row ``j``, in parallel blocks of :data:`COLUMN_BLOCK` columns, and set ``bad[j]`` where
+    column ``j`` holds a value that is not a finite positive price (NaN, inf or <= 0)."""
+    rows = values.shape[0]
+    cols = values.shape[1]
+    for block in prange((cols + COLUMN_BLOCK - 1) // COLUMN_BLOCK):
+        lo = block * COLUMN_BLOCK
+        hi = min(lo + COLUMN_BLOCK, cols)
+        for t in range(rows):
+            for j in range(lo, hi):
+                v = values[t, j]
+                out[j, t] = v
+                if not (v > 0.0 and v < np.inf):
+                    bad[j] = True
 
 
 @kernel(parallel=True)

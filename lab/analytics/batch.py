@@ -144,8 +144,9 @@ def batch_width(y_shape, x_shape, n_params: int) -> int:
     return n
 
 
-def _prices(values: object, name: str) -> np.ndarray:
-    """``values`` as float64 ``(columns, T)``, C-contiguous (each column a contiguous row)."""
+def check_prices(values: object, name: str) -> np.ndarray:
+    """``values`` (T x k or T) as float64 ``(k, T)``, C-contiguous (each column a contiguous
+    row); a ``ValueError`` naming the first column with a NaN/inf or non-positive price."""
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -189,19 +190,22 @@ def _check_rows(rows: int, params: list[PairParams]) -> np.ndarray:
     return n_train
 
 
-def check_batch(Y: object, X: object, params: object):
+def check_batch(Y: object, X: object, params: object, convert=None):
     """Validate a :func:`backtest_many` call before any work (shared by every engine).
 
     Returns ``(y, x, params, n_train, n)``: the prices as float64 ``(columns, T)`` arrays
     (one row per column, 1 when broadcast), the parameter sets (1 or N), their ``n_train``
     and the number N of backtests. Shapes and the :data:`MAX_BATCH_CELLS` bound are checked
-    before the prices are converted.
+    before the prices are converted. ``convert(values, name)`` converts and checks one price
+    input (default :func:`check_prices`); an engine's faster converter must raise
+    :func:`check_prices`' error on bad prices.
     """
+    convert = check_prices if convert is None else convert
     plist = _param_list(params)
     y_shape, x_shape = _shape(Y, "Y"), _shape(X, "X")
     n = batch_width(y_shape, x_shape, len(plist))
     n_train = _check_rows(y_shape[0], plist)
-    return _prices(Y, "Y"), _prices(X, "X"), plist, n_train, n
+    return convert(Y, "Y"), convert(X, "X"), plist, n_train, n
 
 
 def backtest_many(Y, X, params=None):
