@@ -875,7 +875,6 @@ _ANALYTICS += (
         "looping backtest_pairs",
         Workload(wl.backtest_many, "1,000 synthetic pairs x 8,313 bars", unit="bars", core=True),
         batch.BACKTEST_MANY,
-        slow_reference=True,
         long_running=True,
     ),
 )
