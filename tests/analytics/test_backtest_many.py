@@ -189,3 +189,23 @@ def test_merge_refuses_parts_of_different_lengths():
         bm.merge_batches([a, b])
     with pytest.raises(ValueError, match="at least one"):
         bm.merge_batches([])
+
+
+def test_the_native_column_transpose_covers_partial_blocks_and_tiles():
+    from lab.kernels.batch import COLUMN_BLOCK, ROW_TILE, columns_checked
+
+    rows, cols = ROW_TILE + 7, 2 * COLUMN_BLOCK + 5
+    values = np.random.default_rng(4).uniform(1.0, 2.0, size=(rows, cols))
+    for layout in (values, np.asfortranarray(values), values[::-1]):
+        out = np.empty((cols, rows))
+        bad = np.zeros(cols, dtype=np.bool_)
+        columns_checked(layout, out, bad)
+        np.testing.assert_array_equal(out, layout.T)
+        assert not bad.any()
+    values[rows - 1, cols - 1] = 0.0
+    values[ROW_TILE + 1, COLUMN_BLOCK] = np.inf
+    bad = np.zeros(cols, dtype=np.bool_)
+    columns_checked(values, np.empty((cols, rows)), bad)
+    assert np.flatnonzero(bad).tolist() == [COLUMN_BLOCK, cols - 1]
+    with pytest.raises(ValueError, match=f"X column {COLUMN_BLOCK} has 1 non-finite"):
+        native.backtest_many(np.ones((rows, 1)) * 5.0, values, None)
