@@ -10,7 +10,10 @@ An analytic is chunked when its registry entry (:mod:`lab.analytics.registry`) d
   recomputes the Benjamini-Hochberg q-values over all of them, so the merged result equals the
   unsplit one;
 * ``sweep`` is split along its lookback axis (``grid["lookback"]``) and the parts' surfaces are
-  stacked back by :func:`lab.analytics.backtest.merge_sweeps`.
+  stacked back by :func:`lab.analytics.backtest.merge_sweeps`;
+* ``backtest_many`` is split into chunks of consecutive columns (a broadcast column or
+  PairParams goes to every chunk) and the parts are concatenated back by
+  :func:`lab.analytics.batch.merge_batches` (declared there, :data:`lab.analytics.batch.BACKTEST_MANY`).
 
 A call that cannot be split (fewer items than two chunks, or an argument the split does not
 understand, which the engine itself will then validate) is one chunk.

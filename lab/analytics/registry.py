@@ -38,6 +38,7 @@ import pandas as pd
 
 from lab.analytics import (
     backtest,
+    batch,
     chunking,
     cointegration,
     options,
@@ -848,6 +849,32 @@ _ANALYTICS += (
         lambda st: st.walk_forward_calls(),
         "backtest_pairs on each fold (tested for no look-ahead)",
         slow_reference=True,
+        long_running=True,
+    ),
+    # ---------------------------------------------------------------- batch backtest
+    Analytic(
+        "backtest_many",
+        "batch",
+        batch.backtest_many,
+        "lab.backends.native.batch:backtest_many",
+        batch.BatchBacktestResult,
+        Tolerance(
+            # backtest_pairs' tolerance: every column runs backtest_pairs' kernels
+            FieldTol(rtol=1e-10, atol=1e-12, scaled=True),
+            {
+                "in_sample": FieldTol(rtol=1e-9, atol=1e-12),
+                "out_of_sample": FieldTol(rtol=1e-9, atol=1e-12),
+            },
+        ),
+        lambda: (
+            wl.example_pair()
+            + ([_pair_params(lookback=30), _pair_params(lookback=20, hedge="rolling")],),
+            {},
+        ),
+        lambda st: st.backtest_many_calls(),
+        "looping backtest_pairs",
+        Workload(wl.backtest_many, "1,000 synthetic pairs x 8,313 bars", unit="bars", core=True),
+        batch.BACKTEST_MANY,
         long_running=True,
     ),
 )

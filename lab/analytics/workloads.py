@@ -158,6 +158,35 @@ def backtest(m: float) -> WorkloadInput:
     return WorkloadInput((y, x, default_pair_params()), {}, 1.0, shape)
 
 
+BATCH_ROWS = 8313
+"""Rows of each pair of the batch-backtest workload (the KO/PEP history's length)."""
+
+
+def synthetic_pairs(t: int, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(Y, X)`` prices, each T x N, of ``n`` seeded cointegrated pairs: ``log x`` a random walk
+    (1% daily steps from log 100), ``log y = b log x + s`` with a hedge ``b`` in 0.5..1.5 and an
+    AR(1) spread ``s`` (coefficient 0.97, 0.5% innovations), so prices stay positive."""
+    from scipy.signal import lfilter
+
+    rng = np.random.default_rng(seed)
+    log_x = np.log(100.0) + np.cumsum(0.01 * rng.standard_normal((t, n)), axis=0)
+    spread = lfilter([1.0], [1.0, -0.97], 0.005 * rng.standard_normal((t, n)), axis=0)
+    log_y = rng.uniform(0.5, 1.5, size=n) * log_x + spread
+    return np.exp(log_y), np.exp(log_x)
+
+
+def backtest_many(m: float) -> WorkloadInput:
+    """``1000 m`` synthetic pairs of :data:`BATCH_ROWS` bars, capped at the call's bound
+    (:data:`lab.analytics.batch.MAX_BATCH_CELLS`, about 2,400 pairs); ``ops`` counts
+    bars (pairs x rows)."""
+    from lab.analytics.batch import MAX_BATCH_CELLS
+
+    n = max(2, min(round(1000 * check_size(m)), MAX_BATCH_CELLS // BATCH_ROWS))
+    y, x = synthetic_pairs(BATCH_ROWS, n, seed=6)
+    shape = f"{n} synthetic pairs x {BATCH_ROWS} bars (seed 6)"
+    return WorkloadInput((y, x, default_pair_params()), {}, float(n * BATCH_ROWS), shape)
+
+
 def sweep_grid(points: int) -> dict[str, np.ndarray]:
     """A square lookback x entry_z grid of about ``points`` points."""
     side = max(2, round(math.sqrt(points)))

@@ -17,6 +17,8 @@ one chunk per worker thread (times ``chunks_per_thread``) and merged back exactl
 - ``sweep`` -- the ``lookback`` axis of the grid is cut into chunks; each chunk is swept by the
   native engine on a worker and the surfaces are stacked back
   (:func:`lab.analytics.backtest.merge_sweeps`);
+- ``backtest_many`` -- the columns are cut into contiguous chunks, each backtested by the
+  native engine on a worker, and concatenated back (:func:`lab.analytics.batch.merge_batches`);
 - every other function runs the native engine on one worker (``client.submit``).
 
 Large inputs (ndarrays, pandas objects and result dataclasses such as an order-book event

@@ -26,6 +26,7 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from hypothesis import strategies as st
 
 from lab.analytics.backtest import CAPITALS, FILLS, NEGATIVE_HEDGES, SIZINGS, PairParams
@@ -366,6 +367,34 @@ def backtest_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
     """``backtest_pairs(y, x, params)`` on quirky price pairs, from the shortest valid length."""
     params = draw(pair_params())
     y, x = draw(price_pair(min_rows=params.lookback + 2))
+    return (y, x, params), {}
+
+
+@st.composite
+def backtest_many_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
+    """``backtest_many(Y, X, params)`` on 1-4 quirky price pairs (:func:`price_pair`) stacked as
+    columns: many pairs with one PairParams, one pair with several (drawn by
+    :func:`pair_params`), or one X column broadcast against every Y column; arrays or
+    DataFrames."""
+    n = draw(st.integers(1, 4))
+    mode = draw(st.sampled_from(["pairs", "params", "broadcast_x"]))
+    if mode == "params":
+        params: Any = [draw(pair_params(max_lookback=40)) for _ in range(n)]
+        lookback = max(p.lookback for p in params)
+    else:
+        params = draw(pair_params(max_lookback=40))
+        lookback = params.lookback
+    rows = draw(st.integers(lookback + 2, 250))
+    pairs = [
+        draw(price_pair(min_rows=rows, max_rows=rows)) for _ in range(1 if mode == "params" else n)
+    ]
+    y = np.column_stack([p[0] for p in pairs])
+    x = np.column_stack([p[1] for p in pairs])
+    if mode == "broadcast_x":
+        x = x[:, :1]
+    if draw(st.booleans()):
+        y = pd.DataFrame(y, columns=[f"y{j}" for j in range(y.shape[1])])
+        x = pd.DataFrame(x, columns=[f"x{j}" for j in range(x.shape[1])])
     return (y, x, params), {}
 
 

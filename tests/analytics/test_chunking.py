@@ -18,7 +18,7 @@ def pair(n=500, seed=2):
 
 def test_only_the_scans_declare_a_chunking():
     chunked = {name for name, a in REGISTRY.items() if a.chunking is not None}
-    assert chunked == {"pair_scan", "sweep"}
+    assert chunked == {"pair_scan", "sweep", "backtest_many"}
 
 
 @pytest.mark.parametrize(

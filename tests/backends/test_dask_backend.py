@@ -79,6 +79,19 @@ def test_sweep_is_chunked_along_lookback_and_identical_to_native(dask_backend, n
     np.testing.assert_array_equal(result.lookbacks, grid["lookback"])
 
 
+def test_backtest_many_is_chunked_by_columns_and_identical_to_native(dask_backend, native):
+    from lab.analytics.backtest import PairParams
+    from lab.analytics.workloads import synthetic_pairs
+
+    y, x = synthetic_pairs(400, 5, seed=3)
+    params = [PairParams(lookback=20 + 5 * j, hedge=("static", "rolling")[j % 2]) for j in range(5)]
+    assert len(split_range(5, dask_backend.total_threads())) == 2
+    result = dask_backend.backtest_many(y, x, params)
+    assert dask_backend.last_engine == "dask"
+    assert_same(result, native.backtest_many(y, x, params), "backtest_many")
+    np.testing.assert_array_equal(result.equity, native.backtest_many(y, x, params).equity)
+
+
 def test_merge_sweeps_refuses_parts_that_disagree(native):
     y, x, _ = simulate_ou_pair(400, kappa=10.0, theta=0.0, sigma=1.0, beta=0.8, seed=8)
     a = native.sweep(y, x, {"lookback": [20], "entry_z": [1.5, 2.0]})

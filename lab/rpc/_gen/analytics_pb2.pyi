@@ -661,3 +661,13 @@ class WalkForwardRequest(_message.Message):
     anchored: Value
     metric: Value
     def __init__(self, y: _Optional[_Union[Value, _Mapping]] = ..., x: _Optional[_Union[Value, _Mapping]] = ..., params: _Optional[_Union[Value, _Mapping]] = ..., grid: _Optional[_Union[Value, _Mapping]] = ..., train: _Optional[_Union[Value, _Mapping]] = ..., test: _Optional[_Union[Value, _Mapping]] = ..., anchored: _Optional[_Union[Value, _Mapping]] = ..., metric: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class BacktestManyRequest(_message.Message):
+    __slots__ = ("Y", "X", "params")
+    Y_FIELD_NUMBER: _ClassVar[int]
+    X_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    Y: Value
+    X: Value
+    params: Value
+    def __init__(self, Y: _Optional[_Union[Value, _Mapping]] = ..., X: _Optional[_Union[Value, _Mapping]] = ..., params: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...

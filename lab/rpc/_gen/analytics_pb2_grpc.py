@@ -219,6 +219,11 @@ class AnalyticsStub:
                 request_serializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
                 response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
                 _registered_method=True)
+        self.BacktestMany = channel.unary_unary(
+                '/arblab.v1.Analytics/BacktestMany',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+                _registered_method=True)
 
 
 class AnalyticsServicer:
@@ -450,6 +455,12 @@ class AnalyticsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def WalkForward(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BacktestMany(self, request, context):
         """@@generated rpcs end
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -642,6 +653,11 @@ def add_AnalyticsServicer_to_server(servicer, server):
             'WalkForward': grpc.unary_unary_rpc_method_handler(
                     servicer.WalkForward,
                     request_deserializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            ),
+            'BacktestMany': grpc.unary_unary_rpc_method_handler(
+                    servicer.BacktestMany,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.FromString,
                     response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
             ),
     }
@@ -1643,6 +1659,33 @@ class Analytics:
             target,
             '/arblab.v1.Analytics/WalkForward',
             arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BacktestMany(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/BacktestMany',
+            arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.SerializeToString,
             arblab_dot_v1_dot_analytics__pb2.Result.FromString,
             options,
             channel_credentials,
