@@ -30,6 +30,7 @@ def test_core_suite_holds_the_issue_workloads_and_full_all_of_them():
         "hmm_fit",
         "optimize_portfolio",
         "ob_replay",
+        "backtest_many",
         "grpc_info",
         "upload_stream",
         "upload_unary",

@@ -43,7 +43,7 @@ def test_check_functions_accepts_only_analytics_workloads():
 
 
 def test_compile_rows_run_once_on_native_at_one_size():
-    assert CORE_FUNCTIONS == core_functions() and len(CORE_FUNCTIONS) == 8
+    assert CORE_FUNCTIONS == core_functions() and len(CORE_FUNCTIONS) == 9
     for name in JIT_ROWS:
         w = WORKLOADS[name]
         assert (w.kind, w.fixed_backend, w.self_timed, w.warmup) == ("jit", "native", True, 0)
