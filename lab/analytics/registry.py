@@ -550,8 +550,24 @@ _ANALYTICS: tuple[Analytic, ...] = (
         ou.optimal_thresholds,
         "lab.backends.native.ou:optimal_thresholds",
         ou.Thresholds,
-        Tolerance(FieldTol(rtol=1e-9, atol=1e-12)),
-        lambda: ((8.0, 0.0, 1.0, 0.05), {}),
+        Tolerance(
+            FieldTol(rtol=1e-9, atol=1e-12),
+            {
+                # the root of the Sharpe ratio's derivative at a flat maximum: brentq on the
+                # scipy series and bisection on the recurrences meet to ~1e-10 relative
+                f: FieldTol(rtol=1e-6, atol=1e-12)
+                for f in (
+                    "sharpe_band",
+                    "sharpe_entry",
+                    "sharpe_exit",
+                    "sharpe_entry_z",
+                    "sharpe_return_rate",
+                    "sharpe_return_variance_rate",
+                    "sharpe_cycle_time",
+                )
+            },
+        ),
+        lambda: ((8.0, 0.0, 1.0, 0.05), {"rf": 0.5}),
         lambda st: st.threshold_calls(),
         "Bertram (2010), scipy.special.dawsn + brentq",
     ),

@@ -309,8 +309,10 @@ POSITIVE = st.floats(0.05, 50.0)
 
 
 def threshold_calls() -> st.SearchStrategy:
-    """``optimal_thresholds(kappa, theta, sigma, cost)``."""
-    return calls(POSITIVE, st.floats(-2.0, 2.0), st.floats(0.01, 5.0), st.floats(0.0, 0.5))
+    """``optimal_thresholds(kappa, theta, sigma, cost, rf)``: ``rf`` zero (no Sharpe maximum),
+    or from tiny to above the best expected return rate."""
+    rf = st.one_of(st.just(0.0), st.floats(1e-6, 5.0))
+    return calls(POSITIVE, st.floats(-2.0, 2.0), st.floats(0.01, 5.0), st.floats(0.0, 0.5), rf=rf)
 
 
 def cara_calls() -> st.SearchStrategy:

@@ -347,16 +347,18 @@ class OuFitRequest(_message.Message):
     def __init__(self, x: _Optional[_Union[Value, _Mapping]] = ..., dt: _Optional[_Union[Value, _Mapping]] = ..., ci: _Optional[_Union[Value, _Mapping]] = ..., n_boot: _Optional[_Union[Value, _Mapping]] = ..., seed: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class OptimalThresholdsRequest(_message.Message):
-    __slots__ = ("kappa", "theta", "sigma", "cost")
+    __slots__ = ("kappa", "theta", "sigma", "cost", "rf")
     KAPPA_FIELD_NUMBER: _ClassVar[int]
     THETA_FIELD_NUMBER: _ClassVar[int]
     SIGMA_FIELD_NUMBER: _ClassVar[int]
     COST_FIELD_NUMBER: _ClassVar[int]
+    RF_FIELD_NUMBER: _ClassVar[int]
     kappa: Value
     theta: Value
     sigma: Value
     cost: Value
-    def __init__(self, kappa: _Optional[_Union[Value, _Mapping]] = ..., theta: _Optional[_Union[Value, _Mapping]] = ..., sigma: _Optional[_Union[Value, _Mapping]] = ..., cost: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+    rf: Value
+    def __init__(self, kappa: _Optional[_Union[Value, _Mapping]] = ..., theta: _Optional[_Union[Value, _Mapping]] = ..., sigma: _Optional[_Union[Value, _Mapping]] = ..., cost: _Optional[_Union[Value, _Mapping]] = ..., rf: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class CaraPositionRequest(_message.Message):
     __slots__ = ("kappa", "theta", "sigma", "x", "gamma", "horizon")
