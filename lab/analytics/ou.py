@@ -867,7 +867,7 @@ def optimal_thresholds(kappa, theta, sigma, cost, rf=0.0):
         Round-trip transaction cost (entry plus exit) in spread units, > 0. (With zero cost
         the optimal band is 0: infinitely frequent trading.) For the backtest's convention
         (``cost_bps`` of each leg's traded notional) see
-        :attr:`lab.analytics.backtest.PairParams.bands`.
+        :attr:`lab.analytics.backtest.PairParams.band_units`.
     rf : float
         Benchmark return per unit time in spread units (>= 0, default 0) of the Sharpe ratios.
 

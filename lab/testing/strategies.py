@@ -22,6 +22,7 @@ Requires hypothesis (a test dependency); importing this module without it raises
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -339,11 +340,34 @@ def pair_params(draw: st.DrawFn, max_lookback: int = 60) -> PairParams:
     )
 
 
+def spread_bands(draw: st.DrawFn, params: PairParams, y: np.ndarray, x: np.ndarray) -> PairParams:
+    """``params`` in ``band_units="spread"`` mode on the pair ``(y, x)``: a drawn hedge ratio near the
+    legs' price ratio, the spread's median as its mean, and the z-unit bands of ``params``
+    rescaled by the spread's standard deviation into price levels (with Bertram's exit at the
+    opposite band half of the time)."""
+    beta = float(np.median(y / x)) * draw(st.sampled_from([0.5, 1.0, 1.0, 1.5, -0.3]))
+    spread = y - beta * x
+    scale = max(float(spread.std()), 1e-6 * float(np.abs(spread).max()), 1e-12)
+    entry = params.entry_z * scale
+    return dataclasses.replace(
+        params,
+        band_units="spread",
+        spread_beta=beta,
+        spread_mean=float(np.median(spread)),
+        entry_z=entry,
+        exit_z=-entry if draw(st.booleans()) else params.exit_z * scale,
+        stop_z=None if params.stop_z is None else params.stop_z * scale,
+    )
+
+
 @st.composite
 def backtest_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
-    """``backtest_pairs(y, x, params)`` on quirky price pairs, from the shortest valid length."""
+    """``backtest_pairs(y, x, params)`` on quirky price pairs, from the shortest valid length;
+    a quarter of the calls trade spread bands (:func:`spread_bands`)."""
     params = draw(pair_params())
     y, x = draw(price_pair(min_rows=params.lookback + 2))
+    if draw(st.integers(0, 3)) == 0:
+        params = spread_bands(draw, params, y, x)
     return (y, x, params), {}
 
 
