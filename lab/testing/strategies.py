@@ -23,6 +23,7 @@ Requires hypothesis (a test dependency); importing this module without it raises
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import numpy as np
@@ -369,6 +370,23 @@ def backtest_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
     if draw(st.integers(0, 3)) == 0:
         params = spread_bands(draw, params, y, x)
     return (y, x, params), {}
+
+
+@st.composite
+def kalman_mle_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
+    """``kalman_mle(y, x, train_fraction)`` on pairs simulated from the hedge's own model
+    (random-walk intercept and slope, drawn variances) and on quirky price pairs."""
+    n = draw(st.integers(40, 240))
+    if draw(st.booleans()):
+        rng = np.random.default_rng(draw(SEEDS))
+        x = 50.0 * np.exp(np.cumsum(rng.normal(0.0, 0.01, n)))
+        q_a, q_b, r = (10.0 ** draw(st.floats(lo, hi)) for lo, hi in ((-4, -1), (-7, -4), (-2, 0)))
+        alpha = 5.0 + np.cumsum(rng.normal(0.0, math.sqrt(q_a), n))
+        beta = 1.0 + np.cumsum(rng.normal(0.0, math.sqrt(q_b), n))
+        y = np.abs(alpha + beta * x + rng.normal(0.0, math.sqrt(r), n)) + 1.0
+    else:
+        y, x = draw(price_pair(min_rows=n, max_rows=n))
+    return (y, x), {"train_fraction": draw(st.sampled_from([0.5, 0.8, 1.0]))}
 
 
 @st.composite

@@ -386,6 +386,16 @@ class BacktestPairsRequest(_message.Message):
     params: Value
     def __init__(self, y: _Optional[_Union[Value, _Mapping]] = ..., x: _Optional[_Union[Value, _Mapping]] = ..., params: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
+class KalmanMleRequest(_message.Message):
+    __slots__ = ("y", "x", "train_fraction")
+    Y_FIELD_NUMBER: _ClassVar[int]
+    X_FIELD_NUMBER: _ClassVar[int]
+    TRAIN_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    y: Value
+    x: Value
+    train_fraction: Value
+    def __init__(self, y: _Optional[_Union[Value, _Mapping]] = ..., x: _Optional[_Union[Value, _Mapping]] = ..., train_fraction: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
 class SweepRequest(_message.Message):
     __slots__ = ("y", "x", "grid", "metric", "params", "sample")
     Y_FIELD_NUMBER: _ClassVar[int]
