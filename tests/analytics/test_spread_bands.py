@@ -195,10 +195,11 @@ def test_backtest_of_bertram_bands_reproduces_the_predicted_rate(engine):
 
 @pytest.mark.slow
 def test_backtest_of_bertram_bands_reproduces_the_predicted_rate_long():
-    """40 paths of 1,000,000 rows (about 95,000 half-cycles): standard error 0.3% of the rate;
-    the spread of the 40 path rates matches the predicted ``sqrt(4 return_variance_rate / n)``
-    (chi-square, 99.9%)."""
-    path_rates, want_rate, want_var = check_bertram(native, 1_000_000, range(100, 140), 0.03)
+    """40 paths of 1,000,000 rows (96,373 half-cycles): standard error 0.3% of the rate (measured
+    -0.7%); renewal-reward variance measured +2.9% (discrete monitoring adds to it, so 5% is
+    allowed); the spread of the 40 path rates matches the predicted
+    ``sqrt(4 return_variance_rate / n)`` (chi-square, 99.9%; measured ratio 0.92)."""
+    path_rates, want_rate, want_var = check_bertram(native, 1_000_000, range(100, 140), 0.05)
     ratio = path_rates.var(ddof=1) / (want_var / 1_000_000)
     dof = path_rates.size - 1
     assert chi2.ppf(0.0005, dof) / dof < ratio < chi2.ppf(0.9995, dof) / dof, ratio
