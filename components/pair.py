@@ -517,6 +517,11 @@ class PairView(pn.viewable.Viewer):
                 ("entry / exit (USD)", f"{bands.entry:.3f} / {bands.exit:.3f}"),
                 ("equivalent entry |z|", f"{bands.entry_z:.2f}"),
                 ("expected cycle (days)", f"{bands.expected_cycle_time:.1f}"),
+                (
+                    "profit rate ± sd (USD / day, / √day)",
+                    f"{bands.expected_return_rate:.4f} ± {bands.return_variance_rate**0.5:.4f}",
+                ),
+                ("Sharpe ratio (per √day)", f"{bands.sharpe_ratio:.3f}"),
             ]
         body = "".join(
             f'<tr><th colspan="2" style="padding-top:8px">{html.escape(k)}</th></tr>' if not v

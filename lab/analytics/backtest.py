@@ -21,6 +21,17 @@ For prices ``y`` and ``x`` (rows are periods, e.g. trading days) and a hedge rat
   (``var(s) <= 1e-9 (var(y) + beta^2 var(x))``: the hedge fits the window to within
   about 3e-5 of the legs' standard deviation, where z is numerically meaningless).
 
+* **Spread bands** (``band_units="spread"``). The hedge ratio is the known ``spread_beta`` on
+  every row and the signal is the spread's deviation from its known mean,
+  ``z[t] = y[t] - spread_beta x[t] - spread_mean`` in price units (on the same nine-decimal
+  grid, :data:`Z_DECIMALS`), defined from row 0; ``entry_z``, ``exit_z`` and ``stop_z`` are
+  then levels of that deviation, so the bands of
+  :func:`lab.analytics.ou.optimal_thresholds` are traded as they are: ``entry_z = band``,
+  ``exit_z = -band`` (exit at the opposite band, allowed in this mode only) for Bertram's
+  strategy, or ``exit_z`` inside for an earlier exit. Estimate ``spread_beta`` and
+  ``spread_mean`` on the training rows to keep the out-of-sample segment honest. See
+  :class:`PairParams` for how Bertram's ``cost`` maps to ``cost_bps``.
+
 * **Position** in spread units, decided at the close of ``t`` from ``z[t]`` and held over
   ``(t, t+1]`` (``positions[t]``):
 
@@ -171,6 +182,10 @@ NEGATIVE_HEDGES = ("trade", "refuse")
 """Entries where the hedge ratio is not positive (the pair would be long or short both legs):
 traded and counted (default), or refused (no entry) and counted."""
 
+BAND_UNITS = ("z", "spread")
+"""Units of ``entry_z``, ``exit_z`` and ``stop_z``: z-scores of the trailing window (default) or
+levels of the spread ``y - spread_beta x`` relative to ``spread_mean``, in price units."""
+
 SAMPLES = ("in", "out")
 """Metric segments: in-sample (training rows) and out-of-sample."""
 
@@ -319,6 +334,34 @@ class PairParams:
     leverage_cap : float
         Largest scale the volatility target may apply, i.e. committed gross per unit of the
         capital base (> 0, at most :data:`MAX_LEVERAGE_CAP`; default 2).
+    band_units : str
+        ``"z"`` (default): ``entry_z``, ``exit_z`` and ``stop_z`` are z-scores of the trailing
+        window. ``"spread"``: they are levels of the deviation ``y - spread_beta x -
+        spread_mean`` in price units, with the hedge ratio fixed at ``spread_beta`` (the
+        ``hedge`` method and ``lookback`` then play no part in the signal);
+        ``exit_z = -entry_z`` (exit at the opposite band) is allowed.
+
+        Same units and costs as :func:`lab.analytics.ou.optimal_thresholds`: fit the OU on the
+        spread ``y - spread_beta x`` in the time unit of one row (``dt = 1``; or convert rates
+        by ``dt``) and set ``spread_mean = theta``, ``entry_z = band``, ``exit_z = -band``. A
+        trade entered at row ``e`` and closed at row ``c`` holds ``|n_y| = K / G_e`` shares of
+        ``y`` (``G = y + |spread_beta| x``, the gross value of one unit of spread), so per
+        unit of spread it earns ``d (s_c - s_e)`` and pays ``cost_bps / 1e4 (G_e + G_c)``.
+        Bertram's round-trip ``cost`` (spread units) is therefore
+        ``cost = cost_bps / 1e4 (G_e + G_c)``, i.e. ``cost_bps = 1e4 cost / (2 G)`` for legs
+        whose gross value ``G`` is the same at entry and exit (to first order in the
+        spread's moves, and exact when ``spread_beta x`` does not move between them), and the
+        trade's P&L in units of capital is ``K / G_e`` times its profit in spread units.
+        Because the backtest trades both sides (long at ``theta - band`` to
+        ``theta + band``, then short back), its expected profit per unit time is
+        ``2 expected_return_rate`` in spread units (per unit of spread), its variance per unit
+        time ``4 return_variance_rate`` and its Sharpe ratio Bertram's ``sharpe_ratio``
+        (the half-cycles are a renewal process with half the mean and half the variance of a
+        cycle).
+    spread_beta : float
+        Hedge ratio of ``band_units="spread"`` (finite; default 1).
+    spread_mean : float
+        Mean of the spread of ``band_units="spread"``, price units (finite; default 0).
     """
 
     lookback: int = 60
@@ -341,6 +384,9 @@ class PairParams:
     vol_target: float | None = None
     vol_window: int = 60
     leverage_cap: float = 2.0
+    band_units: str = "z"
+    spread_beta: float = 1.0
+    spread_mean: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("lookback", "rebalance_every", "vol_window"):
@@ -408,12 +454,14 @@ class PairParams:
             raise ValueError(
                 f"lookback must be >= {minimum} for hedge={self.hedge!r}, got {self.lookback}"
             )
+        self._check_bands()
         if self.entry_z <= 0:
             raise ValueError(f"entry_z must be > 0, got {self.entry_z}")
-        if not -self.entry_z < self.exit_z < self.entry_z:
+        opposite = self.band_units == "spread" and self.exit_z == -self.entry_z
+        if not (-self.entry_z < self.exit_z or opposite) or not self.exit_z < self.entry_z:
             raise ValueError(
                 f"exit_z must satisfy -entry_z < exit_z < entry_z, got exit_z={self.exit_z} "
-                f"with entry_z={self.entry_z}"
+                f"with entry_z={self.entry_z} (exit_z = -entry_z only with band_units='spread')"
             )
         if self.stop_z is not None and self.stop_z <= self.entry_z:
             raise ValueError(
@@ -441,6 +489,20 @@ class PairParams:
             raise ValueError(
                 f"leverage_cap must be in (0, {MAX_LEVERAGE_CAP:g}], got {self.leverage_cap}"
             )
+
+    def _check_bands(self) -> None:
+        """Validate and normalise ``band_units``, ``spread_beta`` and ``spread_mean``."""
+        if self.band_units not in BAND_UNITS:
+            raise ValueError(f"band_units must be one of {BAND_UNITS}, got {self.band_units!r}")
+        for name in ("spread_beta", "spread_mean"):
+            value = getattr(self, name)
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{name} must be a number, got {value!r}") from None
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be finite, got {value!r}")
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -1056,6 +1118,14 @@ def kalman_hedge(y, x, q_alpha: float, q_beta: float, r: float) -> tuple[np.ndar
     return alpha, beta
 
 
+def spread_signal(y: np.ndarray, x: np.ndarray, params: PairParams):
+    """``(z, beta)`` of ``band_units="spread"``: the deviation ``y - spread_beta x - spread_mean`` on
+    the nine-decimal grid and the fixed hedge ratio (reference engine; the native kernel is
+    :func:`lab.kernels.backtest.spread_signals`)."""
+    deviation = y - params.spread_beta * x - params.spread_mean
+    return np.rint(deviation * Z_DECIMALS) / Z_DECIMALS, np.full(y.shape[0], params.spread_beta)
+
+
 def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
     """Hedge ratio and z-score (see the module docstring).
 
@@ -1066,6 +1136,8 @@ def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
     ``expanding`` on the series shifted by their first values (a causal constant that limits
     cancellation in pandas' one-pass covariance).
     """
+    if params.band_units == "spread":
+        return spread_signal(y, x, params)
     lookback = params.lookback
     pad = np.full(lookback - 1, np.nan)
     wx = sliding_window_view(x, lookback)

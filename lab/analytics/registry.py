@@ -41,6 +41,7 @@ from lab.analytics import (
     batch,
     chunking,
     cointegration,
+    kalman,
     options,
     orderbook,
     ou,
@@ -551,8 +552,24 @@ _ANALYTICS: tuple[Analytic, ...] = (
         ou.optimal_thresholds,
         "lab.backends.native.ou:optimal_thresholds",
         ou.Thresholds,
-        Tolerance(FieldTol(rtol=1e-9, atol=1e-12)),
-        lambda: ((8.0, 0.0, 1.0, 0.05), {}),
+        Tolerance(
+            FieldTol(rtol=1e-9, atol=1e-12),
+            {
+                # the root of the Sharpe ratio's derivative at a flat maximum: brentq on the
+                # scipy series and bisection on the recurrences meet to ~1e-10 relative
+                f: FieldTol(rtol=1e-6, atol=1e-12)
+                for f in (
+                    "sharpe_band",
+                    "sharpe_entry",
+                    "sharpe_exit",
+                    "sharpe_entry_z",
+                    "sharpe_return_rate",
+                    "sharpe_return_variance_rate",
+                    "sharpe_cycle_time",
+                )
+            },
+        ),
+        lambda: ((8.0, 0.0, 1.0, 0.05), {"rf": 0.5}),
         lambda st: st.threshold_calls(),
         "Bertram (2010), scipy.special.dawsn + brentq",
     ),
@@ -595,6 +612,21 @@ _ANALYTICS: tuple[Analytic, ...] = (
         lambda st: st.backtest_calls(),
         "pandas/NumPy event loop (tested for no look-ahead and the cost identity)",
         Workload(wl.backtest, "KO/PEP, 8313 days", core=True),
+    ),
+    Analytic(
+        "kalman_mle",
+        "kalman",
+        kalman.kalman_mle,
+        "lab.backends.native.kalman:kalman_mle",
+        kalman.KalmanFit,
+        Tolerance(
+            skip=("q_alpha", "q_beta", "r", "loglik", "nobs", "at_bound"),
+            check=lambda got, want, args, kwargs: kalman.kalman_agreement(got, want, args, kwargs),
+        ),
+        lambda: (wl.example_pair_series(), {"train_fraction": 0.5}),
+        lambda st: st.kalman_mle_calls(),
+        "statsmodels MLEModel (state-space Kalman filter likelihood; tested against its fit)",
+        slow_reference=True,
     ),
     Analytic(
         "sweep",

@@ -693,3 +693,14 @@ def zscore_with_hedge(
             z[t] = np.rint(((y[t] - b * x[t]) - ms) / math.sqrt(vs) * Z_DECIMALS) / Z_DECIMALS
         else:
             z[t] = np.nan
+
+
+@kernel
+def spread_signals(
+    y: np.ndarray, x: np.ndarray, beta: float, mean: float, z: np.ndarray, hedge: np.ndarray
+) -> None:
+    """Signal of ``band_units="spread"`` (:func:`lab.analytics.backtest.spread_signal`): fill ``z``
+    with ``y - beta x - mean`` on the nine-decimal grid and ``hedge`` with ``beta``."""
+    for t in range(y.shape[0]):
+        z[t] = np.rint((y[t] - beta * x[t] - mean) * Z_DECIMALS) / Z_DECIMALS
+        hedge[t] = beta

@@ -2,7 +2,8 @@
 
 :func:`batch_backtest` runs every column in parallel (``prange``) through the same per-pair
 kernels as the native ``backtest_pairs``: :func:`~lab.kernels.backtest.pair_signals` (or the
-Kalman hedge, :func:`~lab.kernels.backtest.kalman_hedge_kernel` and
+spread bands, :func:`~lab.kernels.backtest.spread_signals`, or the Kalman hedge,
+:func:`~lab.kernels.backtest.kalman_hedge_kernel` and
 :func:`~lab.kernels.backtest.zscore_with_hedge`), :func:`~lab.kernels.backtest.vol_scale_kernel`,
 :func:`~lab.kernels.backtest.simulate` and the shared metrics function
 (:data:`~lab.kernels.backtest.metric_values_kernel`). No strategy logic lives here: this module
@@ -22,13 +23,15 @@ from lab.kernels.backtest import (
     metric_values_kernel,
     pair_signals,
     simulate,
+    spread_signals,
     vol_scale_kernel,
     zscore_with_hedge,
 )
 
-INT_FIELDS = ("lookback", "hedge", "n_train", "has_stop", "vol_on", "vol_window")
+INT_FIELDS = ("lookback", "hedge", "n_train", "has_stop", "vol_on", "vol_window", "spread_bands")
 """Columns of the integer parameter table (``hedge`` indexes
-:data:`lab.analytics.backtest.HEDGE_METHODS`; ``has_stop`` and ``vol_on`` are 0/1)."""
+:data:`lab.analytics.backtest.HEDGE_METHODS`; ``has_stop``, ``vol_on`` and ``spread_bands``
+(``band_units="spread"``) are 0/1)."""
 
 FLOAT_FIELDS = (
     "entry_z",
@@ -40,6 +43,8 @@ FLOAT_FIELDS = (
     "kalman_r",
     "vol_target",
     "leverage_cap",
+    "spread_beta",
+    "spread_mean",
 )
 """Columns of the float parameter table (``rate`` is ``cost_bps / 1e4``; ``stop_z`` and
 ``vol_target`` are 0 when off)."""
@@ -61,6 +66,7 @@ def param_tables(params, n_train: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
             p.stop_z is not None,
             p.vol_target is not None,
             p.vol_window,
+            p.band_units == "spread",
         )
         floats[i] = (
             p.entry_z,
@@ -72,6 +78,8 @@ def param_tables(params, n_train: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
             p.kalman_r,
             0.0 if p.vol_target is None else p.vol_target,
             p.leverage_cap,
+            p.spread_beta,
+            p.spread_mean,
         )
         execution[i] = execution_options(p)
     return ints, floats, execution
@@ -142,7 +150,9 @@ def batch_backtest(
         n_train = ints[k, 2]
         z = np.empty(rows)
         beta = np.empty(rows)
-        if hedge == 2:  # kalman
+        if ints[k, 6] != 0:  # band_units="spread"
+            spread_signals(yj, xj, floats[k, 9], floats[k, 10], z, beta)
+        elif hedge == 2:  # kalman
             _alpha, slope = kalman_hedge_kernel(
                 yj, xj, floats[k, 4], floats[k, 5], floats[k, 6], KALMAN_P0
             )

@@ -1,5 +1,6 @@
 """numba kernels for Ornstein-Uhlenbeck analytics: the AR(1) sufficient statistics of the exact
-likelihood, Dawson's integral and the root of Bertram's optimal-band equation."""
+likelihood, Dawson's integral, the root of Bertram's optimal-band equation, the first-passage
+series of the cycle-time variance and the Sharpe-maximising band."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import math
 import numpy as np
 from numba import prange
 
-from lab.analytics.ou import u_minus_dawson_series
+from lab.analytics.ou import (
+    SERIES_TAIL,
+    sharpe_slope,
+    u_minus_dawson_series,
+)
 from lab.kernels._jit import kernel
 
 
@@ -151,3 +156,71 @@ def ar1_tstats(a0: float, shocks: np.ndarray) -> np.ndarray:
         n, _m0, _m1, s00, s01, rss, _s11 = ar1_moments(path)
         out[b] = (s01 / s00 - a0) / math.sqrt(rss / n / s00)
     return out
+
+
+sharpe_slope_kernel = kernel(sharpe_slope)
+"""The shared :func:`lab.analytics.ou.sharpe_slope`, compiled."""
+
+
+@kernel
+def passage_series_kernel(z: float) -> tuple[float, float, float, float, float, float, float]:
+    """The sums of :func:`lab.analytics.ou.passage_series` by recurrences instead of special
+    functions: ``log t_1 = log(z sqrt(pi / 2))``, ``log t_2 = log(z^2 / 2)``,
+    ``t_(n+2) / t_n = z^2 n / ((n + 1)(n + 2))``, and for odd ``n``
+    ``phi_1 = psi(1/2) + gamma = -2 ln 2``, ``phi_(n+2) = phi_n + 2 / n``. A first pass finds
+    the largest ``log t_n`` (the scale ``L``), a second sums the scaled terms."""
+    count = int(z * z + SERIES_TAIL * z + 60.0)
+    log_z2 = 2.0 * math.log(z)
+    top = -np.inf
+    lo_odd = math.log(z * math.sqrt(0.5 * math.pi))
+    lo_even = log_z2 - math.log(2.0)
+    n = 1
+    while n <= count:
+        top = max(top, lo_odd)
+        if n + 1 <= count:
+            top = max(top, lo_even)
+        lo_odd += log_z2 + math.log(n) - math.log(n + 1.0) - math.log(n + 2.0)
+        lo_even += log_z2 + math.log(n + 1.0) - math.log(n + 2.0) - math.log(n + 3.0)
+        n += 2
+    odd = 0.0
+    even = 0.0
+    rr = 0.0
+    d_odd = 0.0
+    d_even = 0.0
+    d_rr = 0.0
+    lo_odd = math.log(z * math.sqrt(0.5 * math.pi))
+    lo_even = log_z2 - math.log(2.0)
+    phi = -2.0 * math.log(2.0)
+    n = 1
+    while n <= count:
+        to = math.exp(lo_odd - top)
+        odd += to
+        rr += to * phi
+        d_odd += n * to
+        d_rr += n * to * phi
+        if n + 1 <= count:
+            te = math.exp(lo_even - top)
+            even += te
+            d_even += (n + 1) * te
+        lo_odd += log_z2 + math.log(n) - math.log(n + 1.0) - math.log(n + 2.0)
+        lo_even += log_z2 + math.log(n + 1.0) - math.log(n + 2.0) - math.log(n + 3.0)
+        phi += 2.0 / n
+        n += 2
+    return top, odd, even, rr, d_odd / z, d_even / z, d_rr / z
+
+
+@kernel
+def sharpe_root(c_hat: float, rho: float, lo: float, hi: float) -> float:
+    """Root of :func:`lab.analytics.ou.sharpe_slope` on ``[lo, hi]`` (positive at ``lo``,
+    negative at ``hi``; :func:`lab.analytics.ou.sharpe_bracket`) by bisection to a relative
+    width of 4e-16."""
+    for _ in range(2000):
+        mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi or hi - lo <= 4e-16 * hi:
+            return mid
+        top, odd, even, rr, d_odd, d_even, d_rr = passage_series_kernel(mid)
+        if sharpe_slope_kernel(mid, c_hat, rho, top, odd, even, rr, d_odd, d_even, d_rr) > 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)

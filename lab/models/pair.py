@@ -11,6 +11,7 @@ import param
 
 from lab.analytics import PairParams
 from lab.analytics.backtest import (
+    BAND_UNITS,
     CAPITALS,
     FILLS,
     HEDGE_METHODS,
@@ -106,6 +107,18 @@ class PairModel(AnalysisModel):
         default=_DEFAULTS.kalman_r,
         bounds=(1e-8, 1e6),
         doc="Kalman hedge: observation noise variance of y (price^2).",
+    )
+    band_units = param.Selector(
+        default=_DEFAULTS.band_units,
+        objects=list(BAND_UNITS),
+        doc="Units of entry/exit/stop: z-scores, or levels of the spread y - spread_beta x "
+        "around spread_mean (price units, the units of the OU-optimal bands).",
+    )
+    spread_beta = param.Number(
+        default=_DEFAULTS.spread_beta, doc="Spread bands: the fixed hedge ratio."
+    )
+    spread_mean = param.Number(
+        default=_DEFAULTS.spread_mean, doc="Spread bands: the spread's mean (price units)."
     )
     train_fraction = param.Number(
         default=_DEFAULTS.train_fraction,

@@ -23,6 +23,7 @@ Requires hypothesis (a test dependency); importing this module without it raises
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import numpy as np
@@ -311,8 +312,10 @@ POSITIVE = st.floats(0.05, 50.0)
 
 
 def threshold_calls() -> st.SearchStrategy:
-    """``optimal_thresholds(kappa, theta, sigma, cost)``."""
-    return calls(POSITIVE, st.floats(-2.0, 2.0), st.floats(0.01, 5.0), st.floats(0.0, 0.5))
+    """``optimal_thresholds(kappa, theta, sigma, cost, rf)``: ``rf`` zero (no Sharpe maximum),
+    or from tiny to above the best expected return rate."""
+    rf = st.one_of(st.just(0.0), st.floats(1e-6, 5.0))
+    return calls(POSITIVE, st.floats(-2.0, 2.0), st.floats(0.01, 5.0), st.floats(0.0, 0.5), rf=rf)
 
 
 def cara_calls() -> st.SearchStrategy:
@@ -362,11 +365,34 @@ def pair_params(draw: st.DrawFn, max_lookback: int = 60) -> PairParams:
     )
 
 
+def spread_bands(draw: st.DrawFn, params: PairParams, y: np.ndarray, x: np.ndarray) -> PairParams:
+    """``params`` in ``band_units="spread"`` mode on the pair ``(y, x)``: a drawn hedge ratio near the
+    legs' price ratio, the spread's median as its mean, and the z-unit bands of ``params``
+    rescaled by the spread's standard deviation into price levels (with Bertram's exit at the
+    opposite band half of the time)."""
+    beta = float(np.median(y / x)) * draw(st.sampled_from([0.5, 1.0, 1.0, 1.5, -0.3]))
+    spread = y - beta * x
+    scale = max(float(spread.std()), 1e-6 * float(np.abs(spread).max()), 1e-12)
+    entry = params.entry_z * scale
+    return dataclasses.replace(
+        params,
+        band_units="spread",
+        spread_beta=beta,
+        spread_mean=float(np.median(spread)),
+        entry_z=entry,
+        exit_z=-entry if draw(st.booleans()) else params.exit_z * scale,
+        stop_z=None if params.stop_z is None else params.stop_z * scale,
+    )
+
+
 @st.composite
 def backtest_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
-    """``backtest_pairs(y, x, params)`` on quirky price pairs, from the shortest valid length."""
+    """``backtest_pairs(y, x, params)`` on quirky price pairs, from the shortest valid length;
+    a quarter of the calls trade spread bands (:func:`spread_bands`)."""
     params = draw(pair_params())
     y, x = draw(price_pair(min_rows=params.lookback + 2))
+    if draw(st.integers(0, 3)) == 0:
+        params = spread_bands(draw, params, y, x)
     return (y, x, params), {}
 
 
@@ -375,7 +401,7 @@ def backtest_many_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
     """``backtest_many(Y, X, params)`` on 1-4 quirky price pairs (:func:`price_pair`) stacked as
     columns: many pairs with one PairParams, one pair with several (drawn by
     :func:`pair_params`), or one X column broadcast against every Y column; arrays or
-    DataFrames."""
+    DataFrames; a quarter of the calls trade spread bands (:func:`spread_bands`)."""
     n = draw(st.integers(1, 4))
     mode = draw(st.sampled_from(["pairs", "params", "broadcast_x"]))
     if mode == "params":
@@ -390,12 +416,34 @@ def backtest_many_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
     ]
     y = np.column_stack([p[0] for p in pairs])
     x = np.column_stack([p[1] for p in pairs])
+    if draw(st.integers(0, 3)) == 0:  # spread bands, scaled on the first pair
+        if isinstance(params, list):
+            params = [spread_bands(draw, p, y[:, 0], x[:, 0]) for p in params]
+        else:
+            params = spread_bands(draw, params, y[:, 0], x[:, 0])
     if mode == "broadcast_x":
         x = x[:, :1]
     if draw(st.booleans()):
         y = pd.DataFrame(y, columns=[f"y{j}" for j in range(y.shape[1])])
         x = pd.DataFrame(x, columns=[f"x{j}" for j in range(x.shape[1])])
     return (y, x, params), {}
+
+
+@st.composite
+def kalman_mle_calls(draw: st.DrawFn) -> tuple[tuple, dict]:
+    """``kalman_mle(y, x, train_fraction)`` on pairs simulated from the hedge's own model
+    (random-walk intercept and slope, drawn variances) and on quirky price pairs."""
+    n = draw(st.integers(40, 240))
+    if draw(st.booleans()):
+        rng = np.random.default_rng(draw(SEEDS))
+        x = 50.0 * np.exp(np.cumsum(rng.normal(0.0, 0.01, n)))
+        q_a, q_b, r = (10.0 ** draw(st.floats(lo, hi)) for lo, hi in ((-4, -1), (-7, -4), (-2, 0)))
+        alpha = 5.0 + np.cumsum(rng.normal(0.0, math.sqrt(q_a), n))
+        beta = 1.0 + np.cumsum(rng.normal(0.0, math.sqrt(q_b), n))
+        y = np.abs(alpha + beta * x + rng.normal(0.0, math.sqrt(r), n)) + 1.0
+    else:
+        y, x = draw(price_pair(min_rows=n, max_rows=n))
+    return (y, x), {"train_fraction": draw(st.sampled_from([0.5, 0.8, 1.0]))}
 
 
 @st.composite

@@ -353,11 +353,11 @@ def test_bias_correction_removes_most_of_the_bias_at_kappa_t_12():
 
 
 def test_grid_bootstrap_interval_is_wider_on_the_slow_side():
-    x = _ou_paths(3.0, 4, 1, first_seed=7)[0]
+    x = _ou_paths(3.0, 4, 1, first_seed=9)[0]  # an interval that stops short of kappa = 0
     wald = ou_fit(x, dt=1 / 252)
     grid = ou_fit(x, dt=1 / 252, ci="grid_bootstrap", n_boot=99, seed=3)
     assert grid.ci == "grid_bootstrap"
-    assert 0 <= grid.kappa_ci_low < grid.kappa < grid.kappa_ci_high
+    assert 0 < grid.kappa_ci_low < grid.kappa < grid.kappa_ci_high
     assert grid.kappa == wald.kappa and grid.kappa_se == wald.kappa_se
     # near a unit root the AR coefficient's law is skewed: the interval is not symmetric
     assert grid.kappa_ci_high - grid.kappa != pytest.approx(
@@ -379,3 +379,20 @@ def test_grid_bootstrap_interval_is_wider_on_the_slow_side():
 def test_interval_options_are_checked(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ou_fit(_ou_paths(3.0, 1, 1)[0], **kwargs)
+
+
+def test_grid_bootstrap_critical_values_are_the_unbiased_order_statistics():
+    """With B = 199 draws the critical values are the 5th and 195th smallest (expected
+    probabilities exactly 0.025 and 0.975), not NumPy's default interpolation (~5.95th)."""
+    from lab.analytics.ou import kappa_interval
+
+    rng = np.random.default_rng(4)
+    draws = np.sort(rng.standard_normal(199))
+    a_hat, se, dt = 0.95, 0.01, 1 / 252
+    low, high = kappa_interval(
+        a_hat, se, 500, dt, "grid_bootstrap", 199, 0, 1.0, 1.0, lambda a0, shocks: draws
+    )
+    # t(a0) = (a_hat - a0) / se is accepted for q_lo <= t <= q_hi: a in [a_hat - q_hi se,
+    # a_hat - q_lo se], mapped through kappa = -ln(a) / dt
+    assert high == pytest.approx(-math.log(a_hat - draws[194] * se) / dt, rel=1e-12)
+    assert low == pytest.approx(-math.log(a_hat - draws[4] * se) / dt, rel=1e-12)

@@ -34,6 +34,7 @@ from lab.kernels.backtest import (
     pair_signals,
     signals_grid,
     simulate,
+    spread_signals,
     sweep_grid,
     vol_scale_kernel,
     zscore_with_hedge,
@@ -45,10 +46,15 @@ __all__ = ["backtest_pairs", "sweep"]
 def signals(y, x, lookbacks, params: PairParams, n_train: int):
     """``(z, beta)``, each (L, T): the signals of every lookback (rolling or static hedge:
     :func:`lab.kernels.backtest.signals_grid`; Kalman hedge: one filter run,
-    :func:`lab.kernels.backtest.kalman_hedge_kernel`, and the z-score of each lookback)."""
+    :func:`lab.kernels.backtest.kalman_hedge_kernel`, and the z-score of each lookback; spread
+    bands: :func:`lab.kernels.backtest.spread_signals`, the same for every lookback)."""
     rows = y.shape[0]
     z = np.empty((lookbacks.size, rows))
     beta = np.empty((lookbacks.size, rows))
+    if params.band_units == "spread":  # the signal does not depend on the lookback
+        for i in range(lookbacks.size):
+            spread_signals(y, x, params.spread_beta, params.spread_mean, z[i], beta[i])
+        return z, beta
     if params.hedge == "kalman":
         _, slope = kalman_hedge_kernel(
             y, x, params.kalman_q_alpha, params.kalman_q_beta, params.kalman_r, KALMAN_P0
@@ -91,7 +97,7 @@ def backtest_pairs(y, x, params=None):
     """
     params = resolve_params(params)
     y, x, n_train = check_pair(y, x, params)
-    if params.hedge == "kalman":
+    if params.hedge == "kalman" or params.band_units == "spread":
         z, beta = (a[0] for a in signals(y, x, np.array([params.lookback]), params, n_train))
     else:
         rows = y.shape[0]

@@ -347,16 +347,18 @@ class OuFitRequest(_message.Message):
     def __init__(self, x: _Optional[_Union[Value, _Mapping]] = ..., dt: _Optional[_Union[Value, _Mapping]] = ..., ci: _Optional[_Union[Value, _Mapping]] = ..., n_boot: _Optional[_Union[Value, _Mapping]] = ..., seed: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class OptimalThresholdsRequest(_message.Message):
-    __slots__ = ("kappa", "theta", "sigma", "cost")
+    __slots__ = ("kappa", "theta", "sigma", "cost", "rf")
     KAPPA_FIELD_NUMBER: _ClassVar[int]
     THETA_FIELD_NUMBER: _ClassVar[int]
     SIGMA_FIELD_NUMBER: _ClassVar[int]
     COST_FIELD_NUMBER: _ClassVar[int]
+    RF_FIELD_NUMBER: _ClassVar[int]
     kappa: Value
     theta: Value
     sigma: Value
     cost: Value
-    def __init__(self, kappa: _Optional[_Union[Value, _Mapping]] = ..., theta: _Optional[_Union[Value, _Mapping]] = ..., sigma: _Optional[_Union[Value, _Mapping]] = ..., cost: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+    rf: Value
+    def __init__(self, kappa: _Optional[_Union[Value, _Mapping]] = ..., theta: _Optional[_Union[Value, _Mapping]] = ..., sigma: _Optional[_Union[Value, _Mapping]] = ..., cost: _Optional[_Union[Value, _Mapping]] = ..., rf: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class CaraPositionRequest(_message.Message):
     __slots__ = ("kappa", "theta", "sigma", "x", "gamma", "horizon")
@@ -383,6 +385,16 @@ class BacktestPairsRequest(_message.Message):
     x: Value
     params: Value
     def __init__(self, y: _Optional[_Union[Value, _Mapping]] = ..., x: _Optional[_Union[Value, _Mapping]] = ..., params: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+
+class KalmanMleRequest(_message.Message):
+    __slots__ = ("y", "x", "train_fraction")
+    Y_FIELD_NUMBER: _ClassVar[int]
+    X_FIELD_NUMBER: _ClassVar[int]
+    TRAIN_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    y: Value
+    x: Value
+    train_fraction: Value
+    def __init__(self, y: _Optional[_Union[Value, _Mapping]] = ..., x: _Optional[_Union[Value, _Mapping]] = ..., train_fraction: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class SweepRequest(_message.Message):
     __slots__ = ("y", "x", "grid", "metric", "params", "sample")

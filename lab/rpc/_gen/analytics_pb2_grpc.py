@@ -129,6 +129,11 @@ class AnalyticsStub:
                 request_serializer=arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.SerializeToString,
                 response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
                 _registered_method=True)
+        self.KalmanMle = channel.unary_unary(
+                '/arblab.v1.Analytics/KalmanMle',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+                _registered_method=True)
         self.Sweep = channel.unary_unary(
                 '/arblab.v1.Analytics/Sweep',
                 request_serializer=arblab_dot_v1_dot_analytics__pb2.SweepRequest.SerializeToString,
@@ -352,6 +357,12 @@ class AnalyticsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def KalmanMle(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Sweep(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -563,6 +574,11 @@ def add_AnalyticsServicer_to_server(servicer, server):
             'BacktestPairs': grpc.unary_unary_rpc_method_handler(
                     servicer.BacktestPairs,
                     request_deserializer=arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            ),
+            'KalmanMle': grpc.unary_unary_rpc_method_handler(
+                    servicer.KalmanMle,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.FromString,
                     response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
             ),
             'Sweep': grpc.unary_unary_rpc_method_handler(
@@ -1173,6 +1189,33 @@ class Analytics:
             target,
             '/arblab.v1.Analytics/BacktestPairs',
             arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def KalmanMle(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/KalmanMle',
+            arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.SerializeToString,
             arblab_dot_v1_dot_analytics__pb2.Result.FromString,
             options,
             channel_credentials,
