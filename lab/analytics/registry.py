@@ -523,7 +523,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         "ou_fit",
         "ou",
         ou.ou_fit,
-        "lab.backends.native.ou:ou_fit",
+        "lab.analytics.ou.native:ou_fit",
         ou.OUFit,
         Tolerance(
             FieldTol(rtol=1e-6, atol=1e-9),
@@ -550,7 +550,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         "optimal_thresholds",
         "ou",
         ou.optimal_thresholds,
-        "lab.backends.native.ou:optimal_thresholds",
+        "lab.analytics.ou.native:optimal_thresholds",
         ou.Thresholds,
         Tolerance(
             FieldTol(rtol=1e-9, atol=1e-12),

@@ -9,8 +9,7 @@ import pytest
 from scipy import integrate, optimize, special
 
 from lab.analytics import ou as reference
-from lab.analytics.ou import band_moments, passage_series
-from lab.backends.native import ou as native
+from lab.analytics.ou import band_moments, native, passage_series
 from lab.kernels.ou import passage_series_kernel
 
 ENGINES = [reference, native]

@@ -7,8 +7,7 @@ import pytest
 from scipy import special
 
 from lab.analytics import ou as reference
-from lab.analytics.ou import bertram_bracket
-from lab.backends.native import ou as native
+from lab.analytics.ou import bertram_bracket, native
 from lab.data import load_sp500, simulate_ou_pair
 from lab.kernels.ou import bertram_gap, bertram_root, dawson
 

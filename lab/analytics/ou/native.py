@@ -20,11 +20,9 @@ import math
 
 import numpy as np
 
-from lab.analytics.ou import (
-    OUFit,
-    bertram_bracket,
-    bias_corrected_kappa,
-    cara_position,
+from lab.analytics.ou.bertram import bertram_bracket, sharpe_bracket, thresholds_from_band
+from lab.analytics.ou.cara import cara_position
+from lab.analytics.ou.checks import (
     check_ar_coefficient,
     check_ci,
     check_positive,
@@ -32,10 +30,9 @@ from lab.analytics.ou import (
     check_series,
     check_threshold_inputs,
     half_life_of,
-    kappa_interval,
-    sharpe_bracket,
-    thresholds_from_band,
 )
+from lab.analytics.ou.fit import bias_corrected_kappa, kappa_interval
+from lab.analytics.ou.results import OUFit
 from lab.kernels.ou import (
     ar1_moments,
     ar1_tstats,
