@@ -137,3 +137,27 @@ def test_html_symbol_names_never_run_on_the_pairs_page(pairs_on_hostile_names, o
     assert _xss(page) is None
     assert page.evaluate("() => window.__arbDeep('img[src=x]') === null")
     assert page.evaluate("() => window.__arbDeep('b[onmouseover]') === null")
+
+
+def test_a_file_over_the_upload_cap_is_refused_in_the_page(served, open_page, tmp_path):
+    """A file over read_prices' cap is refused by the browser with a message naming the limit
+    (Bokeh used to drop the websocket, and the session, on a message over 20 MiB)."""
+    from lab.data.io import MAX_FILE_BYTES
+
+    big = tmp_path / "big.csv"
+    with big.open("wb") as f:  # sparse: the browser reads its size, never its bytes
+        f.truncate(MAX_FILE_BYTES + 2**20)
+    page, console = open_page(served.url)
+    page.locator(".arb-page-data canvas").first.wait_for(timeout=60_000)
+    page.locator(".arb-page-data input[type=file]").first.set_input_files(str(big))
+    alert = page.locator(".arb-upload-error").first
+    alert.wait_for(state="visible", timeout=30_000)
+    text = alert.evaluate("el => (el.shadowRoot || el).textContent")
+    assert f"files up to {MAX_FILE_BYTES // 2**20} MiB are accepted" in text and "big.csv" in text
+    # the session is still connected: a good file loads afterwards
+    page.locator(".arb-page-data input[type=file]").first.set_input_files(
+        str(_hostile_csv(tmp_path / "after.csv"))
+    )
+    page.wait_for_function(DEEP_TEXT, arg=IMG, timeout=60_000)
+    # ("Size mismatch" is BokehJS redrawing the Data page's plots for fewer symbols: reported)
+    assert [e for e in console.errors if "Size mismatch" not in e] == []
