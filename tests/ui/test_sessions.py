@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
 LOAD_BOUND_S = 45.0
 """Longest wait for B's first page while A's scan runs (about 28 s measured on the loaded
-2-core machine: the scan thread and the event loop share one GIL; about 10 s unloaded)."""
+2-core machine: the scan thread and the event loop share one GIL)."""
 SCAN_BOUND_S = 30.0
 """Longest wait for B's own (native) pair scan after that (5.5 s measured)."""
 
