@@ -155,6 +155,64 @@ def _extra_values(extra: Sequence[tuple[param.Parameterized, Sequence[str]]]) ->
     return [getattr(inst, n) for inst, names in extra for n in names]
 
 
+_UNSET = object()
+
+
+class _Results(param.Parameterized):
+    """The derivations of one :func:`dmap`, computed where their inputs change.
+
+    HoloViews schedules a server-side DynamicMap refresh on the Bokeh/Tornado event loop, so a
+    derivation evaluated inside the DynamicMap callback (a scan, a sweep, an EM fit) would run
+    there and freeze every session's pages. Instead the inputs are watched: a change is
+    evaluated at once on the thread that made it (Panel's ``--num-threads`` pool for browser
+    events), and only then is :attr:`version` bumped, so the refresh just draws the stored
+    results. The first drawing evaluates in place (it happens where the page is built).
+    """
+
+    version = param.Integer(default=0, doc="Bumped when new results are stored.")
+
+    def __init__(
+        self,
+        methods: Sequence[Callable[..., Any]],
+        errors: ErrorBar | None,
+        key: str,
+        busy: Busy,
+    ) -> None:
+        super().__init__()
+        self._methods, self._errors, self._key, self.busy = methods, errors, key, busy
+        self._lock = threading.Lock()
+        self._values: Any = _UNSET
+        self._started = 0  # sequence number of the latest evaluation started
+        self._stored = 0  # and of the one whose results are stored
+        for inst, names in dependencies(methods):
+            inst.param.watch(self._on_change, names)
+
+    def _evaluate(self) -> list[Any] | None:
+        return _evaluate(self._methods, self._errors, self._key, self.busy)
+
+    def _on_change(self, *_: Any) -> None:
+        with self._lock:
+            self._started += 1
+            seq = self._started
+        values = self._evaluate()
+        with self._lock:
+            if seq < self._stored:  # a later change was evaluated first: keep its results
+                return
+            self._stored, self._values = seq, values
+        self.version += 1
+
+    def values(self) -> list[Any] | None:
+        """The stored results (evaluated here the first time)."""
+        with self._lock:
+            values = self._values
+        if values is _UNSET:
+            values = self._evaluate()
+            with self._lock:
+                if self._values is _UNSET:
+                    self._values = values
+        return values
+
+
 def dmap(
     plot: Callable[..., hv.core.Element],
     *methods: Callable[..., Any],
@@ -182,15 +240,14 @@ def dmap(
         Shows its loading spinner while the derivations take long (see :class:`Busy`).
     """
     key = name or getattr(plot, "__name__", "plot")
-    streams = [
-        hv.streams.Params(parameterized=inst, parameters=names)
-        for inst, names in _merge(dependencies(methods), extra)
+    results = _Results(methods, errors, key, Busy(busy))
+    streams = [hv.streams.Params(parameterized=results, parameters=["version"])] + [
+        hv.streams.Params(parameterized=inst, parameters=list(names)) for inst, names in extra
     ]
-
-    spinner = Busy(busy)
+    spinner = results.busy
 
     def callback(**_: Any) -> hv.core.Element:
-        values = _evaluate(methods, errors, key, spinner)
+        values = results.values()
         if values is None:
             values = [None] * len(methods)
         return plot(*values, *_extra_values(extra))

@@ -16,6 +16,7 @@ from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
 from components.layout import page, panel_card, section
+from components.upload import UploadInput
 from lab.models import StatsModel
 
 STAT_FORMATS = {
@@ -66,13 +67,9 @@ class DataView(pn.viewable.Viewer):
         model, dataset = self.model, self.model.dataset
         self.errors = ErrorBar()
 
-        self.upload = pn.widgets.FileInput(
-            accept=".csv,.txt,.parquet,.pq",
-            multiple=False,
-            sizing_mode="stretch_width",
-            label="Upload prices",
-        )
+        self.upload = UploadInput(accept=".csv,.txt,.parquet,.pq", sizing_mode="stretch_width")
         self.upload.param.watch(self._on_upload, "value")
+        self.upload.param.watch(self._on_refused, "refused")
         self.upload_error = pn.pane.Alert(
             dataset.param.error.rx().rx.pipe(fmt.alert_text),
             alert_type="danger",
@@ -152,6 +149,10 @@ class DataView(pn.viewable.Viewer):
     def _on_upload(self, event: param.parameterized.Event) -> None:
         if event.new:
             self.model.dataset.load_file(self.upload.filename or "upload.csv", event.new)
+
+    def _on_refused(self, event: param.parameterized.Event) -> None:
+        if event.new:
+            self.model.dataset.refuse_upload(event.new["name"], event.new["size"])
 
     # -- plots ------------------------------------------------------------------------------
     def _prices_plot(self, normalised: pd.DataFrame | None, log_y: bool) -> hv.NdOverlay:

@@ -134,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
 
     from components.app import STATIC_ROUTE, create_app
     from components.theme import ASSETS
+    from components.upload import websocket_max_bytes
     from lab.models.backend import GRPC_ADDRESS_ENV, close_shared_backends
 
     grpc_address: str | None = args.grpc_address
@@ -147,14 +148,20 @@ def run(args: argparse.Namespace) -> int:
     if grpc_address:
         os.environ[GRPC_ADDRESS_ENV] = grpc_address
 
+    # Panel's thread pool runs every session's callbacks (and so their analytics) off the
+    # Tornado event loop that serves all pages; pn.serve has no such argument (it passed
+    # num_threads on to Bokeh, which ignored it, so one session's scan froze every page).
+    if args.num_threads and args.num_threads > 0 and pn.config.nthreads is None:
+        pn.config.nthreads = args.num_threads
     server = pn.serve(
         {"/": create_app},
         port=args.port,
         address=args.address,
         show=args.show,
-        num_threads=args.num_threads,
         websocket_origin=_origins(args.address, args.port, args.allow_websocket_origin),
         title="ArbLab",
+        # every upload under read_prices' cap fits one message (the widget refuses larger)
+        websocket_max_message_size=websocket_max_bytes(),
         static_dirs={STATIC_ROUTE: str(ASSETS)},
         start=False,
         threaded=False,

@@ -69,6 +69,16 @@ def _csv_header(path: Path) -> list[str]:
     return next(csv.reader([line], skipinitialspace=True), [])
 
 
+def check_file_size(name: str, size: int) -> None:
+    """Raise :class:`DataError` naming the limit if a file of ``size`` bytes is over
+    :data:`MAX_FILE_BYTES` (the app's upload widget checks this in the browser too)."""
+    if size > MAX_FILE_BYTES:
+        raise DataError(
+            f"{name}: {size / 2**20:.1f} MiB; files up to {MAX_FILE_BYTES / 2**20:.0f} MiB "
+            "are accepted"
+        )
+
+
 def _read_raw(path: Path) -> pd.DataFrame:
     kind = _SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -76,12 +86,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
             f"{path.name}: unsupported file extension {path.suffix!r}; "
             f"use one of {', '.join(sorted(_SUFFIXES))}"
         )
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DataError(
-            f"{path.name}: {size / 2**20:.1f} MiB; files up to {MAX_FILE_BYTES / 2**20:.0f} MiB "
-            "are accepted"
-        )
+    check_file_size(path.name, path.stat().st_size)
     try:
         if kind == "csv":
             _check_columns(_csv_header(path), path.name)

@@ -15,7 +15,7 @@ import pandas as pd
 import param
 
 from lab.data import DataError, load_sp500, read_prices, simulate_ou_pair
-from lab.data.io import MIN_ROWS, validate_prices
+from lab.data.io import MIN_ROWS, check_file_size, validate_prices
 from lab.models.cache import fingerprint
 
 SOURCES = ("sp500", "synthetic", "file")
@@ -213,6 +213,18 @@ class DatasetModel(param.Parameterized):
             return False
         self.param.update(source="file", file_path=str(path), start=None, end=None, symbols=[])
         return not self.error
+
+    def refuse_upload(self, filename: str, size: int) -> None:
+        """Record that an upload of ``size`` bytes was refused before it was sent (the
+        browser checks :data:`~lab.data.io.MAX_FILE_BYTES`): :attr:`error` names the limit
+        and the current prices stay."""
+        try:
+            check_file_size(Path(filename or "upload").name, int(size))
+        except DataError as exc:
+            with param.edit_constant(self):
+                self.error = str(exc)
+            return
+        raise ValueError(f"{filename}: {size} bytes is within the upload limit; nothing to refuse")
 
     # -- descriptions ---------------------------------------------------------------------
     @property

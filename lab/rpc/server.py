@@ -615,28 +615,109 @@ def _chunk_part(item: pb.DatasetChunk | bytes) -> tuple[str | None, Any]:
     return kind, getattr(item, kind) if kind else None
 
 
-def _parsing(
-    behaviour: Callable[[Any, grpc.ServicerContext], Any], request_class: type, method: str
-) -> Callable[[bytes, grpc.ServicerContext], Any]:
+def _parse(
+    raw: bytes, deserializer: Callable[[bytes], Any], method: str, context: grpc.ServicerContext
+) -> Any:
+    """``deserializer(raw)``, or abort with INVALID_ARGUMENT and one log line."""
+    try:
+        return deserializer(raw)
+    except Exception:  # protobuf's DecodeError (and RecursionError on deep nesting)
+        owner = getattr(deserializer, "__self__", None)
+        type_name = owner.DESCRIPTOR.full_name if hasattr(owner, "DESCRIPTOR") else "request"
+        message = f"field 'request': {len(raw)} bytes are not a valid {type_name} message"
+        log.info("%s peer=%s status=INVALID_ARGUMENT (%s)", method, context.peer(), message)
+        context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+
+
+def _parsing(behaviour: Callable[..., Any], request_class: type, method: str) -> Callable[..., Any]:
     """``behaviour`` taking the raw request bytes: parse them here, inside the handler.
 
     gRPC's own deserialisation path answers undecodable bytes with INTERNAL, logs a traceback
     and leaked about 16 KB per request (compare grpc/grpc#36908). Parsing in the handler
     turns them into INVALID_ARGUMENT and one log line.
     """
-    type_name = request_class.DESCRIPTOR.full_name
+    return _parsing_with(behaviour, request_class.FromString, method, streaming=False)
 
-    def handler(raw: bytes, context: grpc.ServicerContext) -> Any:
-        try:
-            request = request_class.FromString(raw)
-        except Exception:  # protobuf's DecodeError (and RecursionError on deep nesting)
-            message = f"field 'request': {len(raw)} bytes are not a valid {type_name} message"
-            log.info("%s peer=%s status=INVALID_ARGUMENT (%s)", method, context.peer(), message)
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
-        return behaviour(request, context)
+
+def _parsing_with(
+    behaviour: Callable[..., Any],
+    deserializer: Callable[[bytes], Any],
+    method: str,
+    streaming: bool,
+) -> Callable[..., Any]:
+    """``behaviour`` wrapped to take raw bytes (one request, or an iterator of them when
+    ``streaming``) and parse them with ``deserializer`` inside the handler (see :func:`_parse`).
+    Further arguments (grpc's ``send_response_callback`` for a non-blocking handler) pass on."""
+
+    if streaming:
+
+        def handler(raws: Any, context: grpc.ServicerContext, *extra: Any) -> Any:
+            requests = (_parse(raw, deserializer, method, context) for raw in raws)
+            return behaviour(requests, context, *extra)
+
+    else:
+
+        def handler(raw: bytes, context: grpc.ServicerContext, *extra: Any) -> Any:
+            return behaviour(_parse(raw, deserializer, method, context), context, *extra)
 
     handler.__name__ = method
+    if getattr(behaviour, "experimental_non_blocking", False):
+        handler.experimental_non_blocking = True  # type: ignore[attr-defined]
     return handler
+
+
+class _HandlerCapture:
+    """Stands in for a ``grpc.Server`` to collect the method handlers that a generated
+    ``add_*Servicer_to_server`` function (health, reflection) registers."""
+
+    def __init__(self) -> None:
+        self.services: dict[str, dict[str, grpc.RpcMethodHandler]] = {}
+
+    def add_generic_rpc_handlers(self, _handlers: Any) -> None:
+        """Ignored: the same handlers arrive through :meth:`add_registered_method_handlers`."""
+
+    def add_registered_method_handlers(
+        self, service: str, handlers: dict[str, grpc.RpcMethodHandler]
+    ) -> None:
+        self.services[service] = dict(handlers)
+
+
+def decoded_in_handler(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+    """``handler`` re-registered with an identity deserialiser; its requests are parsed
+    inside the handler (undecodable bytes get INVALID_ARGUMENT and one log line)."""
+    deserializer = handler.request_deserializer
+    if deserializer is None:
+        return handler
+    kind = (handler.request_streaming, handler.response_streaming)
+    behaviour = {
+        (False, False): handler.unary_unary,
+        (False, True): handler.unary_stream,
+        (True, False): handler.stream_unary,
+        (True, True): handler.stream_stream,
+    }[kind]
+    factory = {
+        (False, False): grpc.unary_unary_rpc_method_handler,
+        (False, True): grpc.unary_stream_rpc_method_handler,
+        (True, False): grpc.stream_unary_rpc_method_handler,
+        (True, True): grpc.stream_stream_rpc_method_handler,
+    }[kind]
+    return factory(
+        _parsing_with(behaviour, deserializer, method, streaming=handler.request_streaming),
+        request_deserializer=None,
+        response_serializer=handler.response_serializer,
+    )
+
+
+def add_decoding_in_handler(server: grpc.Server, register: Callable[[Any], None]) -> list[str]:
+    """Run ``register(capture)`` (a generated ``add_*_to_server``) and add its handlers to
+    ``server`` decoded inside the handler; returns the services added."""
+    capture = _HandlerCapture()
+    register(capture)
+    for service, handlers in capture.services.items():
+        decoded = {name: decoded_in_handler(h, name) for name, h in handlers.items()}
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(service, decoded),))
+        server.add_registered_method_handlers(service, decoded)
+    return list(capture.services)
 
 
 def method_handlers(servicer: AnalyticsServicer) -> dict[str, grpc.RpcMethodHandler]:
@@ -926,9 +1007,15 @@ class AnalyticsServer:
             experimental_non_blocking=True,
             experimental_thread_pool=futures.ThreadPoolExecutor(max_workers=1),
         )
-        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        reflection.enable_server_reflection(
-            (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), self.server
+        # health and reflection requests are parsed inside their handlers too
+        add_decoding_in_handler(
+            self.server, lambda s: health_pb2_grpc.add_HealthServicer_to_server(self.health, s)
+        )
+        add_decoding_in_handler(
+            self.server,
+            lambda s: reflection.enable_server_reflection(
+                (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), s
+            ),
         )
         self.server.add_generic_rpc_handlers((UnknownMethodHandler(),))
         address = bind_address(config.host, config.port)

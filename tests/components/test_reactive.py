@@ -92,8 +92,36 @@ def test_error_bar_hides_when_clear():
 
 
 @pytest.mark.parametrize("extra", [[], [(Data(), ["level"])]])
-def test_dmap_streams_cover_every_dependency_once(extra):
+def test_dmap_streams_are_its_results_and_the_extra_parameters(extra):
     m = Model()
     dm = dmap(lambda *a: hv.Curve([]), m.value, m.doubled, extra=extra)
-    keys = [(id(s.parameterized), p.name) for s in dm.streams for p in s.parameters]
-    assert len(keys) == len(set(keys)) == 2 + len(extra)
+    keys = [(type(s.parameterized).__name__, p.name) for s in dm.streams for p in s.parameters]
+    assert keys == [("_Results", "version")] + [("Data", "level")] * len(extra)
+
+
+def test_dmap_evaluates_on_the_thread_that_changes_an_input():
+    """HoloViews runs a served DynamicMap's refresh on the event loop: the derivation must
+    have run already, on the thread that changed its input (Panel's pool for browser events)."""
+    import threading
+
+    m = Model()
+    threads = []
+
+    class Tracked(Model):
+        @param.depends("data.level", "scale")
+        def value(self) -> float:
+            threads.append(threading.current_thread().name)
+            return self.data.level * self.scale
+
+    m = Tracked()
+    drawn = []
+    dm = dmap(lambda v: drawn.append(v) or hv.Curve([]), m.value)
+    dm[()]
+    assert drawn == [2.0] and len(threads) == 1
+    worker = threading.Thread(target=lambda: setattr(m, "scale", 3.0), name="pool-thread")
+    worker.start()
+    worker.join()
+    assert threads[-1] == "pool-thread"
+    calls = len(threads)
+    dm[()]  # the refresh only draws the stored result
+    assert drawn[-1] == 3.0 and len(threads) == calls

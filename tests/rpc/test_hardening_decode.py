@@ -46,6 +46,53 @@ def test_undecodable_bytes_get_invalid_argument_and_one_log_line(server, channel
     assert pb_grpc.AnalyticsStub(channel).Info(pb.InfoRequest(), timeout=5).engine == "native"
 
 
+CONTROL_METHODS = [
+    ("/grpc.health.v1.Health/Check", "unary", "grpc.health.v1.HealthCheckRequest"),
+    ("/grpc.health.v1.Health/Watch", "stream", "grpc.health.v1.HealthCheckRequest"),
+    (
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+        "bidi",
+        "grpc.reflection.v1alpha.ServerReflectionRequest",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "kind", "type_name"), CONTROL_METHODS)
+def test_undecodable_health_and_reflection_requests_get_invalid_argument(
+    server, channel, path, kind, type_name, caplog
+):
+    with caplog.at_level(logging.INFO, logger="lab.rpc.server"):
+        with pytest.raises(grpc.RpcError) as caught:
+            if kind == "unary":
+                channel.unary_unary(path)(b"\xff\xff\xff\xff", timeout=10)
+            elif kind == "stream":
+                list(channel.unary_stream(path)(b"\xff\xff\xff\xff", timeout=10))
+            else:
+                list(channel.stream_stream(path)(iter([b"\xff\xff\xff\xff"]), timeout=10))
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert f"4 bytes are not a valid {type_name} message" in caught.value.details()
+    lines = [r for r in caplog.records if r.name == "lab.rpc.server"]
+    assert len(lines) == 1 and lines[0].exc_info is None
+    # valid health and reflection requests still work
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+    check = health_pb2_grpc.HealthStub(channel).Check(
+        health_pb2.HealthCheckRequest(service=rpc_server.SERVICE_NAME), timeout=5
+    )
+    assert check.status == health_pb2.HealthCheckResponse.SERVING
+    watch = health_pb2_grpc.HealthStub(channel).Watch(
+        health_pb2.HealthCheckRequest(service=rpc_server.SERVICE_NAME), timeout=5
+    )
+    assert next(watch).status == health_pb2.HealthCheckResponse.SERVING
+    watch.cancel()
+    answers = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+        iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5
+    )
+    names = {s.name for a in answers for s in a.list_services_response.service}
+    assert rpc_server.SERVICE_NAME in names
+
+
 def test_short_message_strips_paths_and_caps_the_length():
     text = "boom in /usr/lib/python3.12/site-packages/numba/core/x.py line 3 " + "y" * 20_000
     short = rpc_server.short_message(text)
