@@ -422,7 +422,7 @@ def _resolve_record_type(name: str, modules: tuple[str, ...]) -> type:
     if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)):
         raise WireError("type", f"{name!r} is not a dataclass")
     if obj.__module__ != module_name or obj.__qualname__ != qualname:
-        # a name reached through an import (``lab.analytics.stats:pd.NamedAgg``) is not one of
+        # a name reached through an import (``lab.analytics.stats.checks:pd.NamedAgg``) is not one of
         # ArbLab's own types: only a class under the name it was defined with is rebuilt
         raise WireError("type", f"record type {name!r} is not an ArbLab dataclass")
     return obj

@@ -168,7 +168,7 @@ def test_analytics_exceptions_are_failed_precondition_with_a_short_message(faili
 @pytest.mark.parametrize(
     "name",
     [
-        "lab.analytics.stats:pd.NamedAgg",
+        "lab.analytics.stats.checks:pd.NamedAgg",
         "lab.analytics.backtest:np.dtype",
         "lab.analytics:PairParams",
         "pandas:NamedAgg",
@@ -184,7 +184,7 @@ def test_named_agg_cannot_be_instantiated_from_the_wire(stub):
     request = pb.BacktestPairsRequest(
         y=pb.Value(array=pb.NDArray(dtype="<f8", shape=[3], data=np.ones(3).tobytes())),
         x=pb.Value(array=pb.NDArray(dtype="<f8", shape=[3], data=np.ones(3).tobytes())),
-        params=pb.Value(record=pb.Record(type="lab.analytics.stats:pd.NamedAgg")),
+        params=pb.Value(record=pb.Record(type="lab.analytics.stats.checks:pd.NamedAgg")),
     )
     with pytest.raises(grpc.RpcError) as caught:
         stub.BacktestPairs(request, timeout=10)
