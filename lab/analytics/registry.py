@@ -589,7 +589,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         "backtest_pairs",
         "backtest",
         backtest.backtest_pairs,
-        "lab.backends.native.backtest:backtest_pairs",
+        "lab.analytics.backtest.native:backtest_pairs",
         backtest.BacktestResult,
         Tolerance(
             FieldTol(rtol=1e-10, atol=1e-12, scaled=True),
@@ -632,7 +632,7 @@ _ANALYTICS: tuple[Analytic, ...] = (
         "sweep",
         "backtest",
         backtest.sweep,
-        "lab.backends.native.backtest:sweep",
+        "lab.analytics.backtest.native:sweep",
         backtest.SweepResult,
         Tolerance(FieldTol(rtol=1e-9, atol=1e-12)),
         lambda: (wl.example_pair() + ({"lookback": [20, 30, 40], "entry_z": [1.5, 2.0]},), {}),

@@ -25,8 +25,8 @@ from lab.analytics.backtest import (
     SIZINGS,
     PairParams,
     leg_shares,
+    native,
 )
-from lab.backends.native import backtest as native
 from tests.analytics._helpers import assert_no_look_ahead, ou_pair
 
 ENGINES = {"reference": reference.backtest_pairs, "native": native.backtest_pairs}

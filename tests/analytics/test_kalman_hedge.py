@@ -9,8 +9,7 @@ from statsmodels.tsa.statespace.mlemodel import MLEModel
 
 from lab.analytics import PairParams
 from lab.analytics import backtest as reference
-from lab.analytics.backtest import KALMAN_P0, kalman_hedge
-from lab.backends.native import backtest as native
+from lab.analytics.backtest import KALMAN_P0, kalman_hedge, native
 from lab.data import load_sp500
 from lab.kernels.backtest import kalman_hedge_kernel
 from tests.analytics._helpers import assert_no_look_ahead, ou_pair

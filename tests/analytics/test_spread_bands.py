@@ -12,9 +12,8 @@ from scipy.signal import lfilter
 from scipy.stats import chi2
 
 from lab.analytics import backtest as reference
-from lab.analytics.backtest import CAPITAL, Z_DECIMALS, PairParams
+from lab.analytics.backtest import CAPITAL, Z_DECIMALS, PairParams, native
 from lab.analytics.ou import optimal_thresholds
-from lab.backends.native import backtest as native
 
 ENGINES = [reference, native]
 

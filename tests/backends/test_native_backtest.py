@@ -9,8 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lab.analytics import backtest as reference
-from lab.analytics.backtest import HEDGES, METRIC_NAMES, PairParams
-from lab.backends.native import backtest as native
+from lab.analytics.backtest import HEDGES, METRIC_NAMES, PairParams, native
 from lab.data import load_sp500
 from lab.kernels.backtest import metric_values_kernel
 from tests.analytics._helpers import assert_no_look_ahead, ou_pair

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from lab.analytics.backtest import CAPITAL
+from lab.analytics.backtest.native import scales, signals
 from lab.analytics.walkforward import FoldRuns, run_walk_forward
-from lab.backends.native.backtest import scales, signals
 from lab.kernels.backtest import execution_options, fold_grid
 
 __all__ = ["walk_forward"]

@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from lab.analytics.backtest import (
+from lab.analytics.backtest.checks import check_grid, check_metric, check_pair
+from lab.analytics.backtest.execution import backtest_result, make_trades
+from lab.analytics.backtest.params import (
     CAPITAL,
     KALMAN_P0,
-    METRIC_NAMES,
     SIZINGS,
     VAR_S_TOL,
     VAR_X_TOL,
     PairParams,
-    SweepResult,
-    backtest_result,
-    check_grid,
-    check_metric,
-    check_pair,
-    make_trades,
     resolve_params,
 )
+from lab.analytics.backtest.results import METRIC_NAMES, SweepResult
 from lab.kernels.backtest import (
     execution_options,
     kalman_hedge_kernel,
