@@ -380,8 +380,16 @@ class PairView(pn.viewable.Viewer):
             pn.Column(wf_plot, wf_stats, sizing_mode="stretch_width"),
             visible=m.param.evaluation.rx() == "walk_forward",
         )
+        refused = pn.pane.Alert(
+            m.param.refused.rx().rx.pipe(fmt.alert_text),
+            alert_type="warning",
+            visible=m.param.refused.rx().rx.bool(),
+            sizing_mode="stretch_width",
+            css_classes=["arb-refused"],
+        )
         return [
             e,
+            refused,
             kpis,
             engine,
             walk,
@@ -547,16 +555,17 @@ class PairView(pn.viewable.Viewer):
                 ]
             ).opts(title="Z-score", **opts)
         m = self.model
+        p = m.params()  # the levels the backtest used (the last valid ones after a refusal)
         dates = prices.index
         z = bt.zscore
         levels = [
-            (m.entry_z, "entry short"),
-            (-m.entry_z, "entry long"),
-            (m.exit_z, "exit"),
-            (-m.exit_z, "exit"),
+            (p.entry_z, "entry short"),
+            (-p.entry_z, "entry long"),
+            (p.exit_z, "exit"),
+            (-p.exit_z, "exit"),
         ]
-        if m.stop_z is not None:
-            levels += [(m.stop_z, "stop"), (-m.stop_z, "stop")]
+        if p.stop_z is not None:
+            levels += [(p.stop_z, "stop"), (-p.stop_z, "stop")]
         if show_bands and bands is not None:
             levels += [(bands.entry_z, "OU-optimal"), (-bands.entry_z, "OU-optimal")]
         t = bt.trades
@@ -576,7 +585,7 @@ class PairView(pn.viewable.Viewer):
         return hv.Overlay(
             [curve, self._oos_span(bt, dates), *self._levels(levels, z_kinds), *markers]
         ).opts(
-            title=f"Z-score of {m.y} − β·{m.x} (lookback {m.lookback}; dashed: entry, stop and OU-optimal (purple) levels; dotted: exit)",
+            title=f"Z-score of {m.y} − β·{m.x} (lookback {p.lookback}; dashed: entry, stop and OU-optimal (purple) levels; dotted: exit)",
             **opts,
         )
 
