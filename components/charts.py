@@ -15,6 +15,7 @@ from typing import Any
 
 import holoviews as hv
 import numpy as np
+from bokeh.models import FixedTicker
 
 
 def category_bars(
@@ -69,10 +70,21 @@ def category_bars(
                 hover_tooltips=[(category, "@name"), (label, f"@value{{{value_format}}}")],
             )
         )
-    ticks = list(enumerate(names))
+
+    def label_ticks(plot: Any, element: Any) -> None:
+        # run on every redraw (plot options such as xticks are read only on the first)
+        axis = plot.handles.get("xaxis")
+        if axis is None:
+            return
+        if isinstance(axis.ticker, FixedTicker):
+            axis.ticker.ticks = list(range(n))
+        else:
+            axis.ticker = FixedTicker(ticks=list(range(n)))
+        axis.major_label_overrides = {i: name for i, name in enumerate(names)}
+
     return hv.Overlay(layers).opts(
-        xticks=ticks or [(0, "")],
-        xlim=(-0.6, max(n, 1) - 0.4),
+        hooks=[label_ticks],
+        padding=(0.02, 0.05),
         xlabel=category,
         ylabel=value,
         framewise=True,
