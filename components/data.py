@@ -53,7 +53,8 @@ def symbol_choice(dataset: Any, **options: Any) -> pn.widgets.MultiChoice:
     dataset.param.watch(on_objects, "symbols", what="objects")
     # a new source adopts its symbols without a "symbols" event (the reload discards it to
     # avoid recursing): show the adopted choice once the new prices are in
-    dataset.param.watch(on_objects, "content_hash")
+    if "content_hash" in dataset.param:
+        dataset.param.watch(on_objects, "content_hash")
     dataset.param.watch(lambda event: setattr(widget, "value", list(event.new)), "symbols")
     widget.param.watch(lambda event: setattr(dataset, "symbols", list(event.new)), "value")
     return widget
