@@ -644,7 +644,10 @@ class PairView(pn.viewable.Viewer):
     def _drawdown_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Area:
         kd, vd = hv.Dimension("date"), hv.Dimension("drawdown", label="drawdown")
         opts = dict(color=theme.SHORT, alpha=0.45, line_width=0.8, title="Drawdown from the running peak", framewise=True,
-                    height=180, yformatter=NumeralTickFormatter(format="0%"), xlabel="", padding=(0, 0.05))  # fmt: skip
+                    height=180, yformatter=NumeralTickFormatter(format="0%"), xlabel="", padding=(0, 0.05),
+                    # an Area's columns are x and y: name them, or the tooltip shows ???
+                    hover_tooltips=[("date", "@x{%F}"), ("drawdown", "@y{0.00%}")],
+                    hover_formatters={"@x": "datetime"})  # fmt: skip
         if bt is None or prices is None:
             return hv.Area([], kd, vd).opts(**opts)
         eq = bt.equity

@@ -193,3 +193,19 @@ def test_pair_view_reports_the_selection_honesty_of_sweep_and_walk_forward(sessi
     assert 'data-wf="pbo"' in text and text.count("<tr>") >= len(wf.test_start)
     pair.evaluation = "split"
     assert pair.evaluated() is None and walk_forward_html(None) == ""
+
+
+def test_drawdown_tooltip_names_columns_the_plot_has(session):
+    """The drawdown tooltip showed ??? (it named columns an Area does not have)."""
+    import holoviews as hv
+    from bokeh.models import HoverTool
+
+    view = PairView(model=session.pair)
+    area = view._drawdown_plot(session.pair.backtest(), session.pair.prices())
+    plot = hv.renderer("bokeh").get_plot(area)
+    columns = set(plot.handles["source"].data)
+    tooltips = [t.tooltips for t in plot.state.tools if isinstance(t, HoverTool)]
+    assert tooltips, "the drawdown plot has no hover tool"
+    for _, field in tooltips[0]:
+        name = field.split("{")[0].lstrip("@")
+        assert name in columns, f"tooltip field {field} is not a column of {sorted(columns)}"
