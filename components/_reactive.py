@@ -85,7 +85,9 @@ class Busy:
 
     Quick updates (a cached result, a cheap redraw) never flash a spinner; long work (a scan,
     a sweep, an EM fit) shows one until it is done. Works from worker threads: Panel sends the
-    ``loading`` change to the browser while the work continues.
+    ``loading`` change to the browser while the work continues. Blocks may overlap (two
+    updates of one plot in two server threads): the spinner shows while any of them runs
+    longer than ``delay`` and goes away when the last one ends.
     """
 
     def __init__(self, target: pn.viewable.Viewable | None = None, delay: float = 0.15) -> None:
@@ -93,29 +95,41 @@ class Busy:
         self.delay = delay
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
+        self._active = 0
         self._shown = False
 
     def _show(self) -> None:
         with self._lock:
+            if self._active == 0 or self._shown:
+                return
+            self._timer = None
             self._shown = True
-        self.target.loading = True
+            self.target.loading = True
 
     def __enter__(self) -> Busy:
-        if self.target is not None:
-            self._timer = threading.Timer(self.delay, self._show)
-            self._timer.daemon = True
-            self._timer.start()
+        if self.target is None:
+            return self
+        with self._lock:
+            self._active += 1
+            if self._timer is None and not self._shown:
+                self._timer = threading.Timer(self.delay, self._show)
+                self._timer.daemon = True
+                self._timer.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        timer, self._timer = self._timer, None
-        if timer is not None:
-            timer.cancel()
-            timer.join()
         with self._lock:
-            shown, self._shown = self._shown, False
-        if shown:
-            self.target.loading = False
+            if self._active == 0:  # entered without a target
+                return
+            self._active -= 1
+            if self._active > 0:
+                return
+            timer, self._timer = self._timer, None
+            if timer is not None:
+                timer.cancel()
+            if self._shown:
+                self._shown = False
+                self.target.loading = False
 
 
 def _evaluate(

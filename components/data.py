@@ -15,6 +15,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
+from components.charts import category_bars
 from components.layout import page, panel_card, section
 from components.upload import UploadInput
 from lab.models import StatsModel
@@ -44,11 +45,17 @@ def symbol_choice(dataset: Any, **options: Any) -> pn.widgets.MultiChoice:
         options=labels(dataset.param.symbols.objects), value=list(dataset.symbols), **options
     )
 
-    def on_objects(event: param.parameterized.Event) -> None:
-        widget.options = labels(dataset.param.symbols.objects)
-        widget.value = list(dataset.symbols)
+    def on_objects(*_: param.parameterized.Event) -> None:
+        options = labels(dataset.param.symbols.objects)
+        value = [s for s in dataset.symbols if s in options.values()]
+        if options != widget.options or list(widget.value) != value:
+            widget.param.update(options=options, value=value)
 
     dataset.param.watch(on_objects, "symbols", what="objects")
+    # a new source adopts its symbols without a "symbols" event (the reload discards it to
+    # avoid recursing): show the adopted choice once the new prices are in
+    if "content_hash" in dataset.param:
+        dataset.param.watch(on_objects, "content_hash")
     dataset.param.watch(lambda event: setattr(widget, "value", list(event.new)), "symbols")
     widget.param.watch(lambda event: setattr(dataset, "symbols", list(event.new)), "value")
     return widget
@@ -170,12 +177,12 @@ class DataView(pn.viewable.Viewer):
         return hv.NdOverlay(curves, kdims="symbol").opts(
             logy=log_y, legend_position="right", legend_cols=1 if len(curves) <= 12 else 2,
             legend_opts={"label_text_font_size": "8pt", "spacing": 0, "glyph_height": 12, "label_height": 12},
-            height=420, responsive=True, tools=["hover"], title="", toolbar="above",
+            height=420, responsive=True, tools=["hover"], title="", toolbar="above", framewise=True,
         )  # fmt: skip
 
     def _corr_plot(self, corr: pd.DataFrame | None) -> hv.HeatMap:
         if corr is None:
-            return hv.HeatMap([], ["x", "y"], "correlation")
+            return hv.HeatMap([], ["x", "y"], "correlation").opts(framewise=True)
         symbols = [str(c) for c in corr.columns]
         rows = [
             (a, b, float(corr.iloc[i, j]))
@@ -184,22 +191,22 @@ class DataView(pn.viewable.Viewer):
         ]
         return hv.HeatMap(rows, ["x", "y"], "correlation").opts(
             cmap="RdBu_r", clim=(-1, 1), xrotation=60, height=420, responsive=True, tools=["hover"],
-            invert_yaxis=True, colorbar=True, xlabel="", ylabel="",
+            invert_yaxis=True, colorbar=True, xlabel="", ylabel="", framewise=True,
         )  # fmt: skip
 
     def _pca_plot(self, res: Any) -> hv.Overlay:
-        if res is None:
-            return hv.Bars([], "component", "explained") * hv.Curve([], "component", "explained")
-        ratio = np.asarray(res.explained_variance_ratio, dtype=float)
+        ratio = np.asarray([] if res is None else res.explained_variance_ratio, dtype=float)
         labels = [f"PC{i + 1}" for i in range(len(ratio))]
-        bars = hv.Bars((labels, ratio), "component", "explained").opts(
-            color=theme.ACCENT, alpha=0.8
-        )
+        bars = category_bars(
+            labels, {"explained": ratio}, {"explained": theme.ACCENT},
+            category="component", value="share of variance", value_format="0.0%",
+        )  # fmt: skip
         cum = hv.Curve(
-            (labels, np.cumsum(ratio)), "component", "explained", label="cumulative"
-        ).opts(color=theme.OUT_OF_SAMPLE, line_width=2)
+            (np.arange(len(ratio)), np.cumsum(ratio)), "component", "share of variance",
+            label="cumulative",
+        ).opts(color=theme.OUT_OF_SAMPLE, line_width=2)  # fmt: skip
         return (bars * cum).opts(
-            height=420, responsive=True, ylim=(0, 1.02), ylabel="share of variance"
+            height=420, responsive=True, ylim=(0, 1.02), ylabel="share of variance", framewise=True
         )
 
     def _stats_table(self, table: pd.DataFrame | None) -> str:

@@ -422,8 +422,16 @@ class PairView(pn.viewable.Viewer):
             pn.Column(wf_plot, wf_stats, sizing_mode="stretch_width"),
             visible=m.param.evaluation.rx() == "walk_forward",
         )
+        refused = pn.pane.Alert(
+            m.param.refused.rx().rx.pipe(fmt.alert_text),
+            alert_type="warning",
+            visible=m.param.refused.rx().rx.bool(),
+            sizing_mode="stretch_width",
+            css_classes=["arb-refused"],
+        )
         return [
             e,
+            refused,
             kpis,
             engine,
             walk,
@@ -594,16 +602,17 @@ class PairView(pn.viewable.Viewer):
                 ]
             ).opts(title="Z-score", **opts)
         m = self.model
+        p = m.params()  # the levels the backtest used (the last valid ones after a refusal)
         dates = prices.index
         z = bt.zscore
         levels = [
-            (m.entry_z, "entry short"),
-            (-m.entry_z, "entry long"),
-            (m.exit_z, "exit"),
-            (-m.exit_z, "exit"),
+            (p.entry_z, "entry short"),
+            (-p.entry_z, "entry long"),
+            (p.exit_z, "exit"),
+            (-p.exit_z, "exit"),
         ]
-        if m.stop_z is not None:
-            levels += [(m.stop_z, "stop"), (-m.stop_z, "stop")]
+        if p.stop_z is not None:
+            levels += [(p.stop_z, "stop"), (-p.stop_z, "stop")]
         if show_bands and bands is not None:
             levels += [(bands.entry_z, "OU-optimal"), (-bands.entry_z, "OU-optimal")]
         t = bt.trades
@@ -623,7 +632,7 @@ class PairView(pn.viewable.Viewer):
         return hv.Overlay(
             [curve, self._oos_span(bt, dates), *self._levels(levels, z_kinds), *markers]
         ).opts(
-            title=f"Z-score of {m.y} − β·{m.x} (lookback {m.lookback}; dashed: entry, stop and OU-optimal (purple) levels; dotted: exit)",
+            title=f"Z-score of {m.y} − β·{m.x} (lookback {p.lookback}; dashed: entry, stop and OU-optimal (purple) levels; dotted: exit)",
             **opts,
         )
 
@@ -682,7 +691,10 @@ class PairView(pn.viewable.Viewer):
     def _drawdown_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Area:
         kd, vd = hv.Dimension("date"), hv.Dimension("drawdown", label="drawdown")
         opts = dict(color=theme.SHORT, alpha=0.45, line_width=0.8, title="Drawdown from the running peak", framewise=True,
-                    height=180, yformatter=NumeralTickFormatter(format="0%"), xlabel="", padding=(0, 0.05))  # fmt: skip
+                    height=180, yformatter=NumeralTickFormatter(format="0%"), xlabel="", padding=(0, 0.05),
+                    # an Area's columns are x and y: name them, or the tooltip shows ???
+                    hover_tooltips=[("date", "@x{%F}"), ("drawdown", "@y{0.00%}")],
+                    hover_formatters={"@x": "datetime"})  # fmt: skip
         if bt is None or prices is None:
             return hv.Area([], kd, vd).opts(**opts)
         eq = bt.equity

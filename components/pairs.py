@@ -160,21 +160,29 @@ class PairScanView(pn.viewable.Viewer):
 
     # -- renderers --------------------------------------------------------------------------
     def _heatmap(self, matrix: pd.DataFrame | None, value: str) -> hv.HeatMap:
+        """The scanned ordered pairs: row y (the earlier symbol), column x (the later one), the
+        value of the test of log y on log x; both axes in the scan's symbol order."""
         label = "p-value" if value == "pvalue" else "q-value"
-        kdims = [hv.Dimension("x", label="x (hedge)"), hv.Dimension("y", label="y")]
+        symbols = [] if matrix is None else [str(s) for s in matrix.columns]
+        kdims = [
+            hv.Dimension("x", label="x (hedge)", values=symbols),
+            hv.Dimension("y", label="y", values=symbols),
+        ]
         if matrix is None:
             return hv.HeatMap([], kdims, label).opts(framewise=True)
-        symbols = [str(s) for s in matrix.columns]
+        values = matrix.to_numpy()
         rows = [
-            (symbols[j], symbols[i], float(matrix.iat[i, j]))
+            (symbols[j], symbols[i], float(values[i, j]))
             for i in range(len(symbols))
             for j in range(len(symbols))
-            if i != j
+            if np.isfinite(values[i, j])
         ]
         return hv.HeatMap(rows, kdims, hv.Dimension(label)).opts(
             cmap="magma", logz=True, clim=(1e-4, 1.0), colorbar=True, tools=["hover", "tap"],
             xrotation=60, invert_yaxis=True, height=560, responsive=True, framewise=True,
-            title=f"Engle-Granger {label} (log colour scale)", xlabel="x (hedge)", ylabel="y",
+            hover_tooltips=[("test", "log @y on log @x"), (label, f"@{{{label}}}{{0.00000}}")],
+            title=f"Engle-Granger {label} of log y on log x (upper triangle: the scanned order; "
+            "log colour scale)", xlabel="x (hedge)", ylabel="y",
         )  # fmt: skip
 
     def _kpis(self, ranked: pd.DataFrame | None, alpha: float) -> str:

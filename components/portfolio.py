@@ -15,6 +15,7 @@ from bokeh.models import NumeralTickFormatter
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
+from components.charts import category_bars
 from components.layout import page, panel_card, section
 from lab.models.portfolio import PortfolioModel
 
@@ -128,16 +129,17 @@ class PortfolioView(pn.viewable.Viewer):
             ]
         )
 
-    def _weights_plot(self, res: Any) -> hv.Bars:
-        if res is None:
-            return hv.Bars([], "asset", "weight").opts(framewise=True)
-        frame = pd.DataFrame(
-            {"asset": list(res.assets), "weight": np.asarray(res.weights)}
-        ).sort_values("weight", ascending=False)
-        return hv.Bars(frame, "asset", "weight").opts(
-            color=theme.ACCENT, xrotation=60, yformatter=PCT, framewise=True, height=360, tools=["hover"],
-            title=f"{res.method.replace('_', ' ')} weights",
-        )  # fmt: skip
+    def _weights_plot(self, res: Any) -> hv.Overlay:
+        frame = pd.DataFrame({"asset": [], "weight": []})
+        if res is not None:
+            frame = pd.DataFrame(
+                {"asset": list(res.assets), "weight": np.asarray(res.weights)}
+            ).sort_values("weight", ascending=False)
+        title = "" if res is None else f"{res.method.replace('_', ' ')} weights"
+        return category_bars(
+            frame["asset"], {"weight": frame["weight"]}, {"weight": theme.ACCENT},
+            category="asset", value="weight", value_format="0.0%",
+        ).opts(xrotation=60, yformatter=PCT, height=360, title=title)  # fmt: skip
 
     def _frontier_plot(self, front: Any, chosen: Any, assets: pd.DataFrame | None) -> hv.Overlay:
         kd, vd = (
@@ -181,18 +183,16 @@ class PortfolioView(pn.viewable.Viewer):
             xlim=(0, top * 1.05),
         )  # fmt: skip
 
-    def _risk_plot(self, res: Any) -> hv.Bars:
-        kdims = ["asset", "measure"]
-        if res is None:
-            return hv.Bars([], kdims, "share").opts(framewise=True)
-        w = np.asarray(res.weights)
-        rc = np.asarray(res.risk_contributions) / res.volatility
-        rows = [(a, "weight", float(wi)) for a, wi in zip(res.assets, w, strict=True)]
-        rows += [(a, "risk share", float(ri)) for a, ri in zip(res.assets, rc, strict=True)]
-        return hv.Bars(rows, kdims, "share").opts(
-            framewise=True, height=300, xrotation=60, yformatter=PCT, tools=["hover"], multi_level=False,
-            cmap={"weight": theme.ACCENT, "risk share": theme.SHORT}, color="measure", legend_position="top_right",
-        )  # fmt: skip
+    def _risk_plot(self, res: Any) -> hv.Overlay:
+        assets, w, rc = [], [], []
+        if res is not None:
+            assets, w = list(res.assets), np.asarray(res.weights)
+            rc = np.asarray(res.risk_contributions) / res.volatility
+        return category_bars(
+            assets, {"weight": w, "risk share": rc},
+            {"weight": theme.ACCENT, "risk share": theme.SHORT},
+            category="asset", value="share", value_format="0.0%",
+        ).opts(xrotation=60, yformatter=PCT, height=300, legend_position="top_right")  # fmt: skip
 
     def _sparse_kpis(self, res: Any) -> str:
         if res is None:
@@ -217,17 +217,17 @@ class PortfolioView(pn.viewable.Viewer):
             ]
         )
 
-    def _sparse_plot(self, res: Any) -> hv.Bars:
-        if res is None:
-            return hv.Bars([], "asset", "weight").opts(framewise=True)
-        frame = pd.DataFrame(
-            {"asset": list(res.assets), "weight": np.asarray(res.normalized_weights)}
-        )
-        frame = frame[frame["weight"].abs() > 0].sort_values("weight", ascending=False)
-        return hv.Bars(frame, "asset", "weight").opts(
-            color=theme.LONG, xrotation=60, yformatter=PCT, framewise=True, height=280, tools=["hover"],
-            title="normalised weights of the selected assets",
-        )  # fmt: skip
+    def _sparse_plot(self, res: Any) -> hv.Overlay:
+        frame = pd.DataFrame({"asset": [], "weight": []})
+        if res is not None:
+            frame = pd.DataFrame(
+                {"asset": list(res.assets), "weight": np.asarray(res.normalized_weights)}
+            )
+            frame = frame[frame["weight"].abs() > 0].sort_values("weight", ascending=False)
+        return category_bars(
+            frame["asset"], {"weight": frame["weight"]}, {"weight": theme.LONG},
+            category="asset", value="weight", value_format="0.0%",
+        ).opts(xrotation=60, yformatter=PCT, height=280, title="normalised weights of the selected assets")  # fmt: skip
 
     def _mp_kpis(self, res: Any) -> str:
         if res is None:

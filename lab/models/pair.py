@@ -223,10 +223,41 @@ class PairModel(AnalysisModel):
         "ranges; 1: no choice, the current lookback and entry z in every fold).",
     )
 
+    refused = param.String(
+        default="",
+        constant=True,
+        doc="Why the current strategy parameters are not used, empty when they are "
+        "(read-only). An invalid combination (an entry |z| at or below the exit z, a stop "
+        "inside the entry band, ...) is refused: every derivation keeps using the last valid "
+        "combination (:meth:`params`) until the parameters are valid again.",
+    )
+
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
+        self._valid = self._current()  # an invalid combination at construction raises
         self._prices_memo: tuple[tuple, pd.DataFrame] | None = None
+        # registered first, so the message is set before any view or plot sees the change
+        self.param.watch(self._check_params, list(PAIR_PARAMS))
         self._adopt_symbols()
+
+    def _current(self) -> PairParams:
+        return PairParams(**{name: getattr(self, name) for name in PAIR_PARAMS})
+
+    def _check_params(self, *events: param.parameterized.Event) -> None:
+        """Adopt a valid combination, or say in :attr:`refused` why it is refused."""
+        try:
+            self._valid = self._current()
+            message = ""
+        except ValueError as exc:
+            changed = ", ".join(f"{e.name} = {e.new!r}" for e in events)
+            message = (
+                f"{changed} refused: {exc}. The page shows the last valid parameters "
+                f"(lookback {self._valid.lookback}, entry |z| {self._valid.entry_z:g}, "
+                f"exit z {self._valid.exit_z:g}, stop |z| {self._valid.stop_z})."
+            )
+        if message != self.refused:
+            with param.edit_constant(self):
+                self.refused = message
 
     # -- pair selection ---------------------------------------------------------------------
     @param.depends("dataset.content_hash", watch=True)
@@ -245,8 +276,12 @@ class PairModel(AnalysisModel):
 
     # -- inputs -----------------------------------------------------------------------------
     def params(self) -> PairParams:
-        """The current :class:`PairParams` (raises ``ValueError`` for invalid combinations)."""
-        return PairParams(**{name: getattr(self, name) for name in PAIR_PARAMS})
+        """The :class:`PairParams` the derivations use: the current parameters when they form
+        a valid combination, else the last valid one (:attr:`refused` says why)."""
+        try:
+            return self._current()
+        except ValueError:
+            return self._valid
 
     @param.depends("dataset.content_hash", "y", "x")
     def prices(self) -> pd.DataFrame:

@@ -61,15 +61,18 @@ class ScanModel(AnalysisModel):
 
     @param.depends("scan", "value")
     def matrix(self) -> pd.DataFrame:
-        """N x N matrix of the chosen value; cell (y, x) is the test of y on x (upper triangle
-        as scanned, mirrored below; NaN on the diagonal)."""
+        """N x N matrix of the chosen value; cell (y, x) is the test of log y on log x.
+
+        Only the scanned ordered pairs are filled (y the earlier symbol, x the later: the upper
+        triangle); the other cells are NaN. Engle-Granger is not symmetric (regressing x on y
+        gives another statistic and p-value), so the lower triangle is not the mirror image of
+        the upper one and is left empty rather than filled with the wrong test.
+        """
         res = self.scan()
         symbols = self._symbols(res)
         n = len(symbols)
         out = np.full((n, n), np.nan)
-        values = getattr(res, self.value)
-        out[res.pairs[:, 0], res.pairs[:, 1]] = values
-        out[res.pairs[:, 1], res.pairs[:, 0]] = values
+        out[res.pairs[:, 0], res.pairs[:, 1]] = getattr(res, self.value)
         return pd.DataFrame(out, index=symbols, columns=symbols)
 
     @param.depends("ranked", "alpha")

@@ -125,3 +125,41 @@ def test_dmap_evaluates_on_the_thread_that_changes_an_input():
     calls = len(threads)
     dm[()]  # the refresh only draws the stored result
     assert drawn[-1] == 3.0 and len(threads) == calls
+
+
+def test_busy_spinner_clears_after_overlapping_blocks():
+    """Two updates of one plot in two server threads: the spinner shows while either runs long
+    and is off when the last ends, whatever the order (an earlier version left it on)."""
+    import threading
+    import time
+
+    from components._reactive import Busy
+
+    class Target:
+        loading = False
+
+    target = Target()
+    busy = Busy(target, delay=0.05)
+    started, release_a = threading.Event(), threading.Event()
+
+    def a():
+        with busy:
+            started.set()
+            release_a.wait(5)
+
+    thread = threading.Thread(target=a)
+    thread.start()
+    started.wait(5)
+    with busy:  # b overlaps a and ends first
+        time.sleep(0.1)
+        assert target.loading is True
+    assert target.loading is True  # a still runs
+    release_a.set()
+    thread.join(5)
+    time.sleep(0.1)  # no timer left to switch it on again
+    assert target.loading is False
+    for _ in range(20):  # quick blocks never show it
+        with busy:
+            pass
+    time.sleep(0.1)
+    assert target.loading is False

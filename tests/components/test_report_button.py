@@ -93,16 +93,17 @@ def test_ui_and_cli_reports_hold_the_same_numbers(session, tmp_path):
     )
 
 
-def test_invalid_parameters_show_an_error_and_no_file(session):
+def test_refused_parameters_export_the_last_valid_ones(session):
     button = ReportButton(session=session)
-    session.pair.param.update(entry_z=0.4, exit_z=0.5)
-    with pytest.raises(ValueError, match="exit_z must satisfy"):
-        button.download._clicks += 1
-    assert "exit_z must satisfy" in button.error and button.download.data is None
-    assert 'data-report="error"' in button._message_html(button.status, button.error)
-    session.pair.param.update(exit_z=0.0)
-    read_report(_download(button))
+    session.pair.param.update(entry_z=2.0, exit_z=0.5)
+    valid = session.pair.params()
+    session.pair.param.update(entry_z=0.4)  # below the exit level: refused by the model
+    assert "exit_z must satisfy" in session.pair.refused
+    parsed = read_report(_download(button))
     assert button.error == ""
+    assert parsed.data["pair"]["params"]["entry_z"] == valid.entry_z == 2.0
+    session.pair.param.update(entry_z=2.0)
+    assert session.pair.refused == ""
 
 
 def test_app_button_includes_the_benchmark_page_results(session):

@@ -103,6 +103,23 @@ def test_scan_view_selection(session):
     session.pair.param.update(y="KO", x="PEP")
 
 
+def test_scan_heatmap_plots_each_pairs_own_test_in_one_symbol_order(session):
+    view = PairScanView(model=session.scan, pair=session.pair)
+    matrix = session.scan.matrix()
+    heat = view._heatmap(matrix, "pvalue")
+    symbols = [str(s) for s in matrix.columns]
+    assert heat.kdims[0].values == symbols and heat.kdims[1].values == symbols
+    cells = {(y, x): p for x, y, p in heat.dframe().itertuples(index=False)}
+    ranked = session.scan.ranked()
+    assert len(cells) == len(ranked)  # one cell per scanned ordered pair, none mirrored
+    for _, row in ranked.iterrows():
+        # the cell (y, x) shows the p-value of the pair the click opens
+        session.pair.param.update(y=row["y"], x=row["x"])
+        assert cells[(row["y"], row["x"])] == pytest.approx(session.pair.coint().pvalue, rel=1e-9)
+        assert (row["x"], row["y"]) not in cells
+    session.pair.param.update(y="KO", x="PEP")
+
+
 def test_options_view_edits_and_adds_legs(session):
     view = OptionsView(model=session.options)
     legs = view.legs_table.value.copy()
@@ -216,3 +233,19 @@ def test_pair_view_execution_widgets_reach_the_model(session):
     view._vol_on.value = False
     assert session.pair.vol_target is None
     session.pair.param.update(sizing="shares_from_hedge", rebalance_every=0)
+
+
+def test_drawdown_tooltip_names_columns_the_plot_has(session):
+    """The drawdown tooltip showed ??? (it named columns an Area does not have)."""
+    import holoviews as hv
+    from bokeh.models import HoverTool
+
+    view = PairView(model=session.pair)
+    area = view._drawdown_plot(session.pair.backtest(), session.pair.prices())
+    plot = hv.renderer("bokeh").get_plot(area)
+    columns = set(plot.handles["source"].data)
+    tooltips = [t.tooltips for t in plot.state.tools if isinstance(t, HoverTool)]
+    assert tooltips, "the drawdown plot has no hover tool"
+    for _, field in tooltips[0]:
+        name = field.split("{")[0].lstrip("@")
+        assert name in columns, f"tooltip field {field} is not a column of {sorted(columns)}"

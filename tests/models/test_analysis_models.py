@@ -34,14 +34,21 @@ def test_stats_model(dataset, backend):
     assert model.normalised().iloc[0].eq(1.0).all()
 
 
-def test_scan_model_ranks_and_mirrors(dataset, backend):
+def test_scan_model_matrix_holds_each_ordered_test_once(dataset, backend):
     model = ScanModel(dataset=dataset, backend=backend)
     ranked = model.ranked()
     assert len(ranked) == 15 and ranked["pvalue"].is_monotonic_increasing
     matrix = model.matrix()
-    np.testing.assert_array_equal(matrix.to_numpy(), matrix.to_numpy().T)
+    values = matrix.to_numpy()
+    # Engle-Granger is not symmetric: only the scanned order (upper triangle) is filled
+    assert np.isfinite(values[np.triu_indices(6, 1)]).all()
+    assert np.isnan(values[np.tril_indices(6)]).all()
+    logp = np.log(dataset.prices)
+    for _, row in ranked.iterrows():
+        assert matrix.loc[row["y"], row["x"]] == row["pvalue"]
+        direct = backend.call("engle_granger", logp[row["y"]].to_numpy(), logp[row["x"]].to_numpy())
+        assert row["pvalue"] == pytest.approx(direct.value.pvalue, rel=1e-9, abs=1e-12)
     first = ranked.iloc[0]
-    assert matrix.loc[first["y"], first["x"]] == first["pvalue"]
     model.value = "qvalue"
     assert model.matrix().loc[first["y"], first["x"]] == first["qvalue"]
     assert model.significant() == int((ranked["qvalue"] <= model.alpha).sum())

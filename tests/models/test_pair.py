@@ -69,11 +69,27 @@ def test_the_cache_is_bounded(pair):
     assert len(pair.cache) == pair.cache_size
 
 
-def test_invalid_parameters_raise_a_clear_value_error(pair):
+def test_an_invalid_combination_is_refused_and_the_last_valid_one_kept(pair):
+    before = pair.params()
+    sharpe = pair.backtest().metrics.out_of_sample["sharpe"]
     pair.param.update(entry_z=1.0, exit_z=1.5)
+    assert pair.params() == before  # nothing invalid is used
+    assert "exit_z = 1.5 refused" in pair.refused
+    assert "exit_z must satisfy -entry_z < exit_z < entry_z" in pair.refused
+    assert "last valid parameters (lookback 60, entry |z| 2, exit z 0.5" in pair.refused
+    assert pair.backtest().metrics.out_of_sample["sharpe"] == sharpe
+    assert pair.metrics_table().attrs["params"] == before
+    pair.param.update(entry_z=0.41, exit_z=0.5)  # "Use OU-optimal entry z" below the exit
+    assert pair.params() == before and "entry_z = 0.41" in pair.refused
+    pair.param.update(entry_z=2.0, stop_z=1.5)  # a stop inside the entry band
+    assert pair.params() == before and "stop_z must exceed entry_z" in pair.refused
+    pair.param.update(stop_z=before.stop_z, lookback=40)  # valid again: used, message gone
+    assert pair.refused == "" and pair.params() == dataclasses.replace(before, lookback=40)
     with pytest.raises(ValueError, match="exit_z must satisfy"):
-        pair.backtest()
-    pair.param.update(exit_z=0.5)
+        PairModel(dataset=pair.dataset, backend=pair.backend, entry_z=0.4, exit_z=0.5)
+
+
+def test_a_pair_of_one_symbol_raises_a_clear_value_error(pair):
     pair.x = "KO"
     with pytest.raises(ValueError, match="different symbols"):
         pair.backtest()
