@@ -81,6 +81,9 @@ def _write_state(path: str, state: dict[str, Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve the app until interrupted; see the module docstring."""
+    lifetime = int(getattr(args, "unused_session_lifetime", 15_000))
+    if not 1_000 <= lifetime <= 3_600_000:
+        raise ValueError(f"--unused-session-lifetime must be 1000 to 3600000 ms, got {lifetime}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     from lab.rpc.supervisor import SupervisedServer
@@ -144,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
         websocket_origin=_origins(args.address, args.port, args.allow_websocket_origin),
         title="ArbLab",
         static_dirs={STATIC_ROUTE: str(ASSETS)},
+        unused_session_lifetime=lifetime,
+        check_unused_sessions=min(lifetime, 17_000),
         start=False,
         threaded=False,
     )
