@@ -3,7 +3,7 @@
 Every view renders in Jupyter as well as in the served app::
 
     import panel as pn
-    pn.extension()
+    pn.extension("tabulator", inline=True)   # inline: BokehJS and Panel without CDNs (offline)
     from components import PairView
     PairView()                       # builds its own models (bundled data, native backend)
 

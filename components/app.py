@@ -14,6 +14,7 @@ import param
 from components import theme
 from components.backend import BackendView
 from components.dataset import DatasetView
+from components.memory import release_session
 from lab.models.session import LabSession
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,7 @@ def create_app() -> pn.template.FastListTemplate:
     pn.config.design = theme.OfflineFast
     pn.config.theme = "dark"
     app = LabApp()
-    pn.state.on_session_destroyed(lambda _ctx: app.session.close())
+    pn.state.on_session_destroyed(lambda _ctx: release_session(app))
     if pn.state.location is not None:
         pn.state.location.sync(app.tabs, {"active": "page"})
     return app.template()

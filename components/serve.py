@@ -5,11 +5,19 @@ started on a free loopback port (:func:`lab.rpc.server.start_embedded`) and ever
 grpc backend points at it. It stops when the app stops (Ctrl-C or SIGTERM), leaving no process
 behind.
 
+The embedded server is supervised (:class:`lab.rpc.supervisor.SupervisedServer`): when it
+dies (a crash, ``kill -9``), the dead child is reaped and a new server is started on the same
+port with exponential backoff (0.5, 1, 2, 4, 8, 8... s, at most 10 attempts in a row); the
+sessions' status light reads ``restarting (attempt n)`` meanwhile and ``connected`` again
+once the new server answers, and their grpc backends upload their datasets again.
+
 Set ``ARBLAB_SERVE_STATE=/path/state.json`` to have the command write its state once the app
-is listening: ``{"pid", "url", "grpc_address", "grpc_embedded", "grpc_pid"}``. While the app
-runs, ``SIGUSR1`` stops the embedded analytics server (sessions then show the grpc fallback)
-and ``SIGUSR2`` starts it again on the same port; the browser tests use both to exercise the
-failure handling end to end.
+is listening: ``{"pid", "url", "grpc_address", "grpc_embedded", "grpc_pid", "grpc_state",
+"grpc_restarts"}``; it is rewritten whenever the embedded server changes (a restart gives a
+new ``grpc_pid``). While the app runs, ``SIGUSR1`` stops the embedded analytics server
+(sessions then show the grpc fallback; it is not restarted on its own) and ``SIGUSR2``
+restarts it on the same port (from any state, with a fresh attempt budget); the browser tests
+use both to exercise the failure handling end to end.
 """
 
 from __future__ import annotations
@@ -29,44 +37,6 @@ STATE_ENV = "ARBLAB_SERVE_STATE"
 """Environment variable naming the JSON file where ``arblab serve`` writes its state."""
 
 log = logging.getLogger("arblab.serve")
-
-
-class _Embedded:
-    """The embedded analytics server: started, stopped and restarted on the same port."""
-
-    def __init__(self) -> None:
-        self.server: Any = None
-        self.address: str | None = None
-        self._lock = threading.Lock()
-
-    def start(self, port: int = 0) -> str:
-        from lab.rpc.server import start_embedded
-
-        with self._lock:
-            if self.server is None:
-                self.server = start_embedded(port=port)
-                self.address = self.server.address
-            return self.address
-
-    def stop(self) -> None:
-        with self._lock:
-            server, self.server = self.server, None
-        if server is not None:
-            server.stop()
-
-    def restart(self) -> None:
-        port = int(self.address.rsplit(":", 1)[1]) if self.address else 0
-        self.start(port)
-
-    @property
-    def pid(self) -> int | None:
-        server = self.server
-        for attr in ("pid",):
-            value = getattr(server, attr, None)
-            if isinstance(value, int):
-                return value
-        process = getattr(server, "process", None)
-        return getattr(process, "pid", None)
 
 
 def is_loopback(address: str) -> bool:
@@ -111,9 +81,30 @@ def _write_state(path: str, state: dict[str, Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve the app until interrupted; see the module docstring."""
+    lifetime = int(getattr(args, "unused_session_lifetime", 15_000))
+    if not 1_000 <= lifetime <= 3_600_000:
+        raise ValueError(f"--unused-session-lifetime must be 1000 to 3600000 ms, got {lifetime}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
-    embedded = _Embedded()
+    from lab.rpc.supervisor import SupervisedServer
+
+    state: dict[str, Any] = {}
+    state_path = os.environ.get(STATE_ENV)
+    state_lock = threading.Lock()
+
+    def _publish(supervisor: SupervisedServer) -> None:
+        # called by the supervisor on every change; the file exists once the app listens
+        with state_lock:
+            if not (state and state_path):
+                return
+            state.update(
+                grpc_pid=supervisor.pid,
+                grpc_state=supervisor.state,
+                grpc_restarts=supervisor.restarts,
+            )
+            _write_state(state_path, state)
+
+    embedded = SupervisedServer(on_change=_publish)
     # the analytics server starts in its own process while this one imports the app
     starting: list[BaseException] = []
 
@@ -141,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if starter is not None:
         starter.join()
         if starting:
-            embedded.stop()
+            embedded.close()
             raise starting[0]
         grpc_address = embedded.address
         log.info("embedded analytics server on %s", grpc_address)
@@ -163,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
         # every upload under read_prices' cap fits one message (the widget refuses larger)
         websocket_max_message_size=websocket_max_bytes(),
         static_dirs={STATIC_ROUTE: str(ASSETS)},
+        unused_session_lifetime=lifetime,
+        check_unused_sessions=min(lifetime, 17_000),
         start=False,
         threaded=False,
     )
@@ -196,25 +189,25 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         server.start()
-        state_path = os.environ.get(STATE_ENV)
         if state_path:
-            _write_state(
-                state_path,
-                {
-                    "pid": os.getpid(),
-                    "url": url,
-                    "grpc_address": grpc_address,
-                    "grpc_embedded": embedded.address is not None,
-                    "grpc_pid": embedded.pid,
-                    "started": time.time(),
-                },
-            )
+            with state_lock:
+                state.update(
+                    pid=os.getpid(),
+                    url=url,
+                    grpc_address=grpc_address,
+                    grpc_embedded=embedded.address is not None,
+                    grpc_pid=embedded.pid,
+                    grpc_state=embedded.state if embedded.address else None,
+                    grpc_restarts=embedded.restarts,
+                    started=time.time(),
+                )
+                _write_state(state_path, state)
         log.info(
             "ArbLab serving on %s (bound to %s:%d)", " and ".join(urls), args.address, server.port
         )
         loop.start()
     finally:
         server.stop()
-        embedded.stop()
+        embedded.close()
         close_shared_backends()
     return 0

@@ -73,9 +73,25 @@ def html(text: str = "", **params) -> pn.pane.HTML:
 
 @functools.cache
 def setup() -> None:
-    """Load the Panel extensions and set the HoloViews defaults (idempotent)."""
-    pn.extension("tabulator", notifications=True)
-    hv.extension("bokeh", logo=False)
+    """Load the Panel extensions and set the HoloViews defaults (idempotent).
+
+    Outside a served session (a notebook, a script) the resources are inlined: BokehJS, Panel
+    and the extensions travel in the notebook's output instead of being fetched from CDNs, so
+    views render offline. ``arblab serve`` keeps serving them from its own static routes.
+    """
+    if pn.state.curdoc is not None:
+        pn.extension("tabulator", notifications=True)
+    else:
+        pn.config.inline = True
+        # a second pn.extension() call in a notebook emits a loader that fetches the
+        # extensions from CDNs, whatever the inline setting: only call it when needed
+        loaded = pn.extension._loaded_extensions if pn.extension._loaded else []
+        if "tabulator" not in loaded:
+            pn.extension("tabulator")
+    if pn.state.curdoc is None:
+        hv.extension("bokeh", logo=False, inline=True)
+    else:
+        hv.extension("bokeh", logo=False)
     opts = hv.opts
     common = dict(
         responsive=True,

@@ -41,6 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--num-threads", type=int, default=4, help="Panel worker threads for long work (default 4)"
     )
+    serve.add_argument(
+        "--unused-session-lifetime",
+        type=int,
+        default=15_000,
+        metavar="MS",
+        help="milliseconds after a browser tab closes before its session and its memory are "
+        "released (default 15000; 1000 to 3600000)",
+    )
     grpc = serve.add_mutually_exclusive_group()
     grpc.add_argument(
         "--grpc-address",

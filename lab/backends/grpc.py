@@ -160,6 +160,10 @@ class GrpcBackend(Backend):
             self._stuck = False
             self._refused = None
             if info is not None:
+                if self._server and info.get("pid") != self._server.get("pid"):
+                    # a new server process (restarted): it holds none of our datasets, so
+                    # they are uploaded again with the next calls instead of failing first
+                    self.client._forget_all()
                 self._server = info
 
     def _mark_unavailable(self, reason: str, stuck: bool = False) -> None:

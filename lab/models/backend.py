@@ -10,6 +10,7 @@ import param
 
 from lab.backends import BACKENDS, Backend, get_backend
 from lab.models.cache import Computed
+from lab.rpc.supervisor import note_for
 
 GRPC_ADDRESS_ENV = "ARBLAB_GRPC_ADDRESS"
 """Environment variable holding the analytics server address (``arblab serve`` sets it to the
@@ -168,8 +169,7 @@ class BackendModel(param.Parameterized):
             probe = getattr(backend, "ping", None) or getattr(backend, "check", None)
             if callable(probe):
                 probe()
-            status = backend.status
-            level = "ok" if backend.available else "fallback"
+            status, level = self._status_of(backend)
         except Exception as exc:  # the reason is the status: shown to the user, not hidden
             status = f"{self.backend}: {exc}"
             level = "error"
@@ -177,9 +177,19 @@ class BackendModel(param.Parameterized):
             self.param.update(status=status, level=level)
         return status
 
+    def _status_of(self, backend: Backend) -> tuple[str, str]:
+        """The backend's status and level; while the embedded analytics server of this
+        process is being restarted (:mod:`lab.rpc.supervisor`), the status says so."""
+        if backend.available:
+            return backend.status, "ok"
+        if self.backend == "grpc":
+            note = note_for(self.grpc_address)
+            if note is not None and note != "stopped":
+                return f"embedded server {note}; running native", "fallback"
+        return backend.status, "fallback"
+
     def _record(self, backend: Backend, engine: str) -> None:
-        status = backend.status
-        level = "ok" if backend.available else "fallback"
+        status, level = self._status_of(backend)
         with param.edit_constant(self):
             self.param.update(status=status, level=level, engine=engine)
 

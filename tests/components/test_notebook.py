@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
+import re
 from pathlib import Path
 
 import nbformat
@@ -95,3 +97,57 @@ def test_tour_notebook_runs_headless(tmp_path):
     assert "regimes" in report.data["analyses"]
     assert report.data["benchmark"]["rows"]
     assert report.data["pair"]["params"]["lookback"] == 30
+
+
+_LOADER_ARRAYS = re.compile(
+    r"(?:const|var|let)\s+(js_urls|css_urls|js_modules)\s*=\s*(\[[^\]]*\])|"
+    r"(?:const|var|let)\s+(js_exports)\s*=\s*(\{[^}]*\})"
+)
+_TAGS = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)\s*=\s*[\"']?https?://", re.I)
+
+
+def _fetched_urls(text: str) -> list[str]:
+    """URLs a notebook output makes the browser fetch: the BokehJS/Panel loader's
+    ``js_urls``/``css_urls``/``js_modules``/``js_exports`` and ``<script src>``/``<link href>``."""
+    urls = []
+    for match in _LOADER_ARRAYS.finditer(text):
+        urls += re.findall(r"https?://[^\"'\s,\]}]+", match.group(2) or match.group(4))
+    urls += _TAGS.findall(text)
+    return urls
+
+
+def _run_cells(*sources: str) -> list[dict]:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    outputs = [o for c in nb.cells for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"], outputs
+    return outputs
+
+
+def _output_text(outputs: list[dict]) -> str:
+    return "\n".join(
+        value if isinstance(value, str) else json.dumps(value)
+        for o in outputs
+        for value in o.get("data", {}).values()
+    )
+
+
+def test_notebook_output_fetches_no_js_or_css_from_the_internet():
+    """Notebook mode inlines BokehJS, Panel and the extensions: the rendered output names no
+    http(s) URL to load (the loader's arrays are empty) and carries BokehJS itself."""
+    setup = "import panel as pn\n"
+    view = (
+        "from components import PairView\nfrom lab.models.session import LabSession\n"
+        "PairView(model=LabSession(backend='native').pair)"
+    )
+    outputs = _run_cells(setup + 'pn.extension("tabulator", inline=True)', view)
+    text = _output_text(outputs)
+    assert _fetched_urls(text) == []
+    assert "application/vnd.holoviews_exec.v0+json" in text
+    assert len(text) > 1_000_000, "BokehJS and Panel are not inlined"
+    # the tour notebook uses the same form
+    assert 'pn.extension(\\"tabulator\\", inline=True)' in TOUR.read_text()
+    # the check can fail: Panel's default (CDN) loader is caught
+    cdn = _output_text(_run_cells(setup + "pn.extension(inline=False)"))
+    assert any("cdn." in url for url in _fetched_urls(cdn))

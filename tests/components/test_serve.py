@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import http.client
+import json
 import os
+import signal
 import socket
 import time
 
@@ -84,3 +86,47 @@ def test_a_wildcard_bind_warns_with_the_real_url_and_refuses_foreign_origins():
         assert "reachable from other machines" in log and "0.0.0.0" in log
         assert f"http://127.0.0.1:{app.port}/" in log
         assert "serving on http://" in log and f"bound to 0.0.0.0:{app.port}" in log
+
+
+def _state(app: ServedApp) -> dict:
+    return json.loads(app.state_path.read_text())
+
+
+def _wait_state(app: ServedApp, predicate, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = _state(app)
+        if predicate(state):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"state not reached within {timeout:g} s: {_state(app)}\n{app.log()}")
+
+
+def test_a_killed_embedded_server_is_reaped_and_restarted_and_the_restart_signal_works():
+    from lab.backends import get_backend
+
+    with ServedApp(grpc="embedded") as app:
+        first = app.state["grpc_pid"]
+        address = app.state["grpc_address"]
+        os.kill(first, signal.SIGKILL)
+        # within 60 s (a restart imports numba and NumPy in a new process; the machine is shared)
+        state = _wait_state(app, lambda s: s["grpc_pid"] not in (None, first))
+        state = _wait_state(app, lambda s: s["grpc_state"] == "running")
+        assert not os.path.exists(f"/proc/{first}"), "the killed server is a zombie"
+        assert alive(state["grpc_pid"]) and state["grpc_restarts"] == 1
+        assert state["grpc_address"] == address
+        backend = get_backend("grpc", address=address)
+        try:
+            assert backend.available, backend.status
+        finally:
+            backend.close()
+        # the documented stop/restart signals
+        second = state["grpc_pid"]
+        app.stop_grpc()
+        _wait_state(app, lambda s: s["grpc_state"] == "stopped")
+        assert _wait_dead(second)
+        app.start_grpc()
+        state = _wait_state(app, lambda s: s["grpc_state"] == "running" and s["grpc_pid"])
+        assert state["grpc_pid"] not in (first, second) and alive(state["grpc_pid"])
+        assert app.stop() == 0
+    assert not alive(state["grpc_pid"])
