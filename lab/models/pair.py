@@ -234,19 +234,22 @@ class PairModel(AnalysisModel):
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        self._valid = self._current()  # an invalid combination at construction raises
+        self._valid = self.requested_params()  # an invalid combination at construction raises
         self._prices_memo: tuple[tuple, pd.DataFrame] | None = None
         # registered first, so the message is set before any view or plot sees the change
         self.param.watch(self._check_params, list(PAIR_PARAMS))
         self._adopt_symbols()
 
-    def _current(self) -> PairParams:
+    def requested_params(self) -> PairParams:
+        """The :class:`PairParams` of the parameters as set; ``ValueError`` naming the problem
+        when they do not form a valid combination (a headless caller such as ``arblab
+        report`` refuses them, where the page keeps the last valid ones)."""
         return PairParams(**{name: getattr(self, name) for name in PAIR_PARAMS})
 
     def _check_params(self, *events: param.parameterized.Event) -> None:
         """Adopt a valid combination, or say in :attr:`refused` why it is refused."""
         try:
-            self._valid = self._current()
+            self._valid = self.requested_params()
             message = ""
         except ValueError as exc:
             changed = ", ".join(f"{e.name} = {e.new!r}" for e in events)
@@ -279,7 +282,7 @@ class PairModel(AnalysisModel):
         """The :class:`PairParams` the derivations use: the current parameters when they form
         a valid combination, else the last valid one (:attr:`refused` says why)."""
         try:
-            return self._current()
+            return self.requested_params()
         except ValueError:
             return self._valid
 

@@ -115,7 +115,7 @@ def session_from_args(args: argparse.Namespace) -> Any:
                 except ValueError as exc:
                     raise ReportError(f"--{option}: {exc}") from None
         try:
-            session.pair.params()
+            session.pair.requested_params()
         except ValueError as exc:
             raise ReportError(f"strategy parameters: {exc}") from None
     except ReportError:

@@ -164,6 +164,7 @@ def _pair_section(pair: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], pd.
             "y": pair.y,
             "x": pair.x,
             "params": dataclasses.asdict(params),
+            "refused": pair.refused,
             "rows": int(len(prices)),
             "first_date": dates[0],
             "last_date": dates[-1],

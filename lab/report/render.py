@@ -240,6 +240,8 @@ def _pair(d: dict[str, Any]) -> str:
         ("train fraction", number(params["train_fraction"], "{:g}")),
         *_execution_rows(params),
     ]
+    if pair.get("refused"):
+        param_rows.insert(0, ("refused", pair["refused"]))
     coint, train, ou, bands = d["cointegration"], d["training_regression"], d["ou"], d["bands"]
     ou_rows = [
         (

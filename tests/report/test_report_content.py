@@ -171,10 +171,17 @@ def test_invalid_section_parameters_are_shown_not_hidden(small):
     assert section.notes[0].startswith("Not available:")
 
 
-def test_invalid_strategy_parameters_raise_the_model_message(small):
+def test_refused_strategy_parameters_are_stated_with_the_last_valid_ones(small):
+    """The report of a session whose parameters were refused shows the last valid parameters
+    (those every number in it comes from) and says what was refused and why."""
     small.pair.param.update(entry_z=0.4, exit_z=0.5)
     with pytest.raises(ValueError, match="exit_z must satisfy"):
-        collect(small)
+        small.pair.requested_params()
+    pair = collect(small).data["pair"]
+    assert "exit_z must satisfy" in pair["refused"]
+    assert pair["params"]["entry_z"] == small.pair.params().entry_z != 0.4
+    small.pair.param.update(entry_z=2.0, exit_z=0.5)
+    assert collect(small).data["pair"]["refused"] == ""
 
 
 def test_benchmark_table_is_the_runner_table(small, small_bench):

@@ -206,10 +206,10 @@ def test_records_are_restricted_to_arblab_dataclasses():
     message.record.type = "subprocess:Popen"
     with pytest.raises(codec.WireError, match="not an ArbLab dataclass"):
         codec.decode_value(message, "params", record_modules=codec.SERVER_RECORD_MODULES)
-    message.record.type = "lab.analytics.backtest:resolve_params"
+    message.record.type = "lab.analytics.backtest.params:resolve_params"
     with pytest.raises(codec.WireError, match="is not a dataclass"):
         codec.decode_value(message, "params", record_modules=codec.SERVER_RECORD_MODULES)
-    message.record.type = "lab.analytics.backtest:PairParams"
+    message.record.type = "lab.analytics.backtest.params:PairParams"
     entry = message.record.fields.add()
     entry.name = "no_such_field"
     entry.value.int_value = 1

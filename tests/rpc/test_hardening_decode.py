@@ -169,10 +169,10 @@ def test_analytics_exceptions_are_failed_precondition_with_a_short_message(faili
     "name",
     [
         "lab.analytics.stats.checks:pd.NamedAgg",
-        "lab.analytics.backtest:np.dtype",
+        "lab.analytics.backtest.checks:np.dtype",
         "lab.analytics:PairParams",
         "pandas:NamedAgg",
-        "lab.analytics.backtest:dataclasses.Field",
+        "lab.analytics.backtest.checks:dataclasses.Field",
     ],
 )
 def test_record_allow_list_is_closed_to_arblab_types(name):
