@@ -24,6 +24,8 @@ import holoviews as hv
 import panel as pn
 import param
 
+from components import theme
+
 log = logging.getLogger(__name__)
 
 
@@ -49,13 +51,7 @@ class ErrorBar(pn.viewable.Viewer):
         super().__init__(**params)
         self._errors: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._alert = pn.pane.Alert(
-            "",
-            alert_type="danger",
-            visible=False,
-            sizing_mode="stretch_width",
-            css_classes=["arb-error"],
-        )
+        self._alert = theme.alert("", visible=False, css_classes=["arb-error"])
 
     def set(self, key: str, message: str | None) -> None:
         with self._lock:
@@ -63,9 +59,10 @@ class ErrorBar(pn.viewable.Viewer):
                 self._errors[key] = message
             else:
                 self._errors.pop(key, None)
-            text = "\n\n".join(html.escape(m) for m in dict.fromkeys(self._errors.values()))
-        if text != self._alert.object or bool(text) != self._alert.visible:
-            self._alert.param.update(object=text, visible=bool(text))
+            text = "".join(f"<p>{html.escape(m)}</p>" for m in dict.fromkeys(self._errors.values()))
+        box = theme.alert_html(text, "danger")
+        if box != self._alert.object or bool(text) != self._alert.visible:
+            self._alert.param.update(object=box, visible=bool(text))
 
     @property
     def messages(self) -> list[str]:
@@ -297,8 +294,23 @@ def bind(
     return pn.bind(call, *params, watch=watch)
 
 
+UNLINKED = {"linked_axes": False}
+"""HoloViews pane options of a plot whose axes are its own.
+
+Panel's ``linked_axes`` (on by default) links every HoloViews pane of the *whole app* whose
+axes carry the same label: the Data page's "date" axis with the Mean reversion and Regimes
+pages', the correlation heatmap's symbols with the pair scan's. With pages in dynamic tabs,
+a visible plot then points at axis ranges of hidden pages that the browser has dropped
+(``reference ... isn't known``), and a plot's range jumps to another page's data. Only the
+Mean reversion page links its own date axes (``linked_axes=True``, one page only)."""
+
+
 def hv_pane(dm: hv.DynamicMap, **pane_params: Any) -> pn.pane.HoloViews:
-    """A HoloViews pane for a :func:`dmap`, whose loading spinner shows during long work."""
+    """A HoloViews pane for a :func:`dmap`, whose loading spinner shows during long work.
+
+    Its axes are not linked to other panes unless ``linked_axes=True`` (see :data:`UNLINKED`).
+    """
+    pane_params = {**UNLINKED, **pane_params}
     pane_params.setdefault("sizing_mode", "stretch_width")
     pane = pn.pane.HoloViews(dm, **pane_params)
     spinner = _SPINNERS.get(dm)
@@ -319,7 +331,9 @@ def plot_pane(
     """A HoloViews pane showing :func:`dmap` of ``plot``, with a loading spinner for long work.
 
     ``overlay`` (another DynamicMap) is drawn on top, e.g. a marker that follows a parameter.
+    Its axes are not linked to other panes unless ``linked_axes=True`` (see :data:`UNLINKED`).
     """
+    pane_params = {**UNLINKED, **pane_params}
     pane_params.setdefault("sizing_mode", "stretch_width")
     pane = pn.pane.HoloViews(None, **pane_params)
     dm = dmap(plot, *methods, errors=errors, extra=extra, name=name, busy=pane)

@@ -162,11 +162,9 @@ class LabApp(pn.viewable.Viewer):
             except Exception as exc:  # a broken page is reported on the page, the rest works
                 log.exception("building page %s failed", name)
                 self._slots[name][:] = [
-                    pn.pane.Alert(
-                        f"**The {name} page could not be built.** "
-                        + html.escape(f"{type(exc).__name__}: {exc}"),
-                        alert_type="danger",
-                        sizing_mode="stretch_width",
+                    theme.alert(
+                        f"<b>The {name} page could not be built.</b> "
+                        + html.escape(f"{type(exc).__name__}: {exc}")
                     )
                 ]
                 return None

@@ -84,6 +84,7 @@ class BackendView(pn.viewable.Viewer):
             margin=(4, 10),
         )
         self._poller: Any = None
+        self._poll_doc: Any = None
         self._layout = pn.Column(
             theme.html('<div class="arb-section-title">Backend</div>', margin=(0, 10)),
             self._selector,
@@ -95,14 +96,40 @@ class BackendView(pn.viewable.Viewer):
         pn.state.onload(self.start_polling)
 
     def start_polling(self) -> None:
-        """Poll the backend status periodically (idempotent; stops with the session)."""
-        if self._poller is None:
+        """Poll the backend status periodically (idempotent; stops with the session).
+
+        In a served session the poll is a Bokeh document callback, not a Panel one: Panel
+        counts its own periodic callbacks as work, so its busy indicator (the header spinner)
+        blinked every second while the app was idle, and each blink was two more websocket
+        messages. The probe itself runs on Panel's thread pool when there is one
+        (``arblab serve --num-threads``), never on the event loop.
+        """
+        if self._poller is not None:
+            return
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None:
+            self._poller = doc.add_periodic_callback(self._poll, self.poll_ms)
+            self._poll_doc = doc
+        else:  # a notebook or a test: no server document to schedule on
             self._poller = pn.state.add_periodic_callback(self.model.refresh, period=self.poll_ms)
 
+    def _poll(self) -> None:
+        if pn.config.nthreads:
+            pn.state.execute(self.model.refresh, schedule="thread")
+        else:
+            self.model.refresh()
+
     def stop_polling(self) -> None:
-        if self._poller is not None:
-            self._poller.stop()
-            self._poller = None
+        """Stop the status poll (the session's end stops it too)."""
+        poller, self._poller = self._poller, None
+        if poller is None:
+            return
+        if hasattr(poller, "stop"):  # Panel's PeriodicCallback
+            poller.stop()
+            return
+        doc, self._poll_doc = self._poll_doc, None
+        if doc is not None and poller in doc.session_callbacks:
+            doc.remove_periodic_callback(poller)
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout

@@ -77,11 +77,9 @@ class DataView(pn.viewable.Viewer):
         self.upload = UploadInput(accept=".csv,.txt,.parquet,.pq", sizing_mode="stretch_width")
         self.upload.param.watch(self._on_upload, "value")
         self.upload.param.watch(self._on_refused, "refused")
-        self.upload_error = pn.pane.Alert(
+        self.upload_error = theme.alert(
             dataset.param.error.rx().rx.pipe(fmt.alert_text),
-            alert_type="danger",
             visible=dataset.param.error.rx().rx.bool(),
-            sizing_mode="stretch_width",
             css_classes=["arb-upload-error"],
         )
         symbols = symbol_choice(dataset, label="Symbols", sizing_mode="stretch_width", solid=False)

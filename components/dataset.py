@@ -61,11 +61,10 @@ class DatasetView(pn.viewable.Viewer):
         self._summary = theme.html(
             pn.bind(self._summary_html, model.param.content_hash, model.param.error), margin=(4, 10)
         )
-        self._error = pn.pane.Alert(
+        self._error = theme.alert(
             model.param.error.rx().rx.pipe(alert_text),
-            alert_type="warning",
+            "warning",
             visible=model.param.error.rx().rx.bool(),
-            sizing_mode="stretch_width",
             css_classes=["arb-data-error"],
         )
         self._layout = pn.Column(

@@ -24,7 +24,7 @@ def number(value: Any, fmt: str = "{:,.3f}") -> str:
 
 
 def alert_text(text: Any) -> str:
-    """``text`` for a Markdown pane (``pn.pane.Alert``): HTML-escaped, so that symbol names
+    """``text`` for an alert (:func:`components.theme.alert`): HTML-escaped, so that symbol names
     or file contents quoted in a message show as text and never run as markup."""
     return html.escape(str(text)) if text else ""
 

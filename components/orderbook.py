@@ -16,6 +16,7 @@ import param
 
 from components import format as fmt
 from components import theme
+from components._reactive import UNLINKED
 from components.layout import page, panel_card, section
 from lab.models.orderbook import SERIES_COLUMNS, OrderBookModel
 
@@ -151,7 +152,7 @@ class OrderBookView(pn.viewable.Viewer):
         spread = hv.DynamicMap(self._spread_plot, streams=[self.buffer])
         imbalance = hv.DynamicMap(self._imbalance_plot, streams=[self.buffer])
         depth = hv.DynamicMap(self._depth_plot, streams=[self.pipe])
-        hvp = dict(sizing_mode="stretch_width", linked_axes=False)
+        hvp = dict(sizing_mode="stretch_width", **UNLINKED)
         body = [
             self.error,
             self.status,

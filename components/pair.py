@@ -15,7 +15,7 @@ from bokeh.models import NumeralTickFormatter
 
 from components import format as fmt
 from components import theme
-from components._reactive import ErrorBar, bind, dmap, plot_pane
+from components._reactive import UNLINKED, ErrorBar, bind, dmap, plot_pane
 from components.layout import page, panel_card, section
 from lab.models.pair import PairModel
 
@@ -400,7 +400,7 @@ class PairView(pn.viewable.Viewer):
             sizing_mode="stretch_width",
         )  # fmt: skip
         self._sweep_pane = pn.pane.HoloViews(
-            None, sizing_mode="stretch_width", min_width=400, css_classes=["arb-sweep"]
+            None, sizing_mode="stretch_width", min_width=400, css_classes=["arb-sweep"], **UNLINKED
         )
         sweep = dmap(self._sweep_plot, m.sweep, errors=e, name="sweep", busy=self._sweep_pane)
         marker = dmap(

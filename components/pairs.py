@@ -13,7 +13,7 @@ import param
 
 from components import format as fmt
 from components import theme
-from components._reactive import ErrorBar, bind, dmap
+from components._reactive import UNLINKED, ErrorBar, bind, dmap
 from components.layout import page, panel_card, section, tabulator
 from lab.models.pair import PairModel
 from lab.models.scan import ScanModel
@@ -97,7 +97,11 @@ class PairScanView(pn.viewable.Viewer):
                        "pairs, AR(1) half-life of the residual spread in days.</div>", margin=(6, 10)),
         ]  # fmt: skip
         self._heat_pane = pn.pane.HoloViews(
-            None, sizing_mode="stretch_width", min_width=440, css_classes=["arb-scan-heatmap"]
+            None,
+            sizing_mode="stretch_width",
+            min_width=440,
+            css_classes=["arb-scan-heatmap"],
+            **UNLINKED,
         )
         heat = dmap(
             self._heatmap,

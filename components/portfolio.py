@@ -74,7 +74,7 @@ class PortfolioView(pn.viewable.Viewer):
         mp_kpis = theme.html(bind(self._mp_kpis, m.multi_period, errors=e))
         mp_paths = dmap(self._mp_paths, m.multi_period, errors=e, name="mp_paths")
         mp_turnover = dmap(self._mp_turnover, m.multi_period, errors=e, name="mp_turnover")
-        hvp = dict(sizing_mode="stretch_width", linked_axes=False)
+        hvp = dict(sizing_mode="stretch_width")
         body = [
             e,
             kpis,

@@ -125,7 +125,7 @@ class RegimeView(pn.viewable.Viewer):
         table = theme.html(
             bind(self._table, m.state_table, errors=self.errors), css_classes=["arb-state-table"]
         )
-        hvpane = dict(sizing_mode="stretch_width", linked_axes=True)
+        hvpane = dict(sizing_mode="stretch_width")
         body = [
             self.errors,
             kpis,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import holoviews as hv
 import panel as pn
@@ -69,6 +70,30 @@ def html(text: str = "", **params) -> pn.pane.HTML:
     does not reach them)."""
     params.setdefault("sizing_mode", "stretch_width")
     return pn.pane.HTML(text, stylesheets=[stylesheet()], **params)
+
+
+ALERT_LEVELS = ("danger", "warning", "info")
+
+
+def alert_html(text: str, level: str = "danger") -> str:
+    """``text`` (already escaped HTML) in an alert box of ``level``; empty text, no box."""
+    if level not in ALERT_LEVELS:
+        raise ValueError(f"alert level must be one of {ALERT_LEVELS}, got {level!r}")
+    return f'<div class="arb-alert arb-alert-{level}" role="alert">{text}</div>' if text else ""
+
+
+def alert(text: Any = "", level: str = "danger", **params) -> pn.pane.HTML:
+    """An alert: :func:`html` of :func:`alert_html`, styled by the app stylesheet.
+
+    ``text`` is escaped HTML or a reactive expression (``param.rx``) of it. Panel's own
+    ``Alert`` pane is not used: after an update of a pane on a page in a hidden tab it pointed
+    its stylesheet at Panel's CDN (``alerts.css``), which an offline browser cannot load.
+    """
+    if hasattr(text, "rx"):
+        text = text.rx.pipe(alert_html, level)
+    else:
+        text = alert_html(text, level)
+    return html(text, **params)
 
 
 @functools.cache

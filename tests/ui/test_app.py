@@ -179,3 +179,29 @@ def test_mean_reversion_shows_walk_forward_and_deflated_sharpe(served, open_page
     page.locator(".bk-btn", has_text="single split").first.click()
     page.locator(".arb-walk-forward").first.wait_for(state="hidden", timeout=30_000)
     assert console.errors == []
+
+
+def test_an_idle_lab_sends_nothing_to_the_browser(served, browser):
+    """Once a page has drawn, an idle lab is silent: no header spinner blinking with the
+    backend status poll (Panel counted its periodic callbacks as work), no other traffic."""
+    from lab.bench.ui import VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        frames: list[str] = []
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived", lambda p: frames.append(p[:200] if isinstance(p, str) else "")
+            ),
+        )
+        page.goto(served.url)
+        page.locator(".arb-page-data canvas").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(5000)  # the first draws and the status settle
+        before = len(frames)
+        page.wait_for_timeout(5000)  # five status polls
+        idle = [f for f in frames[before:] if f.startswith("{")]
+        assert idle == [], f"{len(idle)} messages while idle, e.g. {idle[:3]}"
+    finally:
+        context.close()

@@ -129,6 +129,14 @@ def test_every_page_follows_uploads_synthetic_data_and_removed_symbols(served, o
     ]
     for path, rows, n in files:
         _upload(page, path, rows, n)
+        # the Symbols picker follows the upload after every page was built (it once showed
+        # no items here)
+        _wait(
+            lambda n=n: len(_texts(page, ".choices__list--multiple .choices__item")) == n,
+            30,
+            f"{path.name}: {n} symbols in the picker",
+            page,
+        )
         shown = _visit_every_page(page, console, path.name)
         # the Pairs page scanned the new symbols (not the old ones); its heatmap's axes and
         # the Data page's category bars were redrawn with them, without a page error
@@ -148,7 +156,7 @@ def test_every_page_follows_uploads_synthetic_data_and_removed_symbols(served, o
     page.locator(".bk-btn", has_text="Synthetic").first.click()
     _wait(lambda: "Synthetic" in _summary(page), 60, "synthetic data", page)
     _visit_every_page(page, console, "synthetic")
-    # removing symbols goes through the Symbols picker: see the xfail test below
+    # removing symbols goes through the Symbols picker: see the next test but one
     assert [e for e in console.errors if e.startswith("pageerror")] == []
 
 
@@ -176,11 +184,6 @@ def test_an_invalid_ou_entry_is_refused_and_the_page_keeps_its_view(served, open
     assert [e for e in console.errors if e.startswith("pageerror")] == []
 
 
-@pytest.mark.xfail(
-    reason="the Symbols picker showed no items after an upload in the merged app on this "
-    "machine (it passed on the branch that added it); open in issue 16",
-    strict=False,
-)
 def test_symbols_picker_follows_uploads_and_removes_symbols(served, open_page, tmp_path):
     page, console = open_page(served.url)
     page.locator(".arb-page-data canvas").first.wait_for(timeout=120_000)
