@@ -205,6 +205,9 @@ def method_handlers(servicer: AnalyticsServicer) -> dict[str, grpc.RpcMethodHand
 def deny(
     handler: grpc.RpcMethodHandler | None, code: grpc.StatusCode, message: str
 ) -> grpc.RpcMethodHandler:
+    """A handler of ``handler``'s streaming kind (unary when None) that only aborts the call
+    with ``code`` and ``message`` (a refused token, an unknown method)."""
+
     def abort(request: Any, context: grpc.ServicerContext) -> Any:
         context.abort(code, message)
 

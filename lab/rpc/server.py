@@ -24,8 +24,12 @@ Behaviour
 * At ``--log-level DEBUG`` it logs one line per request (method, function, peer, status,
   milliseconds).
 
-Embedded use: :func:`lab.rpc.embedded.start_embedded` runs ``python -m lab.rpc.server`` in a child process that
-exits with its parent, and waits until the health service reports SERVING.
+Embedded use: :func:`lab.rpc.embedded.start_embedded` runs ``python -m lab.rpc.server`` in a
+child process that exits with its parent, and waits until the health service reports SERVING.
+
+The server's parts: :mod:`lab.rpc.service` (the RPCs), :mod:`lab.rpc.handlers` (request
+parsing), :mod:`lab.rpc.auth` (tokens), :mod:`lab.rpc.serving` (settings, binding, startup
+tuning) and :mod:`lab.rpc.options` (the command line); this module builds and runs them.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ rules, gRPC server options and the process tuning done at start.
 * :class:`ServerConfig` holds the ``arblab server`` settings and refuses unsafe ones: a
   non-loopback address needs a bearer token (:func:`lab.rpc.auth.check_token`), TLS needs a
   certificate and a key.
-* :func:`config_from_args` builds it from the command line (:func:`lab.rpc.options.add_server_arguments`).
+* :func:`config_from_args` builds it from the command line
+  (:func:`lab.rpc.options.add_server_arguments`).
 * :func:`tune_malloc` keeps freed message buffers for reuse (glibc).
 """
 
