@@ -1,7 +1,7 @@
 """``arblab serve``: serve the lab app, with an embedded gRPC analytics server.
 
 Unless ``--grpc-address`` names a server or ``--no-grpc`` is given, an analytics server is
-started on a free loopback port (:func:`lab.rpc.server.start_embedded`) and every session's
+started on a free loopback port (:func:`lab.rpc.embedded.start_embedded`) and every session's
 grpc backend points at it. It stops when the app stops (Ctrl-C or SIGTERM), leaving no process
 behind.
 
@@ -41,7 +41,7 @@ log = logging.getLogger("arblab.serve")
 
 def is_loopback(address: str) -> bool:
     """Whether the app's bind address names only the loopback interface."""
-    from lab.rpc.server import is_loopback as loopback
+    from lab.rpc.serving import is_loopback as loopback
 
     return loopback(address)
 

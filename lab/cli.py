@@ -13,6 +13,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from lab.rpc.options import add_server_arguments
+
 _COMMANDS = {
     "serve": "components.serve",
     "server": "lab.rpc.server",
@@ -59,47 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-grpc", action="store_true", help="do not start the embedded analytics server"
     )
 
-    server = sub.add_parser("server", help="run the gRPC analytics server")
-    server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    server.add_argument(
-        "--port", type=int, default=50051, help="port (default 50051; 0 picks a free one)"
-    )
-    server.add_argument(
-        "--token-env", metavar="VAR", help="environment variable holding the bearer token"
-    )
-    server.add_argument("--tls-cert", metavar="FILE", help="PEM certificate chain for TLS")
-    server.add_argument("--tls-key", metavar="FILE", help="PEM private key for TLS")
-    server.add_argument("--workers", type=int, default=4, help="worker threads (default 4)")
-    server.add_argument(
-        "--cache-mb", type=float, default=512.0, help="dataset cache cap in MiB (default 512)"
-    )
-    server.add_argument(
-        "--max-request-mb",
-        type=float,
-        default=128.0,
-        help="largest single message in MiB (default 128; larger datasets stream)",
-    )
-    server.add_argument(
-        "--upload-idle-s",
-        type=float,
-        default=30.0,
-        help="end an upload stream silent for this many seconds (default 30)",
-    )
-    server.add_argument(
-        "--max-client-calls",
-        type=int,
-        default=16,
-        help="analytics calls one client connection may have running or queued (default 16)",
-    )
-    server.add_argument(
-        "--isolation",
-        choices=("process", "thread"),
-        default="process",
-        help="run analytics in worker processes the server can stop (default) or in its threads",
-    )
-    server.add_argument(
-        "--log-level", default="INFO", help="logging level (DEBUG logs one line per request)"
-    )
+    add_server_arguments(sub.add_parser("server", help="run the gRPC analytics server"))
 
     bench = sub.add_parser("bench", help="benchmark the backends side by side")
     bench.add_argument("--suite", choices=("core", "full", "ui", "feeds", "load"), default="core")

@@ -10,14 +10,16 @@ function (a deferred import is still a dependency), except those under ``if TYPE
 An import of a package's own ancestors is not counted (importing ``lab.analytics.ou`` runs
 ``lab/analytics/__init__`` whatever the importer wants).
 
-Two tests read the graph:
+The tests read the graph:
 
 * modules: no circle between modules;
-* layers: no module imports a layer above its own, and no two packages import each other.
+* layers: no module imports a layer above its own, and no two packages import each other;
+* direction: inside a layer, :data:`ONE_WAY` fixes which of two packages may import the other
+  (``lab.backends`` builds on ``lab.rpc``: the grpc backend is the RPC client's user).
 
 :data:`KNOWN` lists the edges that break these rules today, each with the issue that removes
-it. The tests fail on any new one, and on a listed edge that no longer exists (so the list only
-shrinks).
+it (empty since #13). The tests fail on any new one, and on a listed edge that no longer exists
+(so the list only shrinks).
 """
 
 from __future__ import annotations
@@ -54,11 +56,14 @@ GROUPS: dict[str, str] = {"lab.kernels": "lab.analytics"}
 imports its kernels, and the kernels read their domain's constants (DESIGN.md: domain packages
 hold reference and native code; the kernels stay in ``lab/kernels``)."""
 
-KNOWN: dict[tuple[str, str], str] = {
-    ("lab.rpc.server", "lab.cli"): "#13: the server's CLI lives in lab.rpc.server",
-    ("lab.backends.grpc", "lab.rpc.client"): "#13: backends <-> rpc (the grpc client and backend)",
-}
-"""Edges that break a rule today, and the issue that removes each."""
+ONE_WAY: tuple[tuple[str, str], ...] = (("lab.backends", "lab.rpc"),)
+"""Packages of one rank whose dependency has a declared direction: ``(a, b)`` means ``a`` may
+import ``b`` and ``b`` never imports ``a``. The grpc backend is the client side of the RPC
+package (:mod:`lab.backends.grpc` on :mod:`lab.rpc.client`); the server runs the native engine
+from :mod:`lab.analytics.native`, not from :mod:`lab.backends`."""
+
+KNOWN: dict[tuple[str, str], str] = {}
+"""Edges that break a rule today, and the issue that removes each (none since #13)."""
 
 
 def modules() -> dict[str, Path]:
@@ -193,6 +198,17 @@ def test_imports_follow_the_layers(edges):
         if LAYERS[layer(b)] > LAYERS[layer(a)]
     ]
     assert not upward, "imports against the flow:\n" + "\n".join(upward)
+
+
+def test_one_way_dependencies_keep_their_direction(edges):
+    backward = [
+        f"{a} imports {b}"
+        for a, bs in _without_known(edges).items()
+        for b in sorted(bs)
+        for upper, lower in ONE_WAY
+        if layer(a) == lower and layer(b) == upper
+    ]
+    assert not backward, "imports against a declared direction (ONE_WAY):\n" + "\n".join(backward)
 
 
 def test_no_package_circles(edges):

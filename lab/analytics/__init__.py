@@ -8,12 +8,12 @@ backend with the same signature.
 """
 
 from lab.analytics.backtest import PairParams
+from lab.analytics.backtest.walkforward import WalkForwardResult
 from lab.analytics.options import OptionStrategy, strategy_preset
 from lab.analytics.orderbook import BookSnapshot, LOBEvents, OrderBook, SequenceGapError
 from lab.analytics.overfitting import PBOResult
 from lab.analytics.regimes import HMMParams
 from lab.analytics.registry import FUNCTIONS, REGISTRY
-from lab.analytics.walkforward import WalkForwardResult
 
 globals().update({name: analytic.reference for name, analytic in REGISTRY.items()})
 

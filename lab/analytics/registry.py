@@ -41,7 +41,6 @@ from lab.analytics import (
     batch,
     chunking,
     cointegration,
-    kalman,
     options,
     orderbook,
     ou,
@@ -49,9 +48,9 @@ from lab.analytics import (
     portfolio,
     regimes,
     stats,
-    walkforward,
 )
 from lab.analytics import workloads as wl
+from lab.analytics.backtest import kalman, walkforward
 
 # --------------------------------------------------------------------------------------------
 # tolerances
@@ -615,9 +614,9 @@ _ANALYTICS: tuple[Analytic, ...] = (
     ),
     Analytic(
         "kalman_mle",
-        "kalman",
+        "backtest",
         kalman.kalman_mle,
-        "lab.backends.native.kalman:kalman_mle",
+        "lab.analytics.backtest.native_kalman:kalman_mle",
         kalman.KalmanFit,
         Tolerance(
             skip=("q_alpha", "q_beta", "r", "loglik", "nobs", "at_bound"),
@@ -861,9 +860,9 @@ _ANALYTICS += (
     # ---------------------------------------------------------------- walk-forward
     Analytic(
         "walk_forward",
-        "walkforward",
+        "backtest",
         walkforward.walk_forward,
-        "lab.backends.native.walkforward:walk_forward",
+        "lab.analytics.backtest.native_walkforward:walk_forward",
         walkforward.WalkForwardResult,
         Tolerance(
             # backtest_pairs' tolerance: each fold runs the same kernels (pair_signals through

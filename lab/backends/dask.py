@@ -30,7 +30,6 @@ in place is never served stale), so repeated calls on the same dataset ship only
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -40,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from lab.backends.base import Backend
+from lab.hashing import fingerprint
 
 SCATTER_MIN_BYTES = 64 * 1024
 """Inputs at least this large (in bytes) are scattered once and cached by content hash."""
@@ -75,36 +75,12 @@ def _nbytes(value: Any) -> int:
     return 0
 
 
-def _feed(h: Any, value: Any) -> None:
-    """Add ``value``'s type, shape and full content to the hash ``h``."""
-    if isinstance(value, np.ndarray):
-        if value.dtype == object:
-            h.update(repr(value.tolist()).encode())
-        else:
-            h.update(f"ndarray|{value.dtype.str}|{value.shape}|".encode())
-            h.update(np.ascontiguousarray(value).data)
-    elif isinstance(value, pd.DataFrame | pd.Series):
-        names = list(value.columns) if isinstance(value, pd.DataFrame) else [value.name]
-        dtypes = value.dtypes.tolist() if isinstance(value, pd.DataFrame) else [value.dtype]
-        h.update(f"{type(value).__name__}|{names!r}|{dtypes!r}|{value.shape}|".encode())
-        h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().data)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(f"{type(value).__module__}.{type(value).__qualname__}|".encode())
-        for field in dataclasses.fields(value):
-            h.update(f"{field.name}=".encode())
-            _feed(h, getattr(value, field.name))
-    else:
-        h.update(f"{type(value).__name__}|{value!r}|".encode())
-
-
 def _content_key(value: Any) -> str | None:
     """A content hash of a large input (ndarray, pandas object or dataclass of arrays), or
     None when it is small enough to travel inline with the task."""
     if _nbytes(value) < SCATTER_MIN_BYTES:
         return None
-    h = hashlib.blake2b(digest_size=20)
-    _feed(h, value)
-    return "arblab-" + h.hexdigest()
+    return "arblab-" + fingerprint(value, digest_size=20)
 
 
 class DaskBackend(Backend):

@@ -40,8 +40,8 @@ from lab.rpc.client import (
     Progress,
     ServerUnavailable,
 )
+from lab.rpc.wire import DEFAULT_ADDRESS
 
-DEFAULT_ADDRESS = "127.0.0.1:50051"
 WATCH_AFTER_S = 0.5
 """A call still running after this long is watched: the server must keep answering health."""
 HEALTH_TIMEOUT_S = 0.8

@@ -174,7 +174,7 @@ def run_load(
     server = None
     pid = None
     if address is None:
-        from lab.rpc.server import start_embedded
+        from lab.rpc.embedded import start_embedded
 
         server = start_embedded(workers=workers, cache_mb=256)
         address, pid = server.address, server.pid

@@ -147,7 +147,7 @@ def open_backends(
     """Create the backends ``names`` for a suite and close them afterwards.
 
     With ``grpc`` among them and no ``grpc_address``, an embedded analytics server is started
-    on a free loopback port (:func:`lab.rpc.server.start_embedded`) and stopped at the end. A
+    on a free loopback port (:func:`lab.rpc.embedded.start_embedded`) and stopped at the end. A
     backend that cannot be set up becomes an :class:`UnavailableBackend`, whose rows are errors
     carrying the reason.
 
@@ -166,7 +166,7 @@ def open_backends(
                 elif name == "grpc":
                     address = grpc_address
                     if address is None:
-                        from lab.rpc.server import start_embedded
+                        from lab.rpc.embedded import start_embedded
 
                         server = start_embedded(port=0)
                         address = server.address

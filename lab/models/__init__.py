@@ -6,9 +6,10 @@ inputs and the backend. The same models drive the served app, the notebook views
 builder and the tests. :class:`LabSession` builds one of each, sharing a dataset and a backend.
 """
 
+from lab.hashing import fingerprint
 from lab.models.backend import BackendModel
 from lab.models.base import AnalysisModel
-from lab.models.cache import Computed, ResultCache, fingerprint
+from lab.models.cache import Computed, ResultCache
 from lab.models.dataset import DatasetModel
 from lab.models.options import OptionsModel
 from lab.models.orderbook import OrderBookModel

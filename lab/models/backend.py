@@ -11,17 +11,16 @@ import param
 from lab.backends import BACKENDS, Backend, get_backend
 from lab.models.cache import Computed
 from lab.rpc.supervisor import note_for
+from lab.rpc.wire import DEFAULT_ADDRESS
 
 GRPC_ADDRESS_ENV = "ARBLAB_GRPC_ADDRESS"
 """Environment variable holding the analytics server address (``arblab serve`` sets it to the
-embedded server's address). Without it the grpc backend targets ``127.0.0.1:50051``, the
-default of ``arblab server``."""
+embedded server's address). Without it the grpc backend targets :data:`lab.rpc.wire.DEFAULT_ADDRESS`,
+the default of ``arblab server``."""
 
 DASK_ADDRESS_ENV = "ARBLAB_DASK_ADDRESS"
 """Environment variable holding a Dask scheduler address; without it the dask backend starts an
 embedded ``LocalCluster``."""
-
-DEFAULT_GRPC_ADDRESS = "127.0.0.1:50051"
 
 LEVELS = ("ok", "fallback", "error", "off")
 """Status levels: ``ok`` the chosen engine runs the calls; ``fallback`` another engine runs
@@ -63,7 +62,7 @@ class BackendModel(param.Parameterized):
     grpc_address = param.String(
         default=None,
         allow_None=True,
-        doc=f"host:port of the analytics server; default ${GRPC_ADDRESS_ENV} or {DEFAULT_GRPC_ADDRESS}.",
+        doc=f"host:port of the analytics server; default ${GRPC_ADDRESS_ENV} or {DEFAULT_ADDRESS}.",
     )
     dask_address = param.String(
         default=None,
@@ -82,7 +81,7 @@ class BackendModel(param.Parameterized):
 
     def __init__(self, **params: Any) -> None:
         if params.get("grpc_address") is None:
-            params["grpc_address"] = os.environ.get(GRPC_ADDRESS_ENV, DEFAULT_GRPC_ADDRESS)
+            params["grpc_address"] = os.environ.get(GRPC_ADDRESS_ENV, DEFAULT_ADDRESS)
         if params.get("dask_address") is None:
             params["dask_address"] = os.environ.get(DASK_ADDRESS_ENV) or None
         super().__init__(**params)

@@ -2,7 +2,7 @@
 
 Every model keeps one :class:`ResultCache`. Entries are keyed by everything the result depends
 on: the analytics function, the backend (name and address), the dataset's content hash and the
-parameters. A slider that returns to an earlier value therefore costs a dictionary lookup, and
+parameters (content hashes come from :func:`lab.hashing.fingerprint`). A slider that returns to an earlier value therefore costs a dictionary lookup, and
 the cache never grows past ``maxsize`` entries (least recently used entries are evicted).
 
 Concurrent requests for the same key (several plots asking for the same backtest from worker
@@ -11,59 +11,11 @@ threads) compute it once: the first caller computes, the others wait for its res
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
-import pandas as pd
-
-
-def fingerprint(*parts: Any) -> str:
-    """A short, stable content hash of arrays, frames and scalars (blake2b, 16 hex digits).
-
-    Arrays and frames are hashed by their bytes, dtype, shape (and, for pandas, index and
-    columns), so two equal inputs give the same fingerprint in any process.
-    """
-    h = hashlib.blake2b(digest_size=8)
-    for part in parts:
-        _feed(h, part)
-    return h.hexdigest()
-
-
-def _feed(h: Any, part: Any) -> None:
-    if isinstance(part, pd.DataFrame):
-        h.update(b"frame")
-        _feed(h, part.columns.astype(str).to_numpy())
-        _feed(h, part.index.to_numpy())
-        _feed(h, np.ascontiguousarray(part.to_numpy()))
-    elif isinstance(part, pd.Series):
-        h.update(b"series")
-        _feed(h, str(part.name))
-        _feed(h, part.index.to_numpy())
-        _feed(h, np.ascontiguousarray(part.to_numpy()))
-    elif isinstance(part, np.ndarray):
-        if part.dtype == object:
-            h.update(repr(part.tolist()).encode())
-        else:
-            h.update(f"{part.dtype.str}{part.shape}".encode())
-            h.update(np.ascontiguousarray(part).tobytes())
-    elif isinstance(part, (list, tuple)):
-        h.update(b"(")
-        for item in part:
-            _feed(h, item)
-        h.update(b")")
-    elif isinstance(part, dict):
-        h.update(b"{")
-        for key in sorted(part, key=str):
-            _feed(h, key)
-            _feed(h, part[key])
-        h.update(b"}")
-    else:
-        h.update(f"{type(part).__name__}:{part!r};".encode())
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import param
 
 from lab.data import DataError, load_sp500, read_prices, simulate_ou_pair
 from lab.data.io import MIN_ROWS, check_file_size, validate_prices
-from lab.models.cache import fingerprint
+from lab.hashing import fingerprint
 
 SOURCES = ("sp500", "synthetic", "file")
 

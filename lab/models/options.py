@@ -8,8 +8,8 @@ import pandas as pd
 import param
 
 from lab.analytics.options import PRESETS, OptionStrategy, strategy_preset
+from lab.hashing import fingerprint
 from lab.models.base import AnalysisModel
-from lab.models.cache import fingerprint
 
 LEG_COLUMNS = ("kind", "strike", "quantity", "expiry", "premium")
 """Columns of :attr:`OptionsModel.legs`: kind (call/put/stock), strike, signed quantity,

@@ -19,7 +19,7 @@ from lab.analytics.backtest import (
     NEGATIVE_HEDGES,
     SIZINGS,
 )
-from lab.analytics.walkforward import fold_lengths
+from lab.analytics.backtest.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
 PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))

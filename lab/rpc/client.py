@@ -18,7 +18,7 @@ the backend in application code. The client
 
 Channel settings: keepalive pings every 20 s, a retry policy for UNAVAILABLE (3 attempts,
 exponential backoff from 50 ms) and reconnect backoff capped at 1 s, all through the channel's
-service config and options; messages up to :data:`lab.rpc.server.MAX_MESSAGE_BYTES` both ways.
+service config and options; messages up to :data:`lab.rpc.wire.MAX_MESSAGE_BYTES` both ways.
 """
 
 from __future__ import annotations
@@ -42,13 +42,12 @@ from lab.rpc import codec
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.codegen import request_name, rpc_name
+from lab.rpc.wire import MAX_MESSAGE_BYTES, UNKNOWN_REF_KEY
 
 CHUNK_BYTES = 1 << 20
 """Size of the data chunks of a streaming upload (1 MiB)."""
 UPLOAD_THRESHOLD = 32 * 1024
 """Array arguments of at least this many bytes are uploaded once and passed by ref."""
-MAX_MESSAGE_BYTES = 512 * 2**20
-UNKNOWN_REF_KEY = "arblab-unknown-ref"
 STREAMING = ("pair_scan", "sweep")
 """Functions with a server-streaming variant that reports progress."""
 
@@ -88,7 +87,7 @@ CHANNEL_OPTIONS: tuple[tuple[str, Any], ...] = (
     ("grpc.initial_reconnect_backoff_ms", 100),
     ("grpc.min_reconnect_backoff_ms", 100),
     ("grpc.max_reconnect_backoff_ms", 1000),
-    ("grpc.http2.lookahead_bytes", 16 * 2**20),  # stream window: see lab.rpc.server.SERVER_OPTIONS
+    ("grpc.http2.lookahead_bytes", 16 * 2**20),  # stream window: see lab.rpc.serving.SERVER_OPTIONS
 )
 
 

@@ -1,7 +1,7 @@
 """Supervision of the embedded analytics server: a crashed server is reaped and restarted.
 
 ``arblab serve`` runs its analytics server in a child process
-(:class:`lab.rpc.server.EmbeddedServer`). :class:`SupervisedServer` watches that child: when it
+(:class:`lab.rpc.embedded.EmbeddedServer`). :class:`SupervisedServer` watches that child: when it
 exits without being asked to (a crash, ``kill -9``, the OOM killer), the dead child is reaped at
 once (no zombie is left) and a new server is started on the same port, so the sessions' grpc
 backends reconnect to the address they already hold (their reconnection probe runs about once
@@ -73,7 +73,7 @@ def note_for(address: str | None) -> str | None:
 
 
 def _default_factory(port: int) -> Any:
-    from lab.rpc.server import start_embedded
+    from lab.rpc.embedded import start_embedded
 
     return start_embedded(port=port, startup_timeout=RESTART_TIMEOUT_S)
 
@@ -86,7 +86,7 @@ class SupervisedServer:
     factory : callable, optional
         ``factory(port) -> server`` starts a server on ``port`` (0: a free one) and returns once
         it serves; the server has ``.address``, ``.port``, ``.pid``, ``.running`` and
-        ``.stop()``. Default :func:`lab.rpc.server.start_embedded`.
+        ``.stop()``. Default :func:`lab.rpc.embedded.start_embedded`.
     on_change : callable, optional
         Called with this supervisor after every state change (``arblab serve`` rewrites its
         state file with the new pid).

@@ -103,7 +103,7 @@ class WorkerPool:
         Module whose functions the workers run.
     """
 
-    def __init__(self, size: int, engine_name: str = "lab.backends.native") -> None:
+    def __init__(self, size: int, engine_name: str = "lab.analytics.native") -> None:
         self.size = size
         self.engine_name = engine_name
         self._context = multiprocessing.get_context("forkserver")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lab.analytics import kalman as reference
-from lab.analytics.kalman import _KalmanModel, statsmodels_loglik
-from lab.backends.native import kalman as native
+from lab.analytics.backtest import kalman as reference
+from lab.analytics.backtest import native_kalman as native
+from lab.analytics.backtest.kalman import _KalmanModel, statsmodels_loglik
 
 ENGINES = [reference, native]
 

@@ -34,7 +34,7 @@ SLOW_EXAMPLES = int(os.environ.get("ARBLAB_SLOW_EXAMPLES", "300"))
 
 @pytest.fixture(scope="module")
 def engines():
-    from lab.rpc.server import start_embedded
+    from lab.rpc.embedded import start_embedded
 
     made = {"native": get_backend("native")}
     with start_embedded(port=0, workers=2, cache_mb=128) as server:

@@ -24,7 +24,7 @@ from lab.backends import get_backend, native
 from lab.backends.grpc import GrpcBackend
 from lab.data import load_sp500
 from lab.rpc.client import Progress, ServerUnavailable
-from lab.rpc.server import start_embedded
+from lab.rpc.embedded import start_embedded
 from tests._process import alive
 from tests.rpc import rpc_support
 
@@ -258,7 +258,7 @@ def test_tls_through_the_backend(tmp_path):
 _PARENT = textwrap.dedent(
     """
     import os, signal, sys
-    from lab.rpc.server import start_embedded
+    from lab.rpc.embedded import start_embedded
     server = start_embedded(port=0, workers=1, cache_mb=16)
     print(server.pid, flush=True)
     sys.stdin.readline()

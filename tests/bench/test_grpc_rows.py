@@ -15,7 +15,7 @@ from lab.bench.suites import open_backends
 
 @pytest.fixture
 def server():
-    from lab.rpc.server import start_embedded
+    from lab.rpc.embedded import start_embedded
 
     srv = start_embedded(port=0)
     yield srv

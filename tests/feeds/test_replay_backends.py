@@ -12,7 +12,7 @@ from lab.feeds.binance import BinanceFeed
 from lab.feeds.config import FeedConfig
 from lab.feeds.exchange_sim import ExchangeThread, Faults, SimMarket
 from lab.feeds.recorder import Recorder, read_recording
-from lab.rpc.server import start_embedded
+from lab.rpc.embedded import start_embedded
 from tests.feeds._util import book_key, run_feed
 
 FIELDS = ("index", "seq", "synced", "best_bid", "best_ask", "mid", "spread_bps", "microprice",

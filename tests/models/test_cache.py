@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lab.models.cache import Computed, ResultCache, fingerprint
+from lab.hashing import fingerprint
+from lab.models.cache import Computed, ResultCache
 
 
 def test_lru_is_bounded_and_evicts_the_least_recently_used():

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lab.rpc.server import AnalyticsServer, ServerConfig
+from lab.rpc.server import AnalyticsServer
+from lab.rpc.serving import ServerConfig
 
 CACHE_MB = 16
 TOKEN = "6f1c0e5b9a2d4c8e7b3a1f0d9c8b7a65"

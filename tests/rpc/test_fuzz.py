@@ -147,7 +147,7 @@ def test_fuzzed_requests_get_only_the_allowed_codes(server, channel):
 
 @pytest.mark.slow
 def test_ten_thousand_fuzzed_requests():
-    from lab.rpc.server import start_embedded
+    from lab.rpc.embedded import start_embedded
 
     with start_embedded(workers=4, cache_mb=16) as srv:  # the server's RSS alone
         with grpc.insecure_channel(srv.address) as channel:

@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 
 from lab.analytics import FUNCTIONS
-from lab.rpc import codec
-from lab.rpc import server as rpc_server
+from lab.rpc import codec, handlers, service
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.cache import DatasetCache
@@ -78,11 +77,11 @@ def test_undecodable_health_and_reflection_requests_get_invalid_argument(
     from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
     check = health_pb2_grpc.HealthStub(channel).Check(
-        health_pb2.HealthCheckRequest(service=rpc_server.SERVICE_NAME), timeout=5
+        health_pb2.HealthCheckRequest(service=handlers.SERVICE_NAME), timeout=5
     )
     assert check.status == health_pb2.HealthCheckResponse.SERVING
     watch = health_pb2_grpc.HealthStub(channel).Watch(
-        health_pb2.HealthCheckRequest(service=rpc_server.SERVICE_NAME), timeout=5
+        health_pb2.HealthCheckRequest(service=handlers.SERVICE_NAME), timeout=5
     )
     assert next(watch).status == health_pb2.HealthCheckResponse.SERVING
     watch.cancel()
@@ -90,19 +89,19 @@ def test_undecodable_health_and_reflection_requests_get_invalid_argument(
         iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5
     )
     names = {s.name for a in answers for s in a.list_services_response.service}
-    assert rpc_server.SERVICE_NAME in names
+    assert handlers.SERVICE_NAME in names
 
 
 def test_short_message_strips_paths_and_caps_the_length():
     text = "boom in /usr/lib/python3.12/site-packages/numba/core/x.py line 3 " + "y" * 20_000
-    short = rpc_server.short_message(text)
+    short = service.short_message(text)
     assert "/usr/lib" not in short and "site-packages" not in short and "<path>" in short
-    assert len(short.encode()) <= rpc_server.MAX_DETAILS_BYTES
+    assert len(short.encode()) <= service.MAX_DETAILS_BYTES
     assert short.endswith("(cut)")
-    assert rpc_server.short_message("shape [4] of dtype <f8") == "shape [4] of dtype <f8"
+    assert service.short_message("shape [4] of dtype <f8") == "shape [4] of dtype <f8"
     # parameter lists and ratios are not paths: an analytics message reaches the client intact
     text = "spot/strike/t/rate/vol: shapes do not broadcast.  Mismatch is between arg 1 and 4"
-    assert rpc_server.short_message(text) == text
+    assert service.short_message(text) == text
 
 
 class _Failing(types.ModuleType):
@@ -126,9 +125,9 @@ class _Failing(types.ModuleType):
 def failing_server():
     def start(exc):
         srv = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        servicer = rpc_server.AnalyticsServicer(DatasetCache(2**20), engine=_Failing(exc))
-        handlers = rpc_server.method_handlers(servicer)
-        srv.add_registered_method_handlers(rpc_server.SERVICE_NAME, handlers)
+        servicer = service.AnalyticsServicer(DatasetCache(2**20), engine=_Failing(exc))
+        methods = handlers.method_handlers(servicer)
+        srv.add_registered_method_handlers(handlers.SERVICE_NAME, methods)
         port = srv.add_insecure_port("127.0.0.1:0")
         srv.start()
         started.append(srv)
@@ -160,7 +159,7 @@ def test_analytics_exceptions_are_failed_precondition_with_a_short_message(faili
     details = caught.value.details()
     assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION
     assert details.startswith("adf: the computation failed on this input: " + type(exc).__name__)
-    assert len(details.encode()) <= rpc_server.MAX_DETAILS_BYTES
+    assert len(details.encode()) <= service.MAX_DETAILS_BYTES
     assert "/opt/conda" not in details and "site-packages" not in details
     channel.close()
 

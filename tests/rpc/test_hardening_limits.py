@@ -17,7 +17,7 @@ from lab.rpc import limits
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.client import AnalyticsClient
-from lab.rpc.server import start_embedded
+from lab.rpc.embedded import start_embedded
 from tests._process import rss_mib
 from tests.rpc.rpc_support import start_server
 

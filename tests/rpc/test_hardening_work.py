@@ -17,9 +17,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from lab.analytics import regimes
 from lab.rpc import codec
-from lab.rpc import server as rpc_server
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
+from lab.rpc.embedded import start_embedded
+from lab.rpc.serving import GRACE_SECONDS
 from tests._process import alive
 from tests.rpc.rpc_support import start_server
 from tests.rpc.test_hardening_limits import Stream, connect
@@ -109,7 +110,7 @@ def test_health_answers_fast_with_idle_uploads_and_a_runaway_request_in_flight(i
 
 @pytest.mark.skipif(sys.platform != "linux", reason="signals and /proc")
 def test_sigterm_stops_the_server_within_its_grace_period_whatever_runs():
-    with rpc_server.start_embedded(workers=1, cache_mb=16) as srv:
+    with start_embedded(workers=1, cache_mb=16) as srv:
         channel = grpc.insecure_channel(srv.address)
         stub = pb_grpc.AnalyticsStub(channel)
         runaway = stub.HmmFit.future(runaway_request(), timeout=120)
@@ -118,11 +119,11 @@ def test_sigterm_stops_the_server_within_its_grace_period_whatever_runs():
         os.kill(srv.pid, signal.SIGTERM)
         proc = srv._proc
         try:
-            proc.wait(rpc_server.GRACE_SECONDS + EXIT_SLACK_S)
+            proc.wait(GRACE_SECONDS + EXIT_SLACK_S)
         except subprocess.TimeoutExpired:
             pytest.fail("the server ignored SIGTERM past its grace period")
         took = time.monotonic() - start
-        assert took < rpc_server.GRACE_SECONDS + EXIT_SLACK_S
+        assert took < GRACE_SECONDS + EXIT_SLACK_S
         assert proc.returncode == 0
         with pytest.raises(grpc.RpcError):
             runaway.result(timeout=10)

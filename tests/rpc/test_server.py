@@ -23,7 +23,8 @@ from lab.rpc import server as rpc_server
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.client import AnalyticsClient, Progress
-from lab.rpc.server import ServerConfig, is_loopback
+from lab.rpc.serving import ServerConfig, is_loopback, usable_cores
+from lab.rpc.wire import UNKNOWN_REF_KEY
 from tests.rpc.rpc_support import CACHE_MB, TOKEN, start_server
 
 
@@ -76,7 +77,7 @@ def test_info_reports_version_engine_cores_and_cache(stub):
 
     assert info.version == __version__
     assert info.engine == "native"
-    assert info.cores == rpc_server.usable_cores() <= os.cpu_count()
+    assert info.cores == usable_cores() <= os.cpu_count()
     assert info.workers == 4
     assert list(info.functions) == list(analytics.FUNCTIONS)
     assert info.cache.capacity_bytes == CACHE_MB * 2**20
@@ -291,7 +292,7 @@ def test_unknown_ref_is_named_in_trailing_metadata(stub):
     request = pb.AdfRequest(x=pb.Value(dataset=pb.DatasetColumns(ref=UNKNOWN_REF)))
     with pytest.raises(grpc.RpcError) as caught:
         stub.Adf(request, timeout=10)
-    assert dict(caught.value.trailing_metadata())[rpc_server.UNKNOWN_REF_KEY] == UNKNOWN_REF
+    assert dict(caught.value.trailing_metadata())[UNKNOWN_REF_KEY] == UNKNOWN_REF
 
 
 def test_oversized_uploads_are_refused_cleanly(server, stub):

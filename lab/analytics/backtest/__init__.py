@@ -135,7 +135,11 @@ Modules
 ``execution``  sizing and result assembly (both engines);
 ``signals``    the reference signals (z-score, Kalman hedge, spread bands);
 ``reference``  :func:`backtest_pairs` and :func:`sweep`;
-``native``     the native engine (numba kernels of :mod:`lab.kernels.backtest`).
+``native``     the native engine (numba kernels of :mod:`lab.kernels.backtest`);
+``kalman``     :func:`kalman_mle`, the Kalman hedge's noise variances by maximum likelihood
+               (reference); ``native_kalman`` its native engine (:mod:`lab.kernels.kalman`);
+``walkforward`` :func:`walk_forward`, walk-forward evaluation of the strategy (reference);
+               ``native_walkforward`` its native engine (:mod:`lab.kernels.backtest`).
 """
 
 from lab.analytics.backtest.checks import (
@@ -146,6 +150,7 @@ from lab.analytics.backtest.checks import (
     check_pair,
 )
 from lab.analytics.backtest.execution import backtest_result, leg_shares, make_trades, vol_scale
+from lab.analytics.backtest.kalman import KalmanFit, kalman_mle
 from lab.analytics.backtest.metrics import (
     backtest_metrics,
     exposure_values,
@@ -190,6 +195,7 @@ from lab.analytics.backtest.results import (
     merge_sweeps,
 )
 from lab.analytics.backtest.signals import _signals, kalman_hedge, spread_signal
+from lab.analytics.backtest.walkforward import WalkForwardResult, walk_forward
 
 __all__ = [
     "BAND_UNITS",
@@ -206,6 +212,7 @@ __all__ = [
     "HEDGES",
     "HEDGE_METHODS",
     "KALMAN_P0",
+    "KalmanFit",
     "MAX_GRID_POINTS",
     "MAX_LEVERAGE_CAP",
     "MAX_REBALANCE_EVERY",
@@ -221,6 +228,7 @@ __all__ = [
     "Trades",
     "VAR_S_TOL",
     "VAR_X_TOL",
+    "WalkForwardResult",
     "Z_DECIMALS",
     "_as_prices",
     "_signals",
@@ -233,6 +241,7 @@ __all__ = [
     "check_pair",
     "exposure_values",
     "kalman_hedge",
+    "kalman_mle",
     "leg_shares",
     "make_trades",
     "merge_sweeps",
@@ -243,4 +252,5 @@ __all__ = [
     "spread_signal",
     "sweep",
     "vol_scale",
+    "walk_forward",
 ]

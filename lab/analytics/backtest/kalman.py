@@ -25,7 +25,8 @@ import numpy as np
 from scipy import optimize
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
-from lab.analytics.backtest import KALMAN_P0, _as_prices
+from lab.analytics.backtest.checks import _as_prices
+from lab.analytics.backtest.params import KALMAN_P0
 
 MIN_KALMAN_ROWS = 10
 """Fewest training rows :func:`kalman_mle` accepts."""

@@ -1,7 +1,7 @@
 """Walk-forward evaluation on the native engine.
 
-The folds, choices and statistics are those of :mod:`lab.analytics.walkforward` (the same
-driver, :func:`~lab.analytics.walkforward.run_walk_forward`); each fold's signals come from
+The folds, choices and statistics are those of :mod:`lab.analytics.backtest.walkforward` (the same
+driver, :func:`~lab.analytics.backtest.walkforward.run_walk_forward`); each fold's signals come from
 :func:`lab.kernels.backtest.signals_grid` (one per distinct lookback, in parallel) and all
 cells are backtested in parallel by :func:`lab.kernels.backtest.fold_grid`. Results agree with
 the reference engine within 1e-10 (returns) and exactly on the chosen parameters.
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lab.analytics.backtest import CAPITAL
 from lab.analytics.backtest.native import scales, signals
-from lab.analytics.walkforward import FoldRuns, run_walk_forward
+from lab.analytics.backtest.params import CAPITAL
+from lab.analytics.backtest.walkforward import FoldRuns, run_walk_forward
 from lab.kernels.backtest import execution_options, fold_grid
 
 __all__ = ["walk_forward"]

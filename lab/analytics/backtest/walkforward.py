@@ -50,14 +50,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.analytics.backtest import (
-    CAPITAL,
-    METRIC_NAMES,
-    PERIODS_PER_YEAR,
-    _as_prices,
-    check_grid,
-    resolve_params,
-)
+from lab.analytics.backtest.checks import _as_prices, check_grid
+from lab.analytics.backtest.params import CAPITAL, PERIODS_PER_YEAR, resolve_params
+from lab.analytics.backtest.reference import _simulate
+from lab.analytics.backtest.results import METRIC_NAMES
+from lab.analytics.backtest.signals import _signals
 from lab.analytics.overfitting import dsr_from_moments, psr_from_moments, sharpe_moments
 
 MAX_FOLDS = 10_000
@@ -313,8 +310,6 @@ def walk_forward_metrics(returns: np.ndarray, trial_returns: np.ndarray, n_folds
 
 
 def _reference_fold(y, x, params, cells_l, cells_e, n_train, metric_index) -> FoldRuns:
-    from lab.analytics.backtest import _signals, _simulate
-
     key = METRIC_NAMES[metric_index]
     k = cells_l.size
     n_test = y.shape[0] - n_train
@@ -340,7 +335,7 @@ def walk_forward(
 ):
     """Walk-forward evaluation of the pairs strategy (reference engine); the folds, what is
     re-estimated on each training part and the statistics are in the module docstring of
-    :mod:`lab.analytics.walkforward`.
+    :mod:`lab.analytics.backtest.walkforward`.
 
     Parameters
     ----------
