@@ -102,7 +102,6 @@ class DataView(pn.viewable.Viewer):
             sizing_mode="stretch_width",
         )
         log_y = pn.widgets.Checkbox(label="Log scale", value=True)
-        self._log_y = log_y
         controls = [
             symbols,
             synthetic,

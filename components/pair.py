@@ -539,10 +539,6 @@ class PairView(pn.viewable.Viewer):
         return f'<table class="arb-table arb-fit"><tbody>{body}</tbody></table>'
 
     # -- plots ------------------------------------------------------------------------------
-    @staticmethod
-    def _dates(prices: pd.DataFrame | None) -> pd.DatetimeIndex:
-        return prices.index if prices is not None else pd.DatetimeIndex([])
-
     def _oos_span(self, bt: Any, dates: pd.DatetimeIndex) -> hv.VSpan:
         """Shaded out-of-sample region (from the first out-of-sample day to the end)."""
         return hv.VSpan(dates[bt.n_train], dates[-1]).opts(

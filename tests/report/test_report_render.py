@@ -14,8 +14,8 @@ from lab.data import simulate_ou_pair
 from lab.models.session import LabSession
 from lab.report import build_report
 from lab.report.format import MISSING, metric_text
-from lab.report.parse import parse_number, read_report, shown_precision
 from lab.report.render import json_block
+from tests.support.report import parse_number, read_report, shown_precision
 
 PLOTS = [
     "equity",

@@ -20,11 +20,12 @@ import pytest
 from lab.analytics.backtest import METRIC_NAMES
 from lab.backends import get_backend
 from lab.bench.runner import run_suite
+from lab.bench.ui import free_port
 from lab.cli import main
 from lab.models.session import LabSession
 from lab.report.format import MISSING, metric_text
-from lab.report.parse import parse_number, read_report, shown_precision
-from tests._browser import launch
+from tests.support.browser import launch
+from tests.support.report import parse_number, read_report, shown_precision
 
 pytestmark = pytest.mark.ui
 
@@ -164,12 +165,6 @@ def test_report_opens_offline_with_plots_and_model_metrics(browser, reports, ses
         page.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_served_button_downloads_the_report(browser, tmp_path):
     import panel as pn
 
@@ -183,7 +178,7 @@ def test_served_button_downloads_the_report(browser, tmp_path):
         sessions.append(s)
         return ReportButton(session=s)
 
-    port = _free_port()
+    port = free_port()
     server = pn.serve({"report": app}, port=port, address="127.0.0.1", show=False, threaded=True)
     try:
         deadline = time.monotonic() + 30

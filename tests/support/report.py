@@ -1,9 +1,9 @@
-"""Read an exported report back: its embedded JSON and the numbers it shows.
+"""Read an exported report back (tests only): its embedded JSON and the numbers it shows.
 
-Useful to compare two reports (a headless ``arblab report`` run against an export from the app,
+Used to compare two reports (a headless ``arblab report`` run against an export from the app,
 or today's report against last week's) without a browser::
 
-    from lab.report.parse import read_report
+    from tests.support.report import read_report
     a, b = read_report(open("cli.html").read()), read_report(open("ui.html").read())
     assert a.metrics == b.metrics
 """
