@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Legend, NumeralTickFormatter
 
-from lab.report.format import number
+from lab.format import number
 from lab.report.plots import OUT_COLOR, base_figure
 from lab.report.section import Section
 

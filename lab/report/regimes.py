@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from bokeh.models import ColumnDataSource, HoverTool, Legend, Range1d
 
-from lab.report.format import number
+from lab.format import number
 from lab.report.plots import base_figure
 from lab.report.section import Section
 

@@ -24,9 +24,10 @@ from bokeh.resources import INLINE, Resources
 
 from lab.analytics.backtest import METRIC_NAMES
 from lab.bench.report import NUMERIC_COLUMNS
+from lab.format import number
 from lab.report import extras, plots
 from lab.report.content import ReportContent
-from lab.report.format import esc, metric_label, metric_text, number
+from lab.report.format import esc, metric_label, metric_text
 
 STYLE = """
 <style>

@@ -11,9 +11,10 @@ from bokeh.resources import INLINE
 
 from lab.analytics.backtest import METRIC_NAMES
 from lab.data import simulate_ou_pair
+from lab.format import MISSING
 from lab.models.session import LabSession
 from lab.report import build_report
-from lab.report.format import MISSING, metric_text
+from lab.report.format import metric_text
 from lab.report.render import json_block
 from tests.support.report import parse_number, read_report, shown_precision
 

@@ -22,8 +22,9 @@ from lab.backends import get_backend
 from lab.bench.runner import run_suite
 from lab.bench.ui import free_port
 from lab.cli import main
+from lab.format import MISSING
 from lab.models.session import LabSession
-from lab.report.format import MISSING, metric_text
+from lab.report.format import metric_text
 from tests.support.browser import launch
 from tests.support.report import parse_number, read_report, shown_precision
 
