@@ -15,10 +15,10 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
-from components.charts import category_bars
 from components.layout import page, panel_card, section
 from components.upload import UploadInput
 from lab.models import StatsModel
+from lab.plots.charts import category_bars
 
 STAT_FORMATS = {
     "ann. return": "{:+.1%}",

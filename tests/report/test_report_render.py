@@ -19,11 +19,12 @@ from lab.report.render import json_block
 from tests.support.report import parse_number, read_report, shown_precision
 
 PLOTS = [
+    "zscore",
     "equity",
     "drawdown",
-    "zscore",
     "regimes_price",
-    "regimes_probability",
+    "regimes_filtered",
+    "regimes_smoothed",
     "portfolio_weights",
     "portfolio_frontier",
 ]
