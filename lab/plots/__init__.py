@@ -7,8 +7,9 @@ figure looks the same in the app and in an exported file.
 
 - :mod:`lab.plots.style`: colours, sizes and the HoloViews defaults of every plot;
 - :mod:`lab.plots.charts`: generic charts (bars on a numeric axis);
-- :mod:`lab.plots.pair`, :mod:`lab.plots.regimes`, :mod:`lab.plots.portfolio`: the figures of
-  the Mean reversion, Regimes and Portfolio pages.
+- one module per page, named for it: :mod:`lab.plots.data`, :mod:`lab.plots.pairs`,
+  :mod:`lab.plots.pair` (Mean reversion), :mod:`lab.plots.regimes`, :mod:`lab.plots.portfolio`,
+  :mod:`lab.plots.options` and :mod:`lab.plots.orderbook`.
 """
 
 from lab.plots.style import apply_defaults
