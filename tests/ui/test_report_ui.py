@@ -153,7 +153,7 @@ def _check_file(page, errors, requests, path: Path, session, plots_expected: int
 def test_report_opens_offline_with_plots_and_model_metrics(browser, reports, session, kind):
     page, errors, requests = _open_offline(browser, reports[kind])
     try:
-        _check_file(page, errors, requests, reports[kind], session, 7 if kind == "ui" else 3)
+        _check_file(page, errors, requests, reports[kind], session, 8 if kind == "ui" else 3)
         headings = page.locator("h2").all_inner_texts()
         assert (
             headings[:3] == ["Provenance", "The pair", "Backtest"] and headings[-1] == "Run details"
