@@ -7,7 +7,6 @@ import html
 from typing import Any
 
 import holoviews as hv
-import numpy as np
 import pandas as pd
 import panel as pn
 import param
@@ -15,10 +14,10 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
-from components.charts import category_bars
 from components.layout import page, panel_card, section
 from components.upload import UploadInput
 from lab.models import StatsModel
+from lab.plots import data as data_plots
 
 STAT_FORMATS = {
     "ann. return": "{:+.1%}",
@@ -100,7 +99,6 @@ class DataView(pn.viewable.Viewer):
             sizing_mode="stretch_width",
         )
         log_y = pn.widgets.Checkbox(label="Log scale", value=True)
-        self._log_y = log_y
         controls = [
             symbols,
             synthetic,
@@ -160,52 +158,15 @@ class DataView(pn.viewable.Viewer):
             self.model.dataset.refuse_upload(event.new["name"], event.new["size"])
 
     # -- plots ------------------------------------------------------------------------------
+    # the builders live in lab.plots.data
     def _prices_plot(self, normalised: pd.DataFrame | None, log_y: bool) -> hv.NdOverlay:
-        if normalised is None:
-            return hv.NdOverlay({}, kdims="symbol")
-        curves = {
-            str(c): hv.Curve(
-                (normalised.index, normalised[c].to_numpy()),
-                "date",
-                "normalised price",
-                label=str(c),
-            ).opts(color=theme.SERIES_COLORS[i % len(theme.SERIES_COLORS)])
-            for i, c in enumerate(normalised.columns)
-        }
-        return hv.NdOverlay(curves, kdims="symbol").opts(
-            logy=log_y, legend_position="right", legend_cols=1 if len(curves) <= 12 else 2,
-            legend_opts={"label_text_font_size": "8pt", "spacing": 0, "glyph_height": 12, "label_height": 12},
-            height=420, responsive=True, tools=["hover"], title="", toolbar="above", framewise=True,
-        )  # fmt: skip
+        return data_plots.prices_plot(normalised, log_y)
 
     def _corr_plot(self, corr: pd.DataFrame | None) -> hv.HeatMap:
-        if corr is None:
-            return hv.HeatMap([], ["x", "y"], "correlation").opts(framewise=True)
-        symbols = [str(c) for c in corr.columns]
-        rows = [
-            (a, b, float(corr.iloc[i, j]))
-            for i, a in enumerate(symbols)
-            for j, b in enumerate(symbols)
-        ]
-        return hv.HeatMap(rows, ["x", "y"], "correlation").opts(
-            cmap="RdBu_r", clim=(-1, 1), xrotation=60, height=420, responsive=True, tools=["hover"],
-            invert_yaxis=True, colorbar=True, xlabel="", ylabel="", framewise=True,
-        )  # fmt: skip
+        return data_plots.corr_plot(corr)
 
     def _pca_plot(self, res: Any) -> hv.Overlay:
-        ratio = np.asarray([] if res is None else res.explained_variance_ratio, dtype=float)
-        labels = [f"PC{i + 1}" for i in range(len(ratio))]
-        bars = category_bars(
-            labels, {"explained": ratio}, {"explained": theme.ACCENT},
-            category="component", value="share of variance", value_format="0.0%",
-        )  # fmt: skip
-        cum = hv.Curve(
-            (np.arange(len(ratio)), np.cumsum(ratio)), "component", "share of variance",
-            label="cumulative",
-        ).opts(color=theme.OUT_OF_SAMPLE, line_width=2)  # fmt: skip
-        return (bars * cum).opts(
-            height=420, responsive=True, ylim=(0, 1.02), ylabel="share of variance", framewise=True
-        )
+        return data_plots.pca_plot(res)
 
     def _stats_table(self, table: pd.DataFrame | None) -> str:
         if table is None:

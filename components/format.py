@@ -1,4 +1,8 @@
-"""Small HTML renderers for numbers: key-figure tiles and numeric tables."""
+"""Small HTML renderers for numbers: key-figure tiles and numeric tables.
+
+Numbers are printed by :func:`lab.format.number` (re-exported here as ``number`` for the views)
+and HTML-escaped by these renderers.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from lab.format import number
 
-def number(value: Any, fmt: str = "{:,.3f}") -> str:
-    """Format a number (HTML-escaped: ``fmt`` may format a text such as a symbol name); NaN
-    and None print as an en dash."""
-    if value is None:
-        return "–"
-    try:
-        if isinstance(value, float) and not math.isfinite(value):
-            return "–" if math.isnan(value) else ("∞" if value > 0 else "-∞")
-        return html.escape(fmt.format(value))
-    except (TypeError, ValueError):
-        return html.escape(str(value))
+__all__ = ["alert_text", "kpi", "kpis", "number", "signed_class", "table"]
 
 
 def alert_text(text: Any) -> str:
@@ -48,7 +43,7 @@ def kpi(
     sub_html = f'<div class="sub">{html.escape(sub)}</div>' if sub else ""
     return (
         f'<div class="arb-kpi"><div class="label">{html.escape(label)}</div>'
-        f'<div class="value {cls}"{attr}>{number(value, fmt)}</div>{sub_html}</div>'
+        f'<div class="value {cls}"{attr}>{html.escape(number(value, fmt))}</div>{sub_html}</div>'
     )
 
 
@@ -84,7 +79,7 @@ def table(
             v = row[c]
             numeric = isinstance(v, int | float) and not isinstance(v, bool)
             fmt = formats.get(str(c), "{:,.4f}")
-            text = number(v, fmt) if numeric else html.escape(str(v))
+            text = html.escape(number(v, fmt) if numeric else str(v))
             cls = ("num " if numeric else "") + (signed_class(v) if c in signed else "")
             cells.append(
                 f'<td class="{cls.strip()}" data-metric="{html.escape(key)}:{html.escape(str(c))}">{text}</td>'

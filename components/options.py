@@ -17,6 +17,7 @@ from components._reactive import ErrorBar, bind, dmap, hv_pane
 from components.layout import page, panel_card, section
 from lab.analytics.options import PRESETS
 from lab.models.options import OptionsModel
+from lab.plots import options as options_plots
 
 GREEKS = (
     ("delta", "Δ delta (per 1 of spot)"),
@@ -151,47 +152,12 @@ class OptionsView(pn.viewable.Viewer):
             ]
         )
 
+    # the builders live in lab.plots.options
     def _payoff_plot(self, res: Any) -> hv.Overlay:
-        kd, vd = hv.Dimension("spot"), hv.Dimension("pnl", label="P&L")
-        if res is None:
-            return hv.Overlay([hv.Curve([], kd, vd)]).opts(framewise=True)
-        spot = self.model.spot
-        days = self.model.days_elapsed
-        expiry = hv.Curve((res.spots, res.pnl_at_expiry), kd, vd, label="at expiry").opts(
-            color=theme.ACCENT, line_width=2.5
-        )
-        now = hv.Curve((res.spots, res.pnl_now), kd, vd, label=f"now (day {days})").opts(
-            color=theme.OUT_OF_SAMPLE, line_width=2, line_dash="dashed"
-        )
-        layers = [
-            hv.Area((res.spots, np.maximum(res.pnl_at_expiry, 0)), kd, vd).opts(
-                color=theme.LONG, alpha=0.12, line_width=0
-            ),
-            hv.Area((res.spots, np.minimum(res.pnl_at_expiry, 0)), kd, vd).opts(
-                color=theme.SHORT, alpha=0.12, line_width=0
-            ),
-            expiry,
-            now,
-            hv.HLine(0).opts(color=theme.NEUTRAL, line_width=1),
-            hv.VLine(spot).opts(color=theme.NEUTRAL, line_dash="dotted", line_width=1),
-        ]
-        for b in np.asarray(res.breakevens):
-            layers.append(
-                hv.VLine(float(b)).opts(color=theme.BAND, line_dash="dashed", line_width=1)
-            )
-        return hv.Overlay(layers).opts(framewise=True, height=360, legend_position="top_left")
+        return options_plots.payoff_plot(res, self.model.spot, self.model.days_elapsed)
 
     def _greek_plot(self, greek: str, label: str):
-        def plot(frame: pd.DataFrame | None) -> hv.Curve:
-            kd, vd = hv.Dimension("spot"), hv.Dimension(greek, label=label)
-            if frame is None:
-                return hv.Curve([], kd, vd).opts(framewise=True)
-            return hv.Curve((frame["spot"], frame[greek]), kd, vd).opts(
-                color=theme.ACCENT, line_width=2, framewise=True, height=220, title=label
-            )
-
-        plot.__name__ = f"greek_{greek}"
-        return plot
+        return options_plots.greek_plot(greek, label)
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout

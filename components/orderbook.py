@@ -19,6 +19,7 @@ from components import theme
 from components._reactive import UNLINKED
 from components.layout import page, panel_card, section
 from lab.models.orderbook import SERIES_COLUMNS, OrderBookModel
+from lab.plots import orderbook as ob_plots
 
 HISTORY = 4000
 """Rows kept by the streaming buffers."""
@@ -349,47 +350,11 @@ class OrderBookView(pn.viewable.Viewer):
             ]
         )
 
-    @staticmethod
-    def _mid_plot(data: pd.DataFrame) -> hv.Overlay:
-        kd = hv.Dimension("time", label="simulated time (s)")
-        return (
-            hv.Curve(data, kd, hv.Dimension("mid", label="price"), label="mid").opts(
-                color=theme.ACCENT, line_width=1.6
-            )
-            * hv.Curve(
-                data, kd, hv.Dimension("microprice", label="price"), label="microprice"
-            ).opts(color=theme.OUT_OF_SAMPLE, line_width=1, alpha=0.8)
-        ).opts(height=260, responsive=True, legend_position="top_left", framewise=True)
-
-    @staticmethod
-    def _spread_plot(data: pd.DataFrame) -> hv.Curve:
-        return hv.Curve(data, hv.Dimension("time", label="simulated time (s)"), "spread_bps").opts(
-            color=theme.BAND,
-            height=200,
-            responsive=True,
-            framewise=True,
-            interpolation="steps-post",
-        )
-
-    @staticmethod
-    def _imbalance_plot(data: pd.DataFrame) -> hv.Area:
-        return hv.Area(data, hv.Dimension("time", label="simulated time (s)"), "imbalance").opts(
-            color=theme.LONG, alpha=0.5, height=200, responsive=True, framewise=True, ylim=(-1, 1)
-        )
-
-    @staticmethod
-    def _depth_plot(data: pd.DataFrame) -> hv.Overlay:
-        kd, vd = hv.Dimension("price"), hv.Dimension("cum_qty", label="cumulative quantity")
-        bids = data[data["side"] == "bid"].sort_values("price")
-        asks = data[data["side"] == "ask"].sort_values("price")
-        return (
-            hv.Area((bids["price"], bids["cum_qty"]), kd, vd, label="bids").opts(
-                color=theme.LONG, alpha=0.5
-            )
-            * hv.Area((asks["price"], asks["cum_qty"]), kd, vd, label="asks").opts(
-                color=theme.SHORT, alpha=0.5
-            )
-        ).opts(height=300, responsive=True, framewise=True, legend_position="top")
+    # the builders live in lab.plots.orderbook
+    _mid_plot = staticmethod(ob_plots.mid_plot)
+    _spread_plot = staticmethod(ob_plots.spread_plot)
+    _imbalance_plot = staticmethod(ob_plots.imbalance_plot)
+    _depth_plot = staticmethod(ob_plots.depth_plot)
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout

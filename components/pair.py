@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import NumeralTickFormatter
 
 from components import format as fmt
 from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap, plot_pane
 from components.layout import page, panel_card, section
 from lab.models.pair import PairModel
+from lab.plots import pair as pair_plots
 
 METRIC_LABELS: dict[str, tuple[str, str]] = {
     "total_return": ("Total return", "{:+.2%}"),
@@ -539,167 +539,25 @@ class PairView(pn.viewable.Viewer):
         return f'<table class="arb-table arb-fit"><tbody>{body}</tbody></table>'
 
     # -- plots ------------------------------------------------------------------------------
-    @staticmethod
-    def _dates(prices: pd.DataFrame | None) -> pd.DatetimeIndex:
-        return prices.index if prices is not None else pd.DatetimeIndex([])
-
-    def _oos_span(self, bt: Any, dates: pd.DatetimeIndex) -> hv.VSpan:
-        """Shaded out-of-sample region (from the first out-of-sample day to the end)."""
-        return hv.VSpan(dates[bt.n_train], dates[-1]).opts(
-            color=theme.OUT_OF_SAMPLE,
-            alpha=0.07,
-            line_color=theme.OUT_OF_SAMPLE,
-            line_dash="dashed",
-            line_width=1,
-        )
-
-    LEVEL_COLOURS = {
-        "entry short": theme.SHORT,
-        "entry long": theme.LONG,
-        "exit": theme.NEUTRAL,
-        "stop": "#f97316",
-        "OU-optimal": theme.BAND,
-        "theta": theme.NEUTRAL,
-    }
-
-    @classmethod
-    def _levels(cls, levels: list[tuple[float, str]], kinds: tuple[str, ...]) -> list[hv.HLines]:
-        """One ``HLines`` glyph per kind (always all ``kinds``, empty when absent, so the
-        overlay keeps its layers across updates)."""
-        out = []
-        for kind in kinds:
-            values = [v for v, k in levels if k == kind]
-            out.append(
-                hv.HLines(values, kdims=[hv.Dimension("level")]).opts(
-                    color=cls.LEVEL_COLOURS[kind],
-                    line_width=1.2,
-                    line_dash="dotted" if kind in ("exit", "theta") else "dashed",
-                )
-            )
-        return out
-
+    # the builders live in lab.plots.pair (the report draws the same figures)
     def _z_plot(
         self, bt: Any, prices: pd.DataFrame | None, bands: Any, show_bands: bool
     ) -> hv.Overlay:
-        kd, vd = hv.Dimension("date"), hv.Dimension("z", label="z-score")
-        opts = dict(
-            framewise=True,
-            height=280,
-            xlabel="",
-            padding=(0, 0.05),
-            legend_position="top",
-            legend_cols=4,
-        )
-        z_kinds = ("entry short", "entry long", "exit", "stop", "OU-optimal")
-        if bt is None or prices is None:
-            empty = [hv.Scatter([], kd, vd, label=e) for e in ("long entry", "short entry", "exit")]
-            return hv.Overlay(
-                [
-                    hv.Curve([], kd, vd, label="z"),
-                    hv.VSpan(None, None),
-                    *self._levels([], z_kinds),
-                    *empty,
-                ]
-            ).opts(title="Z-score", **opts)
         m = self.model
-        p = m.params()  # the levels the backtest used (the last valid ones after a refusal)
-        dates = prices.index
-        z = bt.zscore
-        levels = [
-            (p.entry_z, "entry short"),
-            (-p.entry_z, "entry long"),
-            (p.exit_z, "exit"),
-            (-p.exit_z, "exit"),
-        ]
-        if p.stop_z is not None:
-            levels += [(p.stop_z, "stop"), (-p.stop_z, "stop")]
-        if show_bands and bands is not None:
-            levels += [(bands.entry_z, "OU-optimal"), (-bands.entry_z, "OU-optimal")]
-        t = bt.trades
-        closed = t.closed
-        style = {
-            "long entry": (t.entry[t.direction > 0], theme.LONG, "triangle"),
-            "short entry": (t.entry[t.direction < 0], theme.SHORT, "inverted_triangle"),
-            "exit": (t.exit[closed], theme.NEUTRAL, "x"),
-        }
-        markers = [
-            hv.Scatter((dates[rows], z[rows]), kd, vd, label=e).opts(
-                color=c, marker=mk, size=9, line_color="white", line_width=0.4
-            )
-            for e, (rows, c, mk) in style.items()
-        ]
-        curve = hv.Curve((dates, z), kd, vd, label="z").opts(color=theme.ACCENT, line_width=1.2)
-        return hv.Overlay(
-            [curve, self._oos_span(bt, dates), *self._levels(levels, z_kinds), *markers]
-        ).opts(
-            title=f"Z-score of {m.y} − β·{m.x} (lookback {p.lookback}; dashed: entry, stop and OU-optimal (purple) levels; dotted: exit)",
-            **opts,
-        )
+        # the levels the backtest used (the last valid ones after a refusal)
+        params = m.params() if bt is not None and prices is not None else None
+        return pair_plots.z_plot(bt, prices, params, (m.y, m.x), bands, show_bands)
 
     def _spread_plot(
         self, bt: Any, prices: pd.DataFrame | None, bands: Any, ou: Any, show_bands: bool
     ) -> hv.Overlay:
-        kd, vd = hv.Dimension("date"), hv.Dimension("spread", label="spread (USD)")
-        opts = dict(framewise=True, height=240, xlabel="", padding=(0, 0.05), show_legend=False)
-        title = "Spread y − β_t·x with the OU-optimal (Bertram) bands of the in-sample fit"
-        s_kinds = ("theta", "OU-optimal")
-        if bt is None or prices is None:
-            return hv.Overlay(
-                [hv.Curve([], kd, vd), hv.VSpan(None, None), *self._levels([], s_kinds)]
-            ).opts(title=title, **opts)
-        dates = prices.index
-        spread = prices["y"].to_numpy() - bt.hedge_ratio * prices["x"].to_numpy()
-        levels = []
-        if ou is not None:
-            levels.append((ou.theta, "theta"))
-        if show_bands and bands is not None:
-            levels += [(bands.entry, "OU-optimal"), (bands.exit, "OU-optimal")]
-        curve = hv.Curve((dates, spread), kd, vd).opts(color="#e2e8f0", line_width=1)
-        return hv.Overlay([curve, self._oos_span(bt, dates), *self._levels(levels, s_kinds)]).opts(
-            title=title, **opts
-        )
+        return pair_plots.spread_plot(bt, prices, bands, ou, show_bands)
 
     def _equity_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
-        kd, vd = hv.Dimension("date"), hv.Dimension("equity", label="equity (x capital)")
-        opts = dict(
-            title="Equity, net of costs",
-            framewise=True,
-            height=240,
-            xlabel="",
-            padding=(0, 0.05),
-            legend_position="top_left",
-        )
-        if bt is None or prices is None:
-            return hv.Overlay(
-                [
-                    hv.Curve([], kd, vd, label="in-sample"),
-                    hv.Curve([], kd, vd, label="out-of-sample"),
-                    hv.VSpan(None, None),
-                ]
-            ).opts(**opts)
-        dates = prices.index
-        n = bt.n_train
-        eq = bt.equity
-        ins = hv.Curve((dates[: n + 1], eq[: n + 1]), kd, vd, label="in-sample").opts(
-            color=theme.IN_SAMPLE, line_width=1.8
-        )
-        oos = hv.Curve((dates[n:], eq[n:]), kd, vd, label="out-of-sample").opts(
-            color=theme.OUT_OF_SAMPLE, line_width=1.8
-        )
-        return hv.Overlay([ins, oos, self._oos_span(bt, dates)]).opts(**opts)
+        return pair_plots.equity_plot(bt, prices)
 
     def _drawdown_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Area:
-        kd, vd = hv.Dimension("date"), hv.Dimension("drawdown", label="drawdown")
-        opts = dict(color=theme.SHORT, alpha=0.45, line_width=0.8, title="Drawdown from the running peak", framewise=True,
-                    height=180, yformatter=NumeralTickFormatter(format="0%"), xlabel="", padding=(0, 0.05),
-                    # an Area's columns are x and y: name them, or the tooltip shows ???
-                    hover_tooltips=[("date", "@x{%F}"), ("drawdown", "@y{0.00%}")],
-                    hover_formatters={"@x": "datetime"})  # fmt: skip
-        if bt is None or prices is None:
-            return hv.Area([], kd, vd).opts(**opts)
-        eq = bt.equity
-        dd = eq / np.maximum.accumulate(eq) - 1.0
-        return hv.Area((prices.index, dd), kd, vd).opts(**opts)
+        return pair_plots.drawdown_plot(bt, prices)
 
     def _wf_plot(self, evaluated: Any, prices: pd.DataFrame | None) -> hv.Overlay:
         kd, vd = hv.Dimension("date"), hv.Dimension("equity", label="out-of-sample equity")

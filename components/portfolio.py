@@ -10,14 +10,13 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import NumeralTickFormatter
 
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
-from components.charts import category_bars
 from components.layout import page, panel_card, section
 from lab.models.portfolio import PortfolioModel
+from lab.plots import portfolio as portfolio_plots
 
 METHOD_NAMES = {
     "max Sharpe (tangency)": "max_sharpe",
@@ -26,8 +25,6 @@ METHOD_NAMES = {
     "mean-variance (CARA)": "mean_variance",
     "equal weight": "equal_weight",
 }
-
-PCT = NumeralTickFormatter(format="0%")
 
 
 class PortfolioView(pn.viewable.Viewer):
@@ -130,69 +127,13 @@ class PortfolioView(pn.viewable.Viewer):
         )
 
     def _weights_plot(self, res: Any) -> hv.Overlay:
-        frame = pd.DataFrame({"asset": [], "weight": []})
-        if res is not None:
-            frame = pd.DataFrame(
-                {"asset": list(res.assets), "weight": np.asarray(res.weights)}
-            ).sort_values("weight", ascending=False)
-        title = "" if res is None else f"{res.method.replace('_', ' ')} weights"
-        return category_bars(
-            frame["asset"], {"weight": frame["weight"]}, {"weight": theme.ACCENT},
-            category="asset", value="weight", value_format="0.0%",
-        ).opts(xrotation=60, yformatter=PCT, height=360, title=title)  # fmt: skip
+        return portfolio_plots.weights_plot(res)
 
     def _frontier_plot(self, front: Any, chosen: Any, assets: pd.DataFrame | None) -> hv.Overlay:
-        kd, vd = (
-            hv.Dimension("volatility", label="annualised volatility"),
-            hv.Dimension("expected_return", label="annualised return"),
-        )
-        if front is None or chosen is None or assets is None:
-            return hv.Overlay([hv.Curve([], kd, vd)]).opts(framewise=True)
-        ms, mv = front.max_sharpe, front.min_variance
-        rf = self.model.risk_free
-        curve = hv.Curve(
-            (front.volatilities, front.returns), kd, vd, label="efficient frontier"
-        ).opts(color=theme.ACCENT, line_width=2.5)
-        top = max(float(np.max(front.volatilities)), float(assets["volatility"].max()))
-        cml = hv.Curve(
-            ([0, top], [rf, rf + ms.sharpe * top]), kd, vd, label="capital market line"
-        ).opts(color=theme.NEUTRAL, line_dash="dashed", line_width=1)
-        table = pd.DataFrame(
-            {"volatility": assets["volatility"].to_numpy(), "expected_return": assets["expected_return"].to_numpy(),
-             "symbol": [str(s) for s in assets.index]}
-        )  # fmt: skip
-        pts = hv.Points(table, [kd, vd], ["symbol"]).opts(color="#94a3b8", size=6, tools=["hover"])
-        labels = hv.Labels(
-            (
-                assets["volatility"].to_numpy(),
-                assets["expected_return"].to_numpy(),
-                [str(s) for s in assets.index],
-            ),
-            [kd, vd],
-            "symbol",
-        ).opts(text_font_size="8pt", text_color="#cbd5e1", yoffset=0.012)
-        special = [
-            hv.Scatter([(ms.volatility, ms.expected_return)], kd, vd, label="max Sharpe").opts(color=theme.OUT_OF_SAMPLE, marker="star", size=18),
-            hv.Scatter([(mv.volatility, mv.expected_return)], kd, vd, label="min variance").opts(color=theme.LONG, marker="diamond", size=14),
-            hv.Scatter([(chosen.volatility, chosen.expected_return)], kd, vd, label="chosen").opts(
-                color="white", marker="circle", size=13, fill_alpha=0, line_width=2.5
-            ),
-        ]  # fmt: skip
-        return hv.Overlay([curve, cml, pts, labels, *special]).opts(
-            framewise=True, height=360, xformatter=PCT, yformatter=PCT, legend_position="bottom_right",
-            xlim=(0, top * 1.05),
-        )  # fmt: skip
+        return portfolio_plots.frontier_plot(front, chosen, assets, self.model.risk_free)
 
     def _risk_plot(self, res: Any) -> hv.Overlay:
-        assets, w, rc = [], [], []
-        if res is not None:
-            assets, w = list(res.assets), np.asarray(res.weights)
-            rc = np.asarray(res.risk_contributions) / res.volatility
-        return category_bars(
-            assets, {"weight": w, "risk share": rc},
-            {"weight": theme.ACCENT, "risk share": theme.SHORT},
-            category="asset", value="share", value_format="0.0%",
-        ).opts(xrotation=60, yformatter=PCT, height=300, legend_position="top_right")  # fmt: skip
+        return portfolio_plots.risk_plot(res)
 
     def _sparse_kpis(self, res: Any) -> str:
         if res is None:
@@ -218,16 +159,7 @@ class PortfolioView(pn.viewable.Viewer):
         )
 
     def _sparse_plot(self, res: Any) -> hv.Overlay:
-        frame = pd.DataFrame({"asset": [], "weight": []})
-        if res is not None:
-            frame = pd.DataFrame(
-                {"asset": list(res.assets), "weight": np.asarray(res.normalized_weights)}
-            )
-            frame = frame[frame["weight"].abs() > 0].sort_values("weight", ascending=False)
-        return category_bars(
-            frame["asset"], {"weight": frame["weight"]}, {"weight": theme.LONG},
-            category="asset", value="weight", value_format="0.0%",
-        ).opts(xrotation=60, yformatter=PCT, height=280, title="normalised weights of the selected assets")  # fmt: skip
+        return portfolio_plots.sparse_plot(res)
 
     def _mp_kpis(self, res: Any) -> str:
         if res is None:
@@ -268,54 +200,10 @@ class PortfolioView(pn.viewable.Viewer):
         )
 
     def _mp_paths(self, res: Any) -> hv.Overlay:
-        kd, vd = hv.Dimension("period", label="day"), hv.Dimension("weight")
-        if res is None:
-            return hv.Overlay([hv.Curve([], kd, vd)]).opts(framewise=True)
-        aim = np.asarray(res.aim)
-        top = np.argsort(-np.abs(aim - np.asarray(res.initial)))[:5]
-        periods = np.arange(0, len(res.weights) + 1)
-        layers = []
-        for c, i in enumerate(top):
-            colour = theme.SERIES_COLORS[c]
-            opt = np.concatenate([[res.initial[i]], np.asarray(res.weights)[:, i]])
-            myo = np.concatenate([[res.initial[i]], np.asarray(res.myopic_weights)[:, i]])
-            layers.append(
-                hv.Curve((periods, opt), kd, vd, label=res.assets[i]).opts(
-                    color=colour, line_width=2
-                )
-            )
-            layers.append(
-                hv.Curve((periods, myo), kd, vd).opts(
-                    color=colour, line_dash="dashed", line_width=1.2
-                )
-            )
-            layers.append(
-                hv.HLine(float(aim[i])).opts(color=colour, line_dash="dotted", line_width=1)
-            )
-        return hv.Overlay(layers).opts(
-            framewise=True, height=260, yformatter=PCT, legend_position="right",
-            title="weights of the 5 largest moves: optimal (solid), myopic (dashed), aim (dotted)",
-        )  # fmt: skip
+        return portfolio_plots.mp_paths(res)
 
     def _mp_turnover(self, res: Any) -> hv.Overlay:
-        kd, vd = hv.Dimension("period", label="day"), hv.Dimension("turnover")
-        if res is None:
-            return hv.Overlay([hv.Curve([], kd, vd)]).opts(framewise=True)
-        periods = np.arange(1, len(res.turnover) + 1)
-        return (
-            hv.Curve((periods, res.turnover), kd, vd, label="multi-period").opts(
-                color=theme.ACCENT, line_width=2
-            )
-            * hv.Curve((periods, res.myopic_turnover), kd, vd, label="myopic").opts(
-                color=theme.OUT_OF_SAMPLE, line_dash="dashed"
-            )
-        ).opts(
-            framewise=True,
-            height=200,
-            yformatter=PCT,
-            title="turnover per day",
-            legend_position="top_right",
-        )
+        return portfolio_plots.mp_turnover(res)
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import holoviews as hv
-import numpy as np
 import pandas as pd
 import panel as pn
 import param
@@ -15,18 +14,14 @@ from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
 from components.layout import page, panel_card, section
 from lab.models.regimes import RegimeModel
+from lab.plots import regimes as regime_plots
+from lab.plots.regimes import PROB_TITLES  # noqa: F401  (the page's titles)
 
 COLOUR_BY = {
     "filtered given full-sample parameters": "filtered",
     "walk-forward (causal; needs walk-forward on)": "walk_forward",
     "smoothed (look-ahead)": "smoothed",
     "Viterbi path (look-ahead)": "viterbi",
-}
-
-PROB_TITLES = {
-    "filtered": "no data after t in the filter, but full-sample parameters",
-    "walk_forward": "causal: parameters re-fitted on past data, no data after t",
-    "smoothed": "look-ahead: uses the whole sample",
 }
 
 STATE_FORMATS = {
@@ -157,24 +152,6 @@ class RegimeView(pn.viewable.Viewer):
             css_class="arb-page-regimes",
         )
 
-    # -- helpers ----------------------------------------------------------------------------
-    def _labels(self, fit: Any, rank: np.ndarray) -> list[str]:
-        vols = np.sqrt(np.asarray(fit.covars)[:, 0]) * np.sqrt(252)
-        means = np.asarray(fit.means)[:, 0] * 252
-        return [f"state {k}: μ {means[k]:+.0%}, σ {vols[k]:.0%}" for k in range(len(vols))]
-
-    @staticmethod
-    def _colours(rank: np.ndarray) -> list[str]:
-        n = len(rank)
-        palette = theme.REGIME_COLORS
-        if n == 2:
-            order = [palette[0], palette[2]]
-        elif n == 3:
-            order = [palette[0], palette[1], palette[2]]
-        else:
-            order = list(palette)
-        return [order[int(r)] for r in rank]
-
     # -- renderers --------------------------------------------------------------------------
     def _kpis(self, fit: Any) -> str:
         if fit is None:
@@ -194,86 +171,17 @@ class RegimeView(pn.viewable.Viewer):
             ]
         )
 
+    # the builders live in lab.plots.regimes (the report draws the same figures)
     def _price_plot(
         self, fit: Any, obs: pd.DataFrame | None, level: pd.Series | None, rank: Any, colour_by: str
     ) -> hv.Overlay:
-        kd, vd = hv.Dimension("date"), hv.Dimension("level", label="growth of 1")
-        if fit is None or obs is None or level is None:
-            return hv.Overlay([hv.Curve([], kd, vd)]).opts(framewise=True)
-        lv = level.reindex(obs.index)
-        if colour_by == "viterbi":
-            state = np.asarray(fit.viterbi)
-        else:
-            probs = np.asarray(getattr(fit, colour_by))
-            # walk-forward rows before the first refit have no state (NaN): left uncoloured
-            state = np.where(
-                np.isnan(probs).any(axis=1), -1, np.argmax(np.nan_to_num(probs), axis=1)
-            )
-        labels = self._labels(fit, rank)
-        colours = self._colours(rank)
-        layers: list[Any] = [
-            hv.Curve((level.index, level.to_numpy()), kd, vd).opts(color="#64748b", line_width=0.8)
-        ]
-        for k in range(len(labels)):
-            sel = state == k
-            layers.append(
-                hv.Scatter((lv.index[sel], lv.to_numpy()[sel]), kd, vd, label=labels[k]).opts(
-                    color=colours[k], size=3.5
-                )
-            )
-        return hv.Overlay(layers).opts(
-            framewise=True, height=340, logy=True, legend_position="top_left", xlabel=""
-        )
+        return regime_plots.price_plot(fit, obs, level, rank, colour_by)
 
     def _prob_plot(self, fit: Any, obs: pd.DataFrame | None, rank: Any, which: str) -> hv.Overlay:
-        kd, vd = hv.Dimension("date"), hv.Dimension("probability")
-        if fit is None or obs is None:
-            return hv.Overlay([hv.Area([], kd, vd)]).opts(framewise=True)
-        probs = np.asarray(getattr(fit, which))
-        labels = self._labels(fit, rank)
-        colours = self._colours(rank)
-        areas = [
-            hv.Area((obs.index, probs[:, k]), kd, vd, label=labels[k]).opts(
-                color=colours[k], alpha=0.85, line_width=0
-            )
-            for k in range(probs.shape[1])
-        ]
-        title = PROB_TITLES[which]
-        return hv.Area.stack(hv.Overlay(areas)).opts(
-            framewise=True, height=260, ylim=(0, 1), title=title, show_legend=False, xlabel=""
-        )
+        return regime_plots.prob_plot(fit, obs, rank, which)
 
     def _transition_plot(self, fit: Any) -> hv.Overlay:
-        kdims = [hv.Dimension("to"), hv.Dimension("from")]
-        if fit is None:
-            return (
-                hv.HeatMap([], kdims, "p")
-                * hv.Labels([], kdims, "text")
-                * hv.Labels([], kdims, "text")
-            )
-        p = np.asarray(fit.transmat)
-        names = [f"state {k}" for k in range(p.shape[0])]
-        rows = [
-            (names[j], names[i], float(p[i, j]))
-            for i in range(p.shape[0])
-            for j in range(p.shape[1])
-        ]
-        heat = hv.HeatMap(rows, kdims, "p").opts(
-            cmap="Blues",
-            clim=(0, 1),
-            colorbar=False,
-            invert_yaxis=True,
-            tools=["hover"],
-            height=300,
-            responsive=True,
-        )
-        dark = hv.Labels([(a, b, f"{v:.3f}") for a, b, v in rows if v <= 0.5], kdims, "text").opts(
-            text_color="#0f172a", text_font_size="11pt"
-        )
-        light = hv.Labels([(a, b, f"{v:.3f}") for a, b, v in rows if v > 0.5], kdims, "text").opts(
-            text_color="#f8fafc", text_font_size="11pt"
-        )
-        return (heat * dark * light).opts(framewise=True)
+        return regime_plots.transition_plot(fit)
 
     def _table(self, table: pd.DataFrame | None) -> str:
         if table is None:

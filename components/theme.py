@@ -9,29 +9,22 @@ from typing import Any
 import holoviews as hv
 import panel as pn
 
+from lab.plots.style import (  # noqa: F401  (the views' palette is the plots')
+    ACCENT,
+    BAND,
+    IN_SAMPLE,
+    LONG,
+    NEUTRAL,
+    OUT_OF_SAMPLE,
+    PLOT_HEIGHT,
+    REGIME_COLORS,
+    SERIES_COLORS,
+    SHORT,
+    apply_defaults,
+)
+
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 """The repository's ``assets/`` directory (stylesheet, logo, notebooks)."""
-
-ACCENT = "#0ea5e9"
-"""Accent colour of the template (sky blue)."""
-
-LONG = "#22c55e"
-SHORT = "#ef4444"
-NEUTRAL = "#94a3b8"
-IN_SAMPLE = "#0ea5e9"
-OUT_OF_SAMPLE = "#f59e0b"
-BAND = "#a855f7"
-REGIME_COLORS = ("#22c55e", "#f59e0b", "#ef4444", "#a855f7", "#0ea5e9", "#ec4899")
-"""Regime colours, ordered from the calmest (lowest volatility) state up."""
-
-SERIES_COLORS = (
-    "#0ea5e9", "#f59e0b", "#22c55e", "#ef4444", "#a855f7", "#14b8a6", "#ec4899", "#84cc16",
-    "#6366f1", "#f97316", "#06b6d4", "#eab308", "#10b981", "#f43f5e", "#8b5cf6", "#0284c7",
-    "#d97706", "#16a34a", "#dc2626", "#7c3aed",
-)  # fmt: skip
-
-PLOT_HEIGHT = 300
-
 
 OfflineFast = type(
     # Panel resolves a design's bundled files by its class name, so the subclass keeps "Fast".
@@ -98,7 +91,8 @@ def alert(text: Any = "", level: str = "danger", **params) -> pn.pane.HTML:
 
 @functools.cache
 def setup() -> None:
-    """Load the Panel extensions and set the HoloViews defaults (idempotent).
+    """Load the Panel extensions and set the HoloViews defaults (idempotent; the defaults are
+    :func:`lab.plots.style.apply_defaults`).
 
     Outside a served session (a notebook, a script) the resources are inlined: BokehJS, Panel
     and the extensions travel in the notebook's output instead of being fetched from CDNs, so
@@ -117,30 +111,4 @@ def setup() -> None:
         hv.extension("bokeh", logo=False, inline=True)
     else:
         hv.extension("bokeh", logo=False)
-    opts = hv.opts
-    common = dict(
-        responsive=True,
-        height=PLOT_HEIGHT,
-        tools=["hover"],
-        active_tools=["wheel_zoom"],
-        show_grid=True,
-    )
-    hv.opts.defaults(
-        opts.Curve(**common, line_width=1.5),
-        opts.Area(**common),
-        opts.Scatter(**common, size=6),
-        opts.Bars(**common),
-        opts.HeatMap(
-            responsive=True, height=PLOT_HEIGHT + 80, tools=["hover", "tap"], colorbar=True
-        ),
-        opts.Histogram(**common),
-        opts.Overlay(
-            responsive=True,
-            height=PLOT_HEIGHT,
-            legend_position="top_left",
-            active_tools=["wheel_zoom"],
-        ),
-        opts.Spikes(**common),
-        opts.Segments(**common),
-        opts.Table(height=PLOT_HEIGHT),
-    )
+    apply_defaults()

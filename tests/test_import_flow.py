@@ -3,7 +3,7 @@
 Dependencies flow one way (DESIGN.md, section 2)::
 
     data, threads, format -> analytics/kernels -> backends/rpc/feeds -> models
-        -> bench/report -> components -> cli
+        -> bench/report/plots -> components -> cli
 
 Every ``import`` and ``from ... import`` statement counts, at module level or inside a
 function (a deferred import is still a dependency), except those under ``if TYPE_CHECKING:``.
@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     "lab.models": 3,
     "lab.bench": 4,
     "lab.report": 4,
+    "lab.plots": 4,
     "components": 5,
     "lab.cli": 6,
 }

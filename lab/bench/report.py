@@ -14,7 +14,7 @@ import numpy as np
 from lab.bench.machine import describe
 from lab.bench.runner import ERROR, REFERENCE, SKIPPED, BenchResults, Row
 from lab.bench.workloads import JIT_ROWS
-from lab.format import fmt_rate, fmt_speedup, fmt_time
+from lab.format import MISSING, fmt_rate, fmt_speedup, fmt_time
 
 HEADERS = (
     "workload",
@@ -47,7 +47,7 @@ def table_rows(results: BenchResults) -> list[list[str]]:
                 r.workload,
                 f"{r.size:g}x",
                 r.ran_on,
-                str(r.runs) if r.status not in (ERROR, SKIPPED) else "-",
+                str(r.runs) if r.status not in (ERROR, SKIPPED) else MISSING,
                 fmt_time(r.first_call_s),
                 fmt_time(r.median_s),
                 fmt_time(r.p95_s),
@@ -64,7 +64,7 @@ def _visible_columns(cells: list[list[str]]) -> list[int]:
     """Drop the p99 and note columns when every row leaves them empty."""
     keep = []
     for i, h in enumerate(HEADERS):
-        if h in ("p99", "note") and all(c[i] in ("-", "") for c in cells):
+        if h in ("p99", "note") and all(c[i] in (MISSING, "") for c in cells):
             continue
         keep.append(i)
     return keep

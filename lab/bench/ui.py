@@ -15,12 +15,12 @@ Two measurements, on the real ``arblab serve`` command:
 
 Browser: Debian's Chromium at :data:`CHROMIUM` driven by Playwright's sync API
 (``playwright install`` is never needed). The same helpers (:class:`ServedApp`,
-:func:`launch_chromium`, :class:`PairPage`) drive the browser tests in ``tests/ui``.
+:func:`launch_chromium`, :class:`PairPage`) drive the browser tests in ``tests/ui``; what only
+the tests need is in ``tests/support/browser.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -184,14 +184,6 @@ class ServedApp:
             return self.log_path.read_text(errors="replace")[-5000:]
         except OSError:
             return ""
-
-    def stop_grpc(self) -> None:
-        """Stop the embedded analytics server (SIGUSR1 to ``arblab serve``)."""
-        os.kill(self.process.pid, signal.SIGUSR1)
-
-    def start_grpc(self) -> None:
-        """Start the embedded analytics server again on its port (SIGUSR2)."""
-        os.kill(self.process.pid, signal.SIGUSR2)
 
     def stop(self, timeout: float = 20.0) -> int | None:
         """SIGTERM the command and wait for it (SIGKILL after ``timeout``); returns its status."""
@@ -466,16 +458,3 @@ def run_ui_suite(
     results.elapsed_s = time.perf_counter() - t_all
     results.finished = time.strftime("%Y-%m-%dT%H:%M:%S")
     return results
-
-
-@contextlib.contextmanager
-def browser_session() -> Iterator[Any]:
-    """A Playwright session with headless Chromium launched (``with browser_session() as b``)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            yield browser
-        finally:
-            browser.close()

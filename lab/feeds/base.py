@@ -300,11 +300,6 @@ class MessageQueue:
     async def get(self):
         return (await self.get_many(1))[0]
 
-    def get_nowait(self):
-        if not self._items:
-            raise asyncio.QueueEmpty
-        return self._items.popleft()
-
     def empty(self) -> bool:
         return not self._items
 

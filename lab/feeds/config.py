@@ -8,7 +8,7 @@ The exchanges' public endpoints are the defaults (documented in the exchanges' A
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from lab.feeds.base import MAX_QUEUE, Backoff
@@ -91,9 +91,6 @@ class FeedConfig:
         object.__setattr__(self, "ws_url", (self.ws_url or defaults["ws_url"]).rstrip("/"))
         object.__setattr__(self, "rest_url", (self.rest_url or defaults["rest_url"]).rstrip("/"))
 
-    def with_endpoints(self, ws_url: str, rest_url: str = "") -> FeedConfig:
-        return replace(self, ws_url=ws_url, rest_url=rest_url)
-
 
 def load_config(path: str | Path) -> FeedConfig:
     """A :class:`FeedConfig` from a JSON object with its field names (``backoff`` a mapping)."""
@@ -110,8 +107,3 @@ def load_config(path: str | Path) -> FeedConfig:
     if "backoff" in raw:
         raw["backoff"] = Backoff(**raw["backoff"])
     return FeedConfig(**raw)
-
-
-def config_dict(config: FeedConfig) -> dict:
-    """``config`` as plain JSON-able data (for manifests)."""
-    return asdict(config)

@@ -342,10 +342,6 @@ class SimMarket:
         when ``rate`` is None (the whole stream is then in flight to every new client)."""
         return self.warmup if self.rate is None else self.position()
 
-    def restart_clock(self) -> None:
-        """Start the market over at ``warmup`` messages, with the next client."""
-        self._t0 = None
-
     def _replay_to(self, position: int) -> OrderBook:
         """The true book after ``position`` messages (its ``seq`` is a local counter; the
         exchange id is :meth:`id_after`)."""

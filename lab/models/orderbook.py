@@ -357,10 +357,6 @@ class OrderBookModel(AnalysisModel):
             )  # fmt: skip
         return frame
 
-    def feed_status(self):
-        """The shared feed's :class:`~lab.feeds.base.FeedStatus` (None unless live)."""
-        return None if self._live is None else self._live[1].view(self._cursor).status
-
     # -- recording ---------------------------------------------------------------------------
     def start_recording(self, directory: str) -> None:
         """Record from now on into ``directory`` (created, or recovered and appended to)."""

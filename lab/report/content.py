@@ -11,7 +11,8 @@ The result, :class:`ReportContent`, separates
 - ``data``: a JSON-ready dictionary of every number and label (provenance, the pair and its
   parameters, cointegration test, OU fit, metrics, optional analyses, run details), embedded in
   the HTML file as machine-readable JSON;
-- ``series``: the arrays the plots draw (dates, equity, drawdown, z-score, ...);
+- ``series``: the pair's arrays (dates, equity, drawdown, z-score, ...);
+- ``figures``: the results the pair's plots draw (the pages' builders in :mod:`lab.plots`);
 - ``trades`` and ``benchmark``: tables shown as HTML.
 """
 
@@ -64,6 +65,11 @@ class ReportContent:
         The optional sections (:mod:`lab.report.extras`), in report order.
     benchmark : object or None
         The :class:`lab.bench.runner.BenchResults` shown, if any.
+    figures : dict
+        What the pair's plots (:mod:`lab.plots.pair`) draw: ``backtest`` (the
+        :class:`~lab.analytics.backtest.BacktestResult`), ``prices`` (its rows, columns ``y`` and
+        ``x``), ``params`` (the :class:`~lab.analytics.PairParams` it used), ``names`` (the
+        symbols of y and x) and ``bands`` (the OU-optimal bands, or None).
     """
 
     data: dict[str, Any]
@@ -71,6 +77,7 @@ class ReportContent:
     trades: pd.DataFrame = field(default_factory=pd.DataFrame)
     analyses: dict[str, Any] = field(default_factory=dict)
     benchmark: Any = None
+    figures: dict[str, Any] = field(default_factory=dict)
 
     @property
     def metrics(self) -> dict[str, dict[str, float | None]]:
@@ -133,7 +140,9 @@ def provenance(dataset: Any) -> dict[str, Any]:
     return summary
 
 
-def _pair_section(pair: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], pd.DataFrame]:
+def _pair_section(
+    pair: Any,
+) -> tuple[dict[str, Any], dict[str, np.ndarray], pd.DataFrame, dict[str, Any]]:
     prices = pair.prices()
     params = pair.params()
     coint = pair.coint()
@@ -142,8 +151,10 @@ def _pair_section(pair: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], pd.
     bt = pair.backtest()
     dates = prices.index
     n_train = int(bt.n_train)
+    ou_bands = None
     try:
-        bands: dict[str, Any] = {"available": True, **result_fields(pair.bands())}
+        ou_bands = pair.bands()
+        bands: dict[str, Any] = {"available": True, **result_fields(ou_bands)}
     except ValueError as exc:  # e.g. zero cost: the model explains why there are no bands
         bands = {"available": False, "reason": str(exc)}
 
@@ -204,7 +215,14 @@ def _pair_section(pair: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], pd.
         "in_sample": int((trades["segment"] == "in-sample").sum()) if len(trades) else 0,
         "out_of_sample": int((trades["segment"] == "out-of-sample").sum()) if len(trades) else 0,
     }
-    return data, series, trades
+    figures = {
+        "backtest": bt,
+        "prices": prices,
+        "params": params,
+        "names": (pair.y, pair.x),
+        "bands": ou_bands,
+    }
+    return data, series, trades, figures
 
 
 def walk_forward_section(pair: Any) -> dict[str, Any]:
@@ -337,7 +355,7 @@ def collect(
     """
     pair = session.pair
     data: dict[str, Any] = {"provenance": provenance(session.dataset)}
-    pair_data, series, trades = _pair_section(pair)
+    pair_data, series, trades, figures = _pair_section(pair)
     data.update(pair_data)
     data["title"] = title or f"ArbLab report: {pair.y} / {pair.x}"
     names = extras.selected(session, include)
@@ -349,5 +367,10 @@ def collect(
         used += [(getattr(session, name), f) for f in extras.SECTIONS[name].functions]
     data["run"] = run_details(session, used, command)
     return ReportContent(
-        data=jsonable(data), series=series, trades=trades, analyses=analyses, benchmark=benchmark
+        data=jsonable(data),
+        series=series,
+        trades=trades,
+        analyses=analyses,
+        benchmark=benchmark,
+        figures=figures,
     )

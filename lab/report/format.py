@@ -1,15 +1,16 @@
-"""How the report prints numbers: labels and formats of the backtest metrics, and safe HTML.
+"""How the report prints the backtest metrics (labels and formats), and safe HTML.
 
-Every number in the report is printed by :func:`number`, so a reader of the file (or a test
-parsing it) knows the precision shown: the format string of each metric is in
+Every number in the report is printed by :func:`lab.format.number`, so a reader of the file (or
+a test parsing it) knows the precision shown: the format string of each metric is in
 :data:`METRIC_FORMATS`.
 """
 
 from __future__ import annotations
 
 import html
-import math
 from typing import Any
+
+from lab.format import number
 
 METRIC_FORMATS: dict[str, tuple[str, str]] = {
     "total_return": ("total return", "{:+.2%}"),
@@ -29,25 +30,6 @@ METRIC_FORMATS: dict[str, tuple[str, str]] = {
 }
 """Display label and ``str.format`` pattern of each backtest metric (keys of
 :data:`lab.analytics.backtest.METRIC_NAMES`)."""
-
-MISSING = "n/a"
-"""Printed for NaN or None (a metric that is undefined, e.g. Sharpe without variation)."""
-
-
-def number(value: Any, fmt: str = "{:.4g}") -> str:
-    """``value`` formatted with ``fmt``; :data:`MISSING` for None/NaN, signed infinity as text."""
-    if value is None:
-        return MISSING
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        v = float(value)
-        if math.isnan(v):
-            return MISSING
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-    try:
-        return fmt.format(value)
-    except (TypeError, ValueError):
-        return esc(value)
 
 
 def metric_label(key: str) -> str:

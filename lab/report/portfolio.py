@@ -2,7 +2,7 @@
 
 It shows the chosen optimal portfolio (weights, risk contributions, expected return,
 volatility, Sharpe) and the efficient frontier with the max-Sharpe and minimum-variance
-portfolios; the sparse replication and the multi-period path are added when the session has
+portfolios (the Portfolio page's plots, :mod:`lab.plots.portfolio`); the sparse replication and the multi-period path are added when the session has
 computed them (their analytics have run on this model).
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import holoviews as hv
 import numpy as np
-from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Legend, NumeralTickFormatter
 
-from lab.report.format import number
-from lab.report.plots import OUT_COLOR, base_figure
+from lab.format import number
+from lab.plots import portfolio as portfolio_plots
 from lab.report.section import Section
 
 TITLE = "Portfolio"
@@ -150,72 +150,22 @@ def collect(model: Any) -> Section:
         data=data,
         tables=tables,
         series={
-            "assets": assets,
-            "weights": weights,
-            "frontier_vol": np.asarray(front.volatilities, dtype=float),
-            "frontier_ret": np.asarray(front.returns, dtype=float),
-            "asset_vol": points["volatility"].to_numpy(dtype=float),
-            "asset_ret": points["expected_return"].to_numpy(dtype=float),
-            "asset_names": [str(a) for a in points.index],
-            "chosen": (res.volatility, res.expected_return, res.method),
-            "max_sharpe": (front.max_sharpe.volatility, front.max_sharpe.expected_return),
-            "min_variance": (front.min_variance.volatility, front.min_variance.expected_return),
+            "result": res,
+            "frontier": front,
+            "asset_points": points,
+            "risk_free": model.risk_free,
         },
         notes=tuple(notes),
     )
 
 
-def figures(section: Section) -> list:
-    """Weights of the chosen portfolio, and the efficient frontier with the portfolios."""
+def figures(section: Section) -> dict[str, hv.Element]:
+    """The Portfolio page's weights of the chosen portfolio and its efficient frontier."""
     s = section.series
-    assets = [str(a) for a in s["assets"]]
-    w = s["weights"]
-    bars = base_figure(
-        "portfolio_weights", "Weights of the chosen portfolio", "weight", x_axis_type="auto",
-        x_range=FactorRange(*assets), height=240,
-    )  # fmt: skip
-    src = ColumnDataSource(
-        {"asset": assets, "weight": w, "color": np.where(w >= 0, OUT_COLOR, "#dc2626").tolist()}
-    )
-    bars.vbar(x="asset", top="weight", width=0.8, color="color", source=src)
-    bars.yaxis.formatter = NumeralTickFormatter(format="0%")
-    bars.xaxis.major_label_orientation = 0.8
-    bars.add_tools(HoverTool(tooltips=[("asset", "@asset"), ("weight", "@weight{+0.00%}")]))
-
-    front = base_figure(
-        "portfolio_frontier",
-        "Efficient frontier (annualised)",
-        "expected return",
-        x_axis_type="linear",
-        height=320,
-    )
-    front.xaxis.axis_label = "volatility"
-    front.xaxis.formatter = NumeralTickFormatter(format="0%")
-    front.yaxis.formatter = NumeralTickFormatter(format="0%")
-    r_front = front.line(s["frontier_vol"], s["frontier_ret"], color=OUT_COLOR, line_width=2)
-    asrc = ColumnDataSource(
-        {"vol": s["asset_vol"], "ret": s["asset_ret"], "asset": s["asset_names"]}
-    )
-    r_assets = front.scatter("vol", "ret", source=asrc, size=6, color="#94a3b8")
-    front.add_tools(
-        HoverTool(
-            renderers=[r_assets],
-            tooltips=[("asset", "@asset"), ("volatility", "@vol{0.0%}"), ("return", "@ret{0.0%}")],
-        )
-    )
-    vol, ret, method = s["chosen"]
-    r_chosen = front.scatter([vol], [ret], size=13, marker="star", color="#d97706")
-    r_ms = front.scatter(
-        [s["max_sharpe"][0]], [s["max_sharpe"][1]], size=9, marker="diamond", color="#16a34a"
-    )
-    r_mv = front.scatter(
-        [s["min_variance"][0]], [s["min_variance"][1]], size=9, marker="square", color="#9333ea"
-    )
-    front.add_layout(
-        Legend(
-            items=[("frontier", [r_front]), ("assets", [r_assets]), (f"chosen ({method})", [r_chosen]),
-                   ("max Sharpe", [r_ms]), ("min variance", [r_mv])],
-            location="top_left", click_policy="hide", label_text_font_size="11px",
-        )
-    )  # fmt: skip
-    return [bars, front]
+    res = s["result"]
+    return {
+        "portfolio_weights": portfolio_plots.weights_plot(res),
+        "portfolio_frontier": portfolio_plots.frontier_plot(
+            s["frontier"], res, s["asset_points"], s["risk_free"]
+        ),
+    }

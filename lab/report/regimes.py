@@ -1,29 +1,27 @@
 """The report's regimes section, read from a :class:`~lab.models.regimes.RegimeModel`.
 
 It shows the fitted Gaussian HMM (parameters, log-likelihood, BIC), the per-regime statistics
-and the transition matrix of the model, the asset's growth coloured by the most likely
-*filtered* state (filtered given full-sample parameters), and the probability of the most
-turbulent regime filtered against smoothed (look-ahead), as on the Regimes page.
+and the transition matrix of the model, and the Regimes page's plots
+(:mod:`lab.plots.regimes`): the asset's growth coloured by the most likely *filtered* state
+(filtered given full-sample parameters), and the filtered and smoothed (look-ahead) state
+probabilities.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import holoviews as hv
 import numpy as np
-from bokeh.models import ColumnDataSource, HoverTool, Legend, Range1d
 
-from lab.report.format import number
-from lab.report.plots import base_figure
+from lab.format import number
+from lab.plots import regimes as regime_plots
 from lab.report.section import Section
 
 TITLE = "Market regimes (hidden Markov model)"
 
 FUNCTIONS = ("hmm_fit",)
 """Analytics behind the section."""
-
-REGIME_COLORS = ("#16a34a", "#d97706", "#dc2626", "#9333ea", "#0284c7")
-"""Regime colours from the calmest (lowest volatility) state up."""
 
 PARAMS = ("asset", "n_states", "features", "vol_window", "n_iter", "n_init", "seed")
 
@@ -35,9 +33,8 @@ def collect(model: Any) -> Section:
     table = model.state_table()
     rank = np.asarray(model.volatility_rank())
     dates = obs.index
-    level = model.level().reindex(dates)
+    level = model.level()
     filtered = np.asarray(res.filtered)
-    smoothed = np.asarray(res.smoothed)
     k = filtered.shape[1]
     states = [f"state {i}" for i in range(k)]
     vol_word = " and trailing realised volatility" if obs.shape[1] > 1 else ""
@@ -92,91 +89,18 @@ def collect(model: Any) -> Section:
                 trans_rows,
             ),
         },
-        series={
-            "dates": dates.to_numpy(),
-            "level": level.to_numpy(dtype=float),
-            "filtered": filtered,
-            "smoothed": smoothed,
-            "rank": rank,
-            "asset": str(model.asset),
-        },
+        series={"fit": res, "observations": obs, "level": level, "rank": rank},
         notes=notes,
     )
 
 
-def figures(section: Section) -> list:
-    """Growth coloured by the filtered state, and the turbulent regime's probability."""
+def figures(section: Section) -> dict[str, hv.Element]:
+    """The Regimes page's growth plot (coloured by the filtered state) and its filtered and
+    smoothed probability plots."""
     s = section.series
-    dates, level, filtered, smoothed, rank = (
-        s["dates"],
-        s["level"],
-        s["filtered"],
-        s["smoothed"],
-        s["rank"],
-    )
-    state = np.argmax(filtered, axis=1)
-    price = base_figure(
-        "regimes_price",
-        f"{s['asset']}: growth of 1, coloured by the most likely filtered regime (full-sample parameters)",
-        "growth of 1",
-    )
-    price.line(dates, level, color="#94a3b8", line_width=1)
-    items = []
-    for k in range(filtered.shape[1]):
-        mask = state == k
-        src = ColumnDataSource({"date": dates[mask], "level": level[mask]})
-        r = price.scatter(
-            "date",
-            "level",
-            source=src,
-            size=3,
-            color=REGIME_COLORS[int(rank[k]) % len(REGIME_COLORS)],
-        )
-        items.append((f"state {k}", [r]))
-    price.add_layout(
-        Legend(items=items, location="top_left", click_policy="hide", label_text_font_size="11px")
-    )
-    price.add_tools(
-        HoverTool(
-            tooltips=[("date", "@date{%F}"), ("growth", "@level{0.000}")],
-            formatters={"@date": "datetime"},
-        )
-    )
-
-    turbulent = int(np.argmax(rank))
-    prob = base_figure(
-        "regimes_probability",
-        f"Probability of the most turbulent regime (state {turbulent}): filtered vs smoothed",
-        "probability",
-        x_range=price.x_range,
-    )
-    src = ColumnDataSource(
-        {"date": dates, "filtered": filtered[:, turbulent], "smoothed": smoothed[:, turbulent]}
-    )
-    r_f = prob.line("date", "filtered", source=src, color="#0284c7", line_width=1.2)
-    r_s = prob.line("date", "smoothed", source=src, color="#dc2626", line_width=1, line_alpha=0.7)
-    prob.y_range = Range1d(-0.02, 1.02)
-    prob.add_layout(
-        Legend(
-            items=[
-                ("filtered given full-sample parameters", [r_f]),
-                ("smoothed (look-ahead)", [r_s]),
-            ],
-            location="top_left",
-            click_policy="hide",
-            label_text_font_size="11px",
-        )
-    )
-    prob.add_tools(
-        HoverTool(
-            renderers=[r_f],
-            tooltips=[
-                ("date", "@date{%F}"),
-                ("filtered", "@filtered{0.000}"),
-                ("smoothed", "@smoothed{0.000}"),
-            ],
-            formatters={"@date": "datetime"},
-            mode="vline",
-        )
-    )
-    return [price, prob]
+    fit, obs, rank = s["fit"], s["observations"], s["rank"]
+    return {
+        "regimes_price": regime_plots.price_plot(fit, obs, s["level"], rank, "filtered"),
+        "regimes_filtered": regime_plots.prob_plot(fit, obs, rank, "filtered"),
+        "regimes_smoothed": regime_plots.prob_plot(fit, obs, rank, "smoothed"),
+    }

@@ -1,8 +1,10 @@
 """The report as one self-contained HTML file.
 
 :func:`render_html` lays a :class:`~lab.report.content.ReportContent` out as sections of HTML
-tables and Bokeh figures, with BokehJS and its CSS inlined (:data:`bokeh.resources.INLINE`):
-the file opens from ``file://`` without any network request. Two machine-readable JSON blocks
+tables and the pages' own plots (:mod:`lab.plots`, rendered to Bokeh by
+:mod:`lab.report.figures` and embedded with :func:`bokeh.embed.components`), with BokehJS and
+its CSS inlined (:data:`bokeh.resources.INLINE`): the file opens from ``file://`` without any
+network request. Two machine-readable JSON blocks
 carry the numbers shown:
 
 - ``<script type="application/json" id="arblab-metrics">``: the backtest metrics,
@@ -19,14 +21,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bokeh.embed import file_html
-from bokeh.resources import INLINE, Resources
+from bokeh.embed import components
+from bokeh.resources import INLINE
+from bokeh.themes import built_in_themes
 
 from lab.analytics.backtest import METRIC_NAMES
 from lab.bench.report import NUMERIC_COLUMNS
-from lab.report import extras, plots
+from lab.format import number
+from lab.report import extras, figures
 from lab.report.content import ReportContent
-from lab.report.format import esc, metric_label, metric_text, number
+from lab.report.format import esc, metric_label, metric_text
 
 STYLE = """
 <style>
@@ -52,49 +56,19 @@ STYLE = """
 </style>
 """
 
-TEMPLATE = (
-    """
-{% block preamble %}"""
-    + STYLE
-    + """{% endblock %}
-{% block body %}
-{% from macros import embed %}
-<body class="arblab-report">
-<main class="arb-page">
-{% for kind, value in blocks %}
-{% if kind == "html" %}{{ value }}{% else %}<div class="arb-plot" data-plot="{{ value }}">{{ embed(roots[value]) }}</div>{% endif %}
-{% endfor %}
-</main>
-<script type="application/json" id="arblab-metrics">{{ metrics_json }}</script>
-<script type="application/json" id="arblab-report">{{ report_json }}</script>
-{{ plot_script | indent(4) }}
-</body>
-{% endblock %}
-"""
-)
+PLOT_THEME = built_in_themes["dark_minimal"]
+"""Bokeh theme of the plots: the app's dark look (the pages' colours are chosen for it)."""
 
 
-class InlineResources(Resources):
-    """:data:`bokeh.resources.INLINE` restricted to BokehJS itself.
-
-    Bokeh adds the ``__javascript__``/``__css__`` files of *every* model class imported in the
-    process to a page's resources. When Panel is loaded (the app exporting a report), that means
-    relative URLs such as ``static/extensions/panel/.../tabulator.min.js`` that do not exist
-    next to a saved file. A report only holds Bokeh figures, so those files are never needed:
-    this class leaves them out, and the file stays self-contained whatever else is imported.
-    """
-
-    def __init__(self, components: list | None = None) -> None:
-        options = {"components": components} if components is not None else {}
-        super().__init__(mode="inline", **options)
-
-    def clone(self, *, components: list | None = None) -> InlineResources:
-        return InlineResources(
-            components=components if components is not None else list(self.components)
-        )
-
-    def _collect_external_resources(self, resource_attr: Any) -> list[str]:
-        return []
+def page(title: str, body: str) -> str:
+    """The HTML document: the report's stylesheet, then BokehJS and its CSS inlined from
+    :data:`bokeh.resources.INLINE` (its raw files only, so nothing is loaded from a URL)."""
+    css = "".join(f"<style>{c}</style>" for c in INLINE.css_raw)
+    js = "".join(f'<script type="text/javascript">{j}</script>' for j in INLINE.js_raw)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{esc(title)}</title>\n{STYLE}{css}\n{js}\n</head>\n{body}\n</html>\n"
+    )
 
 
 def json_block(value: Any) -> str:
@@ -450,12 +424,12 @@ def _run(d: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------------- render
-def section_figures(name: str, section: Any) -> list:
-    """Figures of the optional section ``name`` (see :mod:`lab.report.extras`)."""
+def section_figures(name: str, section: Any) -> dict[str, Any]:
+    """Plots of the optional section ``name`` (see :mod:`lab.report.extras`), by name."""
     spec = extras.SECTIONS.get(name)
     if spec is None or spec.figures is None or "error" in section.data:
-        return []
-    return list(spec.figures(section))
+        return {}
+    return dict(spec.figures(section))
 
 
 def render_html(content: ReportContent) -> str:
@@ -467,29 +441,35 @@ def render_html(content: ReportContent) -> str:
         ("html", _pair(d)),
         ("html", _backtest_intro(d)),
     ]
-    figures = plots.pair_figures(content)
-    blocks += [("plot", f.name) for f in figures]
+    models = figures.render(figures.pair_figures(content))
+    blocks += [("plot", f.name) for f in models]
     blocks.append(("html", _trades(content)))
     blocks.append(("html", _walk_forward(d)))
     for name, section in content.analyses.items():
         blocks.append(("html", _analysis(name, section)))
-        for fig in section_figures(name, section):
-            figures.append(fig)
+        for fig in figures.render(section_figures(name, section)):
+            models.append(fig)
             blocks.append(("plot", fig.name))
     if d["benchmark"] is not None:
         blocks.append(("html", _benchmark(d["benchmark"])))
     blocks.append(("html", _run(d)))
-    names = [f.name for f in figures]
+    names = [f.name for f in models]
     if len(set(names)) != len(names):
         raise ValueError(f"report figures need unique names, got {names}")
-    return file_html(
-        figures,
-        resources=InlineResources(components=list(INLINE.components)),
-        title=d["title"],
-        template=TEMPLATE,
-        template_variables={
-            "blocks": blocks,
-            "metrics_json": json_block(d["metrics"]),
-            "report_json": json_block(d),
-        },
+    script, divs = components({f.name: f for f in models}, theme=PLOT_THEME)
+    parts = [
+        value
+        if kind == "html"
+        else f'<div class="arb-plot" data-plot="{esc(value)}">{divs[value]}</div>'
+        for kind, value in blocks
+    ]
+    body = (
+        '<body class="arblab-report">\n<main class="arb-page">\n'
+        + "\n".join(parts)
+        + "\n</main>\n"
+        + f'<script type="application/json" id="arblab-metrics">{json_block(d["metrics"])}</script>\n'
+        + f'<script type="application/json" id="arblab-report">{json_block(d)}</script>\n'
+        + script
+        + "\n</body>"
     )
+    return page(d["title"], body)

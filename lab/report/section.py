@@ -20,7 +20,7 @@ class Section:
     tables : dict of str to (headers, rows)
         Tables shown as HTML, rows of already formatted cells.
     series : dict
-        What the section's plots draw (read by :mod:`lab.report.plots`).
+        What the section's plots draw (the results the :mod:`lab.plots` builders take).
     notes : tuple of str
         Plain sentences shown under the heading (what was fitted, on which data).
     """
@@ -38,10 +38,11 @@ class SectionSpec:
 
     ``title`` heads the section; ``collect(model) -> Section`` reads it; ``functions`` are the
     analytics functions it uses (the run details name the engine that ran each);
-    ``figures(section) -> list`` builds its Bokeh figures (each with a unique ``name``).
+    ``figures(section) -> dict`` builds its plots: HoloViews elements from :mod:`lab.plots`, by
+    a name unique in the report.
     """
 
     title: str
     collect: Callable[[Any], Section]
     functions: tuple[str, ...]
-    figures: Callable[[Section], list] | None = None
+    figures: Callable[[Section], dict[str, Any]] | None = None

@@ -99,18 +99,6 @@ class Dataset:
         return codec.wrap(codec.FrameLabels(False, self.labels.index, columns, None), values)
 
 
-def build_dataset(
-    ref: str, header: pb.DatasetHeader, values: np.ndarray, path: str = "header"
-) -> Dataset:
-    """Check ``header`` against ``values`` and make the stored :class:`Dataset`."""
-    values.flags.writeable = False
-    if not header.HasField("frame"):
-        return Dataset(ref, values)
-    labels = codec.frame_labels(header.frame, f"{path}.frame")
-    codec.check_labels(labels, values.shape, f"{path}.frame")
-    return Dataset(ref, values, labels)
-
-
 class DatasetCache:
     """Thread-safe LRU of :class:`Dataset` by ref, bounded by ``capacity_bytes`` of values.
 

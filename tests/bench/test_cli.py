@@ -12,7 +12,7 @@ from lab.bench.report import captions, to_markdown, to_text
 from lab.bench.runner import run_suite
 from lab.bench.suites import Suite, open_backends, parse_backends, parse_sizes
 from lab.cli import main
-from lab.format import fmt_rate, fmt_time
+from lab.format import MISSING, fmt_rate, fmt_time
 from tests.bench.bench_fakes import FakeBackend, toy_workload
 
 
@@ -138,6 +138,6 @@ def test_text_and_markdown_tables_show_errors_and_captions():
 
 
 def test_formatting_helpers():
-    assert fmt_time(None) == "-" and fmt_time(2.5) == "2.50 s"
+    assert fmt_time(None) == MISSING and fmt_time(2.5) == "2.50 s"
     assert fmt_time(0.0123) == "12.3 ms" and fmt_time(4.5e-5) == "45 us"
     assert fmt_rate(1.5e6, "updates") == "1.5M updates/s" and fmt_rate(0.8, "GB") == "0.8 GB/s"

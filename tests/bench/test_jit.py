@@ -117,8 +117,8 @@ def test_compile_rows_in_a_suite_are_native_rows_with_per_function_notes():
     assert "numba cache hits 0, misses " in cold.note
     assert warm.note.endswith("misses 0") and "hits 0," not in warm.note
     md = to_markdown(results)
-    assert "| numba_compile | 1x | native | 1 | - |" in md
-    assert "| - | - | rolling_stats " in md  # no throughput, no speedup
+    assert "| numba_compile | 1x | native | 1 | – |" in md  # lab.format.MISSING
+    assert "| – | – | rolling_stats " in md  # no throughput, no speedup
     assert "empty numba cache" in md  # the data legend says which cache
     native = captions(results)["native"]
     assert "to compile with an empty numba cache" in native

@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 
 import components
 from lab.models.session import LabSession
-from lab.report.parse import read_report
+from tests.support.report import read_report
 
 TOUR = Path(__file__).resolve().parents[2] / "assets" / "notebooks" / "tour.ipynb"
 

@@ -15,7 +15,7 @@ from lab.backends import get_backend
 from lab.bench.runner import run_suite
 from lab.cli import main
 from lab.models.session import LabSession
-from lab.report.parse import read_report
+from tests.support.report import read_report
 
 
 def _download(button: ReportButton) -> str:

@@ -11,8 +11,8 @@ import socket
 import time
 
 from components.serve import _origins, real_urls
-from lab.bench.ui import ServedApp
 from tests._process import alive
+from tests.support.browser import ServedApp
 
 
 def _wait_dead(pid: int, timeout: float = 10.0) -> bool:

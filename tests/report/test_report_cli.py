@@ -12,7 +12,7 @@ from lab.analytics import PairParams
 from lab.cli import build_parser, main
 from lab.models.session import LabSession
 from lab.report.cli import run
-from lab.report.parse import read_report
+from tests.support.report import read_report
 
 ARGS = [
     "--pair", "PEP:KO", "--start", "2018-01-01", "--end", "2021-12-31",

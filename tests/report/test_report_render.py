@@ -11,18 +11,20 @@ from bokeh.resources import INLINE
 
 from lab.analytics.backtest import METRIC_NAMES
 from lab.data import simulate_ou_pair
+from lab.format import MISSING
 from lab.models.session import LabSession
 from lab.report import build_report
-from lab.report.format import MISSING, metric_text
-from lab.report.parse import parse_number, read_report, shown_precision
+from lab.report.format import metric_text
 from lab.report.render import json_block
+from tests.support.report import parse_number, read_report, shown_precision
 
 PLOTS = [
+    "zscore",
     "equity",
     "drawdown",
-    "zscore",
     "regimes_price",
-    "regimes_probability",
+    "regimes_filtered",
+    "regimes_smoothed",
     "portfolio_weights",
     "portfolio_frontier",
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from lab.bench.ui import DEEP_QUERY_JS, VIEWPORT, ServedApp
-from tests._browser import chromium, require_chromium
+from lab.bench.ui import DEEP_QUERY_JS, VIEWPORT
+from tests.support.browser import ServedApp, chromium, require_chromium
 
 
 @pytest.fixture(scope="session")

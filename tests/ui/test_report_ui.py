@@ -20,11 +20,13 @@ import pytest
 from lab.analytics.backtest import METRIC_NAMES
 from lab.backends import get_backend
 from lab.bench.runner import run_suite
+from lab.bench.ui import free_port
 from lab.cli import main
+from lab.format import MISSING
 from lab.models.session import LabSession
-from lab.report.format import MISSING, metric_text
-from lab.report.parse import parse_number, read_report, shown_precision
-from tests._browser import launch
+from lab.report.format import metric_text
+from tests.support.browser import launch
+from tests.support.report import parse_number, read_report, shown_precision
 
 pytestmark = pytest.mark.ui
 
@@ -151,7 +153,7 @@ def _check_file(page, errors, requests, path: Path, session, plots_expected: int
 def test_report_opens_offline_with_plots_and_model_metrics(browser, reports, session, kind):
     page, errors, requests = _open_offline(browser, reports[kind])
     try:
-        _check_file(page, errors, requests, reports[kind], session, 7 if kind == "ui" else 3)
+        _check_file(page, errors, requests, reports[kind], session, 8 if kind == "ui" else 3)
         headings = page.locator("h2").all_inner_texts()
         assert (
             headings[:3] == ["Provenance", "The pair", "Backtest"] and headings[-1] == "Run details"
@@ -162,12 +164,6 @@ def test_report_opens_offline_with_plots_and_model_metrics(browser, reports, ses
             )
     finally:
         page.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_served_button_downloads_the_report(browser, tmp_path):
@@ -183,7 +179,7 @@ def test_served_button_downloads_the_report(browser, tmp_path):
         sessions.append(s)
         return ReportButton(session=s)
 
-    port = _free_port()
+    port = free_port()
     server = pn.serve({"report": app}, port=port, address="127.0.0.1", show=False, threaded=True)
     try:
         deadline = time.monotonic() + 30

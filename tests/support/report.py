@@ -1,9 +1,9 @@
-"""Read an exported report back: its embedded JSON and the numbers it shows.
+"""Read an exported report back (tests only): its embedded JSON and the numbers it shows.
 
-Useful to compare two reports (a headless ``arblab report`` run against an export from the app,
+Used to compare two reports (a headless ``arblab report`` run against an export from the app,
 or today's report against last week's) without a browser::
 
-    from lab.report.parse import read_report
+    from tests.support.report import read_report
     a, b = read_report(open("cli.html").read()), read_report(open("ui.html").read())
     assert a.metrics == b.metrics
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from lab.report.format import MISSING
+from lab.format import MISSING, NEG_INF, POS_INF
 
 
 @dataclass
@@ -98,10 +98,12 @@ def read_report(html: str) -> ParsedReport:
 
 def parse_number(text: str) -> float | None:
     """The number a visible cell shows: ``"+2.35%"`` -> 0.0235, ``"1,006"`` -> 1006.0;
-    None for :data:`~lab.report.format.MISSING`."""
+    None for :data:`~lab.format.MISSING`, signed infinity for ``∞`` / ``-∞``."""
     text = text.strip()
     if text == MISSING:
         return None
+    if text in (POS_INF, NEG_INF):
+        return float("inf") if text == POS_INF else float("-inf")
     scale = 1.0
     if text.endswith("%"):
         text, scale = text[:-1], 0.01

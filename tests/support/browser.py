@@ -1,9 +1,10 @@
-"""Headless Chromium for the browser tests (Debian's Chromium through Playwright).
+"""Headless Chromium and the served app for the browser tests (Debian's Chromium through
+Playwright).
 
 ``playwright install`` is never used: the browser is ``/usr/bin/chromium``. Without it a test is
 skipped with the reason, except on CI (``CI=true``), where it fails instead.
 
-    from tests._browser import chromium
+    from tests.support.browser import chromium
 
     def test_page():
         with chromium() as browser:
@@ -14,14 +15,29 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from lab.bench import ui
 from lab.bench.ui import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason, launch_chromium
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "chromium", "launch", "require_chromium"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ServedApp", "chromium", "launch", "require_chromium"]
+
+
+class ServedApp(ui.ServedApp):
+    """:class:`lab.bench.ui.ServedApp` with the test-only switches of its embedded analytics
+    server (``arblab serve`` stops it on SIGUSR1 and starts it again on SIGUSR2)."""
+
+    def stop_grpc(self) -> None:
+        """Stop the embedded analytics server (SIGUSR1 to ``arblab serve``)."""
+        os.kill(self.process.pid, signal.SIGUSR1)
+
+    def start_grpc(self) -> None:
+        """Start the embedded analytics server again on its port (SIGUSR2)."""
+        os.kill(self.process.pid, signal.SIGUSR2)
 
 
 def require_chromium() -> None:
