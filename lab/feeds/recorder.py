@@ -207,6 +207,17 @@ def read_recording(directory: str | Path, as_events: bool = False):
     return LOBEvents(*(table.column(name).to_numpy() for name, _ in COLUMNS))
 
 
+def as_records(events) -> np.ndarray:
+    """``events`` (an :class:`LOBEvents` or a structured array) as a structured array with the
+    :data:`COLUMNS` fields (ValueError naming the missing ones)."""
+    rec = events.to_records() if hasattr(events, "to_records") else np.asarray(events)
+    names = rec.dtype.names or ()
+    missing = [n for n, _ in COLUMNS if n not in names]
+    if missing:
+        raise ValueError(f"events are missing column(s) {missing}")
+    return rec
+
+
 class Recorder:
     """Append book events to a recording directory, crash-safely (see the module docstring).
 
@@ -305,6 +316,11 @@ class Recorder:
         return self._buffered
 
     @property
+    def oldest_buffered(self) -> float | None:
+        """``time.monotonic()`` when the oldest buffered row was appended (None if none)."""
+        return self._oldest
+
+    @property
     def durable(self) -> Durable:
         m = self.manifest
         return Durable(m["rows"], m["last_seq"], len(m["segments"]), 0.0)
@@ -315,11 +331,7 @@ class Recorder:
         :class:`Durable` if one happened."""
         if self.closed:
             raise ValueError("the recorder is closed")
-        rec = events.to_records() if hasattr(events, "to_records") else np.asarray(events)
-        names = rec.dtype.names or ()
-        missing = [n for n, _ in COLUMNS if n not in names]
-        if missing:
-            raise ValueError(f"events are missing column(s) {missing}")
+        rec = as_records(events)
         if len(rec):
             self._buffer.append(rec)
             self._buffered += len(rec)
