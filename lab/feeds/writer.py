@@ -1,8 +1,8 @@
 """A recorder whose writes and fsyncs run on a writer thread, off the feed's event loop.
 
 :class:`RecorderThread` owns a :class:`~lab.feeds.recorder.Recorder` (same directory layout,
-manifest and durability protocol) and a bounded hand-off queue. The feed's loop only converts a
-batch to records and hands it over (microseconds); the writer thread appends, and flushes
+manifest and durability protocol) and a bounded hand-off queue. The feed's loop only takes a batch's
+columns (no copy) and hands them over (microseconds); the writer thread appends, and flushes
 (write + ``fsync`` + atomic manifest) on the recorder's row and time boundaries. A flush that
 takes 30-60 ms on a slow disk therefore delays the writer, not the feed.
 
@@ -28,7 +28,7 @@ import time
 from collections import deque
 from pathlib import Path
 
-from lab.feeds.recorder import Durable, Recorder, as_records
+from lab.feeds.recorder import Durable, Recorder, as_columns
 
 MAX_PENDING_ROWS = 50_000_000
 """Upper bound of ``max_pending_rows`` (rows held between the feed and the writer)."""
@@ -134,8 +134,8 @@ class RecorderThread:
         t0 = time.perf_counter()
         if self.closed:
             raise ValueError("the recorder is closed")
-        rec = as_records(events)
-        n = len(rec)
+        rec = as_columns(events)
+        n = len(rec[0])
         with self._cond:
             self._raise_if_failed()
             if n:
@@ -214,9 +214,9 @@ class RecorderThread:
                     tokens, self._flush_tokens = self._flush_tokens, []
                     closing = self._closing
                 for item in items:  # outside the lock: the feed keeps handing over meanwhile
-                    rec.append(item)  # flushes at the row boundary
+                    rec.append_columns(item)  # flushes at the row boundary
                 with cond:
-                    self._pending -= sum(len(item) for item in items)
+                    self._pending -= sum(len(item[0]) for item in items)
                     cond.notify_all()
                 if tokens or closing:
                     rec.flush()
