@@ -138,8 +138,9 @@ def feed_loopback(events: int = FEED_EVENTS) -> Timed:
         f"{st.applied:,} messages applied, {st.applied / seconds:,.0f} msg/s, "
         f"{rows / seconds:,.0f} level updates/s, recorder on ({rows:,} rows, {len(lat)} flushes "
         f"on its writer thread, {rows / max(lat.sum(), 1e-9):,.0f} rows/s written, flush p99 "
-        f"{np.quantile(lat, 0.99) * 1e3:.1f} ms; feed loop stall in the recorder p99 "
-        f"{np.quantile(stall, 0.99) * 1e6:.0f} us, {rec.stalls} blocked hand-offs); "
+        f"{np.quantile(lat, 0.99) * 1e3:.1f} ms; feed loop stall in the recorder p50 "
+        f"{np.quantile(stall, 0.5) * 1e6:.0f} us, p99 {np.quantile(stall, 0.99) * 1e6:.0f} us, "
+        f"{rec.stalls} blocked hand-offs); "
         f"{len(batches):,} batches; client CPU {cpu / n * 1e6:.2f} us/msg, i.e. "
         f"{n / max(cpu, 1e-9):,.0f} msg/s per core; local exchange CPU "
         f"{server_cpu / n * 1e6:.2f} us/msg; load average {load:.1f} on {os.cpu_count()} cores",

@@ -286,10 +286,13 @@ class SimMarket:
         time; a run is then one slice of that buffer with the current time written into each
         frame's ``E`` (one vectorised assignment), so that serving costs a few ns per message and
         a throughput measurement measures the client."""
-        ms = int(time.time() * 1e3)
+        return self.encode_first_pass().frames(lo, hi, int(time.time() * 1e3))
+
+    def encode_first_pass(self) -> _BinanceWire:
+        """The first pass's Binance frames, encoded on first use (about 1 us per message)."""
         if self._wire is None:
             self._wire = _BinanceWire(self._bodies[: self.n_messages])
-        return self._wire.frames(lo, hi, ms)
+        return self._wire
 
     def kraken_message(self, m: int, crossed: bool = False) -> str:
         ts = datetime.now(UTC).isoformat().replace("+00:00", "Z")
@@ -774,6 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         args.exchange, args.symbol, n_events=args.events, seed=args.seed,
         rows_per_message=args.rows_per_message, rate=args.rate,
     )  # fmt: skip
+    if market.exchange == "binance":
+        market.encode_first_pass()  # before the first client, not while serving it
     with ExchangeThread([market], port=args.port) as ex:
         info = {"port": ex.exchange.port, "messages": market.n_messages, "last_id": market.last_id}
         sys.stdout.write(json.dumps(info) + "\n")
