@@ -16,8 +16,10 @@ message (what one core sustains: on a shared machine the wall clock also counts 
 processes held the cores) and the machine's load average. A run with any resync, gap, reconnect
 or overflow is refused.
 
-``feed_receive_ceiling``: the same exchange and stream received by a bare aiohttp loop that only
-counts frames: what the previous client (aiohttp's ``async for msg in ws``) allowed at most.
+``feed_receive_ceiling`` and ``feed_receive_ceiling_picows``: the same exchange and stream
+received by a bare loop that only counts frames, with aiohttp's ``async for msg in ws`` (the
+previous feed client) and with a picows listener keeping each payload (the feed's client): the
+most each allows here, beside which ``feed_loopback``'s rate is read.
 
 ``recorder_write``: :class:`~lab.feeds.recorder.Recorder` appending a simulated stream in 10,000
 row batches (flush every 65,536 rows, fsync each time). Throughput = rows / seconds; parts:
@@ -159,38 +161,71 @@ def _warm_kernels() -> None:
     decode_batch([msg], "BTCUSDT")
 
 
-def feed_receive_ceiling(events: int = FEED_EVENTS) -> Timed:
-    """One run of the ``feed_receive_ceiling`` row: the same local exchange and stream as
-    ``feed_loopback``, received by a bare aiohttp loop that only counts the frames (no decoding,
-    no book, no recorder): the most that Python WebSocket frames allow on this machine."""
-    import aiohttp
-
+def feed_receive_ceiling(events: int = FEED_EVENTS, client: str = "aiohttp") -> Timed:
+    """One run of a receive-ceiling row: the same local exchange and stream as
+    ``feed_loopback``, received by a bare loop that only counts the frames (no decoding, no
+    book, no recorder). ``client="aiohttp"``: ``async for msg in ws`` (the previous feed
+    client); ``client="picows"``: a picows listener that keeps each payload as ``bytes`` (what
+    the feed's listener does per frame), i.e. the most the feed's client allows here."""
+    if client not in ("aiohttp", "picows"):
+        raise ValueError(f"client must be 'aiohttp' or 'picows', got {client!r}")
     proc, info = _start_exchange(events)
+    url = f"ws://127.0.0.1:{info['port']}/ws/btcusdt@depth@100ms"
+    total = info["messages"]
     try:
-        url = f"ws://127.0.0.1:{info['port']}/ws/btcusdt@depth@100ms"
-
-        async def go() -> tuple[int, float, float]:
-            n = 0
-            async with aiohttp.ClientSession() as http:
-                async with http.ws_connect(url, max_msg_size=0) as ws:
-                    t0 = c0 = None
-                    async for _msg in ws:
-                        if t0 is None:
-                            t0, c0 = time.perf_counter(), time.process_time()
-                        n += 1
-                        if n >= info["messages"]:
-                            break
-                    return n, time.perf_counter() - t0, time.process_time() - c0
-
-        n, seconds, cpu = asyncio.run(asyncio.wait_for(go(), CHILD_TIMEOUT_S))
+        go = _receive_aiohttp if client == "aiohttp" else _receive_picows
+        n, seconds, cpu = asyncio.run(asyncio.wait_for(go(url, total), CHILD_TIMEOUT_S))
     finally:
         _stop_exchange(proc)
     return Timed(
         seconds,
         {"client_cpu": cpu},
-        f"{n:,} frames received, {n / seconds:,.0f} frames/s; client CPU "
+        f"{n:,} frames received ({client}), {n / seconds:,.0f} frames/s; client CPU "
         f"{cpu / max(n, 1) * 1e6:.2f} us/frame, i.e. {n / max(cpu, 1e-9):,.0f} frames/s per core",
     )
+
+
+async def _receive_aiohttp(url: str, total: int) -> tuple[int, float, float]:
+    import aiohttp
+
+    n = 0
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(url, max_msg_size=0) as ws:
+            t0 = c0 = None
+            async for _msg in ws:
+                if t0 is None:
+                    t0, c0 = time.perf_counter(), time.process_time()
+                n += 1
+                if n >= total:
+                    break
+            return n, time.perf_counter() - t0, time.process_time() - c0
+
+
+async def _receive_picows(url: str, total: int) -> tuple[int, float, float]:
+    import picows
+
+    done = asyncio.get_running_loop().create_future()
+
+    class Counter(picows.WSListener):
+        def __init__(self) -> None:
+            super().__init__()
+            self.frames: list[bytes] = []
+            self.t0 = self.c0 = None
+
+        def on_ws_frame(self, transport, frame) -> None:
+            if self.t0 is None:
+                self.t0, self.c0 = time.perf_counter(), time.process_time()
+            if frame.msg_type is picows.WSMsgType.TEXT:
+                self.frames.append(frame.get_payload_as_bytes())
+                if len(self.frames) >= total and not done.done():
+                    done.set_result((time.perf_counter(), time.process_time()))
+
+    transport, listener = await picows.ws_connect(Counter, url, max_frame_size=1 << 26)
+    try:
+        t1, c1 = await done
+    finally:
+        transport.disconnect()
+    return len(listener.frames), t1 - listener.t0, c1 - listener.c0
 
 
 def recorder_write(events: int = RECORDER_EVENTS) -> Timed:
@@ -255,6 +290,17 @@ FEED_WORKLOADS = (
         unit="messages",
         kind="feed",
         call=lambda w, b, r: feed_receive_ceiling(),
+        repeats=1,
+        warmup=0,
+    ),
+    Workload(
+        "feed_receive_ceiling_picows",
+        "feed_receive_ceiling_picows",
+        _feed_request,
+        "local exchange -> bare picows receive loop (payloads kept, no processing): the ceiling",
+        unit="messages",
+        kind="feed",
+        call=lambda w, b, r: feed_receive_ceiling(client="picows"),
         repeats=1,
         warmup=0,
     ),
