@@ -95,6 +95,21 @@ class QueueListener(picows.WSListener):
         self.queue.put(CLOSED)
 
 
+async def connect(url: str, queue: MessageQueue, heartbeat: float) -> picows.WSTransport:
+    """Open ``url`` with a :class:`QueueListener` on ``queue`` and ``heartbeat`` seconds of auto
+    ping (see the module docstring), within :data:`CONNECT_TIMEOUT_S`."""
+    transport, _ = await asyncio.wait_for(
+        picows.ws_connect(
+            functools.partial(QueueListener, queue), url,
+            enable_auto_ping=True, auto_ping_idle_timeout=heartbeat,
+            auto_ping_reply_timeout=heartbeat / 2, max_frame_size=MAX_FRAME_BYTES,
+            websocket_handshake_timeout=None,
+        ),
+        CONNECT_TIMEOUT_S,
+    )  # fmt: skip
+    return transport
+
+
 class Connection:
     """One connected socket as the feeds' sessions use it (sending requests, closing)."""
 
@@ -171,15 +186,7 @@ class WebSocketFeed(abc.ABC):
                 self.status.state = "connecting"
                 try:
                     queue = MessageQueue(cfg.queue_size)
-                    transport, _ = await asyncio.wait_for(
-                        picows.ws_connect(
-                            functools.partial(QueueListener, queue), self._url(),
-                            enable_auto_ping=True, auto_ping_idle_timeout=cfg.heartbeat,
-                            auto_ping_reply_timeout=cfg.heartbeat / 2,
-                            max_frame_size=MAX_FRAME_BYTES, websocket_handshake_timeout=None,
-                        ),
-                        CONNECT_TIMEOUT_S,
-                    )  # fmt: skip
+                    transport = await connect(self._url(), queue, cfg.heartbeat)
                     ws = self._ws = Connection(transport)
                     if connections:
                         self.status.reconnects += 1
