@@ -18,6 +18,10 @@ its manifest length (a torn tail is cut, never read), checks every segment reads
 its manifest row count, deletes a segment file the manifest does not list (it was created but
 never acknowledged), and appends to a NEW segment (an IPC stream cannot be reopened for appends).
 
+Threads: :class:`Recorder` flushes on the thread that calls it. A feed's event loop records
+through :class:`lab.feeds.writer.RecorderThread` instead, which runs this same recorder on a
+writer thread so that no write or ``fsync`` ever runs on the loop.
+
 Readers: :func:`read_recording` (a pandas DataFrame or :class:`LOBEvents`), or plain pyarrow:
 ``pyarrow.ipc.open_stream(path).read_all()`` on any segment the recorder closed or reopened.
 """
