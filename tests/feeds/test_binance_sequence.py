@@ -54,7 +54,7 @@ def batch(draw):
             np.array(ok, dtype=bool), last, prev)  # fmt: skip
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(batch())
 def test_vectorised_check_equals_the_rules_event_by_event(args):
     first, final, ok, last, prev = args
