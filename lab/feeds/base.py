@@ -282,6 +282,24 @@ class MessageQueue:
         if w is not None and not w.done():
             w.set_result(None)
 
+    def put_many(self, batch: list) -> None:
+        """:meth:`put` each item of ``batch`` in order (one wakeup of the consumer)."""
+        items = self._items
+        if len(items) + len(batch) <= self.maxsize:
+            items.extend(batch)
+        else:  # the overflow policy, exactly as one put per item
+            room = self.maxsize - len(items)
+            items.extend(batch[: max(room, 0)])
+            rest = batch[max(room, 0) :]
+            while rest:
+                items.clear()
+                self.overflowed = True
+                items.extend(rest[: self.maxsize])
+                rest = rest[self.maxsize :]
+        w = self._waiter
+        if w is not None and not w.done():
+            w.set_result(None)
+
     async def get_many(self, limit: int) -> list:
         """Up to ``limit`` messages, oldest first (waits for at least one)."""
         items = self._items
@@ -291,11 +309,12 @@ class MessageQueue:
                 await self._waiter
             finally:
                 self._waiter = None
-        if len(items) <= limit:
-            out = list(items)
-            items.clear()
-            return out
-        return [items.popleft() for _ in range(limit)]
+        out = list(items)  # one copy at C speed, not a popleft per message
+        items.clear()
+        if len(out) > limit:
+            items.extend(out[limit:])
+            del out[limit:]
+        return out
 
     async def get(self):
         return (await self.get_many(1))[0]

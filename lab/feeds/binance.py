@@ -73,30 +73,37 @@ def decode_batch(items: list, symbol: str) -> DecodedBatch:
     has ``ok`` False.
     """
     n = len(items)
-    if n and all(type(x) is str for x in items):
+    data = None
+    types = set(map(type, items))
+    if types == {bytes}:  # as received (the WebSocket payloads)
+        lens = np.fromiter(map(len, items), dtype=np.int64, count=n)
+        data = b"".join(items)
+    elif types == {str}:
         lens = np.fromiter(map(len, items), dtype=np.int64, count=n)
         data = "".join(items).encode()
-        if len(data) == int(lens.sum()):  # ASCII: byte offsets are character offsets
-            offsets = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(lens, out=offsets[1:])
-            cap = len(data) // 8 + 1  # a level takes at least 9 bytes: ["1","0"],
-            side = np.empty(cap, dtype=np.int8)
-            price, qty = np.empty(cap), np.empty(cap)
-            ok = np.empty(n, dtype=np.bool_)
-            ids = np.empty((n, 3), dtype=np.int64)
-            rows = np.empty(n, dtype=np.int64)
-            sym = np.frombuffer(symbol.encode(), dtype=np.uint8)
-            r = _k.decode_binance(
-                np.frombuffer(data, dtype=np.uint8), offsets, _EVENT, sym, side, price, qty,
-                ok, ids, rows,
+        if len(data) != int(lens.sum()):  # not ASCII: character offsets are not byte offsets
+            data = None
+    if data is not None:
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        cap = len(data) // 8 + 1  # a level takes at least 9 bytes: ["1","0"],
+        side = np.empty(cap, dtype=np.int8)
+        price, qty = np.empty(cap), np.empty(cap)
+        ok = np.empty(n, dtype=np.bool_)
+        ids = np.empty((n, 3), dtype=np.int64)
+        rows = np.empty(n, dtype=np.int64)
+        sym = np.frombuffer(symbol.encode(), dtype=np.uint8)
+        r = _k.decode_binance(
+            np.frombuffer(data, dtype=np.uint8), offsets, _EVENT, sym, side, price, qty,
+            ok, ids, rows,
+        )  # fmt: skip
+        if ok.all():
+            row_start = np.zeros(n, dtype=np.int64)
+            np.cumsum(rows[:-1], out=row_start[1:])
+            return DecodedBatch(
+                ok, ids[:, 0], ids[:, 1], ids[:, 2] / 1e3, rows, row_start,
+                side[:r], price[:r], qty[:r],
             )  # fmt: skip
-            if ok.all():
-                row_start = np.zeros(n, dtype=np.int64)
-                np.cumsum(rows[:-1], out=row_start[1:])
-                return DecodedBatch(
-                    ok, ids[:, 0], ids[:, 1], ids[:, 2] / 1e3, rows, row_start,
-                    side[:r], price[:r], qty[:r],
-                )  # fmt: skip
     return _decode_each(items, symbol)
 
 
@@ -130,6 +137,42 @@ def _decode_each(items: list, symbol: str) -> DecodedBatch:
         np.array([c[1] for c in changes], dtype=float),
         np.array([c[2] for c in changes], dtype=float),
     )  # fmt: skip
+
+
+def sequence_check(
+    first: np.ndarray, final: np.ndarray, ok: np.ndarray, last: int, prev: int | None
+) -> tuple[np.ndarray, int, str]:
+    """Steps 3-5 of the module docstring over a batch of decoded events, vectorised.
+
+    ``first``/``final`` are the events' ``U``/``u``, ``ok`` whether each decoded, ``last`` the
+    snapshot's ``lastUpdateId`` and ``prev`` the ``u`` of the last event applied since it (None
+    before the first). Events that did not decode are skipped (the ``U``/``u`` chain of the next
+    one catches a loss), as are events with ``u <= last`` (already in the snapshot).
+
+    Returns ``(accepted, brk, reason)``: the indices of the events to apply, in order; the index
+    of the first event that breaks the sequence (-1 if none: all the rest is accepted) and why.
+    Nothing at or after ``brk`` is accepted.
+    """
+    cand = np.flatnonzero(np.asarray(ok, dtype=bool) & (final > last))
+    if not cand.size:
+        return cand, -1, ""
+    f, u = first[cand], final[cand]
+    bad = np.empty(len(cand), dtype=bool)
+    bad[0] = not (f[0] <= last + 1 <= u[0]) if prev is None else f[0] != prev + 1
+    np.not_equal(f[1:], u[:-1] + 1, out=bad[1:])
+    if not bad.any():
+        return cand, -1, ""
+    j = int(np.argmax(bad))
+    U, u_j = int(f[j]), int(u[j])
+    if j == 0 and prev is None:
+        reason = (
+            f"first event U={U} u={u_j} does not contain lastUpdateId+1={last + 1} (snapshot "
+            "older than the buffered events or events missing)"
+        )
+    else:
+        expected = prev + 1 if j == 0 else int(u[j - 1]) + 1
+        reason = f"sequence break: expected U={expected}, got U={U}"
+    return cand[:j], int(cand[j]), reason
 
 
 class BinanceFeed(WebSocketFeed):
@@ -182,35 +225,17 @@ class BinanceFeed(WebSocketFeed):
             stop: Exception | None = None
             used = len(items)
             prev = state["prev"]
-            accepted: list[int] = []
-            firsts, finals, ok = dec.first.tolist(), dec.final.tolist(), dec.ok.tolist()
-            for k in range(len(raw)):
-                if not ok[k]:
-                    continue  # malformed: the U/u chain of the next event catches a loss
-                first, final = firsts[k], finals[k]
-                if final <= last:
-                    continue  # already in the snapshot
-                if prev is None:
-                    if not first <= last + 1 <= final:
-                        stop = ResyncRequired(
-                            f"first event U={first} u={final} does not contain "
-                            f"lastUpdateId+1={last + 1} (snapshot older than the buffered events "
-                            "or events missing)"
-                        )
-                elif first != prev + 1:
-                    stop = ResyncRequired(f"sequence break: expected U={prev + 1}, got U={first}")
-                if stop is not None:
-                    status.gaps += 1
-                    used = k + 1
-                    break
-                prev = final
-                accepted.append(k)
-            else:
-                if closed:
-                    stop = ConnectionLost("socket closed")
+            sel, brk, reason = sequence_check(dec.first, dec.final, dec.ok, last, prev)
+            finals = dec.final.tolist()
+            accepted = sel.tolist()
+            if brk >= 0:
+                stop = ResyncRequired(reason)
+                status.gaps += 1
+                used = brk + 1
+            elif closed:
+                stop = ConnectionLost("socket closed")
             applied = len(accepted)
             if applied:
-                sel = np.array(accepted, dtype=np.int64)
                 rows = dec.rows[sel]
                 starts = np.zeros(applied + 1, dtype=np.int64)
                 np.cumsum(rows, out=starts[1:])

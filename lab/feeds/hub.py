@@ -3,7 +3,8 @@
 A :class:`SharedFeed` runs its feed on a background thread with its own asyncio loop. The book
 is kept up to date at the feed's rate; readers (the app's sessions, at their own frame rate)
 take :meth:`SharedFeed.view`: the current book, a copy of the status and the top-of-book series
-since their last look. An optional :class:`~lab.feeds.recorder.Recorder` records every batch.
+since their last look. An optional :class:`~lab.feeds.writer.RecorderThread` records every batch (its writes and
+fsyncs run on its own writer thread, never on the feed's loop).
 
 :func:`acquire` returns the shared feed for a key (starting it on first use) and counts its
 users; :func:`release` stops it when the last user leaves. :func:`local_exchange` starts, once
@@ -23,7 +24,7 @@ import numpy as np
 
 from lab.analytics.orderbook import ASK, BID, BookSnapshot, top_metrics
 from lab.feeds.base import Backoff, FeedStatus
-from lab.feeds.recorder import Recorder
+from lab.feeds.writer import RecorderThread
 
 HISTORY = 20_000
 """Series points kept per shared feed (one per batch)."""
@@ -67,7 +68,7 @@ class SharedFeed:
         self._series: deque = deque(maxlen=HISTORY)
         self._count = 0
         self._book: BookSnapshot | None = None
-        self._recorder: Recorder | None = None
+        self._recorder: RecorderThread | None = None
         self._record_from_here = False
         self._durable_rows = 0
         self.error: str | None = None
@@ -105,7 +106,10 @@ class SharedFeed:
         finally:
             with self._lock:
                 if self._recorder is not None:
-                    self._recorder.close()
+                    try:
+                        self._recorder.close()
+                    except RuntimeError as exc:  # the writer failed: shown like a feed error
+                        self.error = str(exc)
                     self._recorder = None
             self._loop.close()
 
@@ -119,16 +123,14 @@ class SharedFeed:
             with self._lock:
                 if self._recorder is not None:
                     if self._record_from_here and not feed.builder.synced:
-                        d = None  # wait for a synchronised book to start from
+                        pass  # wait for a synchronised book to start from
                     elif self._record_from_here:
                         # the book after this batch, as a snapshot; later batches follow on
                         snap = book.snapshot().to_events(time=float(batch.time[-1]))
-                        d = self._recorder.append(snap)
+                        self._recorder.append(snap)
                         self._record_from_here = False
                     else:
-                        d = self._recorder.append(batch)
-                    if d is not None:
-                        self._durable_rows = d.rows
+                        self._recorder.append(batch)
                 if synced:
                     mid, spread_bps, micro, imb = top_metrics(
                         bp[0], ap[0], bq[0], aq[0], float(bq.sum()), float(aq.sum())
@@ -163,10 +165,18 @@ class SharedFeed:
         with self._lock:
             if self._recorder is not None:
                 raise ValueError(f"already recording into {self._recorder.directory}")
-            rec = Recorder(directory, meta={"source": self.key.exchange, "symbol": self.key.symbol})
+            rec = RecorderThread(
+                directory,
+                meta={"source": self.key.exchange, "symbol": self.key.symbol},
+                on_flush=self._acknowledged,
+            )
             self._recorder = rec
             self._record_from_here = True
             self._durable_rows = rec.durable.rows
+
+    def _acknowledged(self, durable) -> None:
+        """The recorder's flush callback (on its writer thread): rows now durable."""
+        self._durable_rows = durable.rows
 
     def stop_recording(self) -> int:
         """Stop recording; returns the rows durable in the recording."""

@@ -12,10 +12,9 @@ import asyncio
 import json
 import signal
 import sys
-import time
 
 from lab.feeds.base import Backoff
-from lab.feeds.recorder import Recorder
+from lab.feeds.writer import RecorderThread
 
 SOURCES = ("simulated", "binance", "kraken")
 
@@ -55,20 +54,17 @@ def make_feed(source: str, symbol: str, *, seq_origin: int = 0, start_row: int =
     return KrakenFeed(cfg, seq_origin=seq_origin)
 
 
-async def record(feed, recorder: Recorder, max_rows: int | None, seconds: float | None) -> None:
-    """Pump ``feed`` into ``recorder`` until ``max_rows`` rows, ``seconds`` or the feed ends;
-    a side task flushes on the time boundary while the feed is quiet."""
-    deadline = None if seconds is None else time.monotonic() + seconds
+async def record(
+    feed, recorder: RecorderThread, max_rows: int | None, seconds: float | None
+) -> None:
+    """Pump ``feed`` into ``recorder`` until ``max_rows`` rows, ``seconds`` or the feed ends
+    (the recorder's writer thread flushes on its row and time boundaries, off this loop)."""
 
     async def ticker():
-        while True:
-            await asyncio.sleep(recorder.flush_seconds / 2)
-            recorder.maybe_flush()
-            if deadline is not None and time.monotonic() >= deadline:
-                feed.stop()
-                return
+        await asyncio.sleep(seconds)
+        feed.stop()
 
-    tick = asyncio.ensure_future(ticker())
+    tick = asyncio.ensure_future(ticker()) if seconds is not None else None
     try:
         async for batch in feed.events():
             if max_rows is not None:
@@ -80,7 +76,8 @@ async def record(feed, recorder: Recorder, max_rows: int | None, seconds: float 
             if max_rows is not None and recorder.durable.rows + recorder.buffered_rows >= max_rows:
                 break
     finally:
-        tick.cancel()
+        if tick is not None:
+            tick.cancel()
 
 
 def run(args) -> int:
@@ -92,7 +89,7 @@ def run(args) -> int:
 
     meta = {"source": args.source, "symbol": args.symbol}
     try:
-        recorder = Recorder(
+        recorder = RecorderThread(
             args.out,
             flush_rows=args.flush_rows,
             flush_seconds=args.flush_ms / 1e3,
@@ -127,9 +124,15 @@ def run(args) -> int:
         loop.add_signal_handler(sig, feed.stop)
     try:
         loop.run_until_complete(record(feed, recorder, args.max_rows, args.seconds))
+    except RuntimeError as exc:  # the writer failed (disk full, ...): what was acked stays
+        print(f"arblab record: {exc}", file=sys.stderr)
     finally:
-        final = recorder.close()
         loop.close()
+    try:
+        final = recorder.close()
+    except RuntimeError as exc:
+        print(f"arblab record: {exc}", file=sys.stderr)
+        return 1
     print(
         f"arblab record: {final.rows} rows durable in {args.out} ({final.segments} segment(s))",
         file=sys.stderr,

@@ -18,6 +18,10 @@ its manifest length (a torn tail is cut, never read), checks every segment reads
 its manifest row count, deletes a segment file the manifest does not list (it was created but
 never acknowledged), and appends to a NEW segment (an IPC stream cannot be reopened for appends).
 
+Threads: :class:`Recorder` flushes on the thread that calls it. A feed's event loop records
+through :class:`lab.feeds.writer.RecorderThread` instead, which runs this same recorder on a
+writer thread so that no write or ``fsync`` ever runs on the loop.
+
 Readers: :func:`read_recording` (a pandas DataFrame or :class:`LOBEvents`), or plain pyarrow:
 ``pyarrow.ipc.open_stream(path).read_all()`` on any segment the recorder closed or reopened.
 """
@@ -207,6 +211,20 @@ def read_recording(directory: str | Path, as_events: bool = False):
     return LOBEvents(*(table.column(name).to_numpy() for name, _ in COLUMNS))
 
 
+def as_columns(events) -> tuple[np.ndarray, ...]:
+    """The :data:`COLUMNS` of ``events`` (an :class:`LOBEvents` or a structured array with
+    those fields) as a tuple of arrays, without a copy (ValueError naming missing columns).
+    The caller must not modify them afterwards (a feed's batches are never modified)."""
+    if all(hasattr(events, name) for name, _ in COLUMNS):  # LOBEvents: columns as arrays
+        return tuple(np.asarray(getattr(events, name)) for name, _ in COLUMNS)
+    rec = np.asarray(events)
+    names = rec.dtype.names or ()
+    missing = [n for n, _ in COLUMNS if n not in names]
+    if missing:
+        raise ValueError(f"events are missing column(s) {missing}")
+    return tuple(rec[name] for name, _ in COLUMNS)
+
+
 class Recorder:
     """Append book events to a recording directory, crash-safely (see the module docstring).
 
@@ -258,7 +276,7 @@ class Recorder:
                 "rows": 0,
                 "last_seq": -1,
             }
-        self._buffer: list[np.ndarray] = []
+        self._buffer: list[tuple[np.ndarray, ...]] = []  # appended columns
         self._buffered = 0
         self._oldest: float | None = None
         self._open_segment()
@@ -305,6 +323,11 @@ class Recorder:
         return self._buffered
 
     @property
+    def oldest_buffered(self) -> float | None:
+        """``time.monotonic()`` when the oldest buffered row was appended (None if none)."""
+        return self._oldest
+
+    @property
     def durable(self) -> Durable:
         m = self.manifest
         return Durable(m["rows"], m["last_seq"], len(m["segments"]), 0.0)
@@ -315,14 +338,15 @@ class Recorder:
         :class:`Durable` if one happened."""
         if self.closed:
             raise ValueError("the recorder is closed")
-        rec = events.to_records() if hasattr(events, "to_records") else np.asarray(events)
-        names = rec.dtype.names or ()
-        missing = [n for n, _ in COLUMNS if n not in names]
-        if missing:
-            raise ValueError(f"events are missing column(s) {missing}")
-        if len(rec):
-            self._buffer.append(rec)
-            self._buffered += len(rec)
+        return self.append_columns(as_columns(events))
+
+    def append_columns(self, cols: tuple[np.ndarray, ...]) -> Durable | None:
+        """:meth:`append` of columns already taken by :func:`as_columns`."""
+        if self.closed:
+            raise ValueError("the recorder is closed")
+        if len(cols[0]):
+            self._buffer.append(cols)
+            self._buffered += len(cols[0])
             if self._oldest is None:
                 self._oldest = time.monotonic()
         return self.maybe_flush()
@@ -341,21 +365,22 @@ class Recorder:
         t0 = time.perf_counter()
         seg = self.manifest["segments"][-1]
         if self._buffered:
-            rec = np.concatenate(self._buffer) if len(self._buffer) > 1 else self._buffer[0]
+            buffer = self._buffer
             batch = pa.record_batch(
-                [pa.array(np.ascontiguousarray(rec[name]).astype(t)) for name, t in COLUMNS],
+                [pa.array(np.concatenate([cols[k] for cols in buffer]).astype(t, copy=False))
+                 for k, (_, t) in enumerate(COLUMNS)],
                 schema=SCHEMA,
-            )
+            )  # fmt: skip
             self._writer.write_batch(batch)
             self._file.flush()
             os.fsync(self._file.fileno())
-            last = int(rec["seq"][-1])
-            seg["rows"] += len(rec)
+            last = int(buffer[-1][0][-1])
+            seg["rows"] += self._buffered
             seg["bytes"] = self._file.tell()
             if seg["first_seq"] is None:
-                seg["first_seq"] = int(rec["seq"][0])
+                seg["first_seq"] = int(buffer[0][0][0])
             seg["last_seq"] = last
-            self.manifest["rows"] += len(rec)
+            self.manifest["rows"] += self._buffered
             self.manifest["last_seq"] = last
             _write_manifest(self.directory, self.manifest)
             self._buffer, self._buffered, self._oldest = [], 0, None

@@ -60,6 +60,8 @@ def _same(a, b):
 @given(st.lists(message(), min_size=1, max_size=6))
 def test_bulk_decoding_equals_decoding_one_by_one(msgs):
     _same(decode_batch(msgs, "BTCUSDT"), _decode_each(msgs, "BTCUSDT"))
+    raw = [m.encode() for m in msgs]  # as the WebSocket listener delivers them
+    _same(decode_batch(raw, "BTCUSDT"), _decode_each(msgs, "BTCUSDT"))
     for text in msgs:  # a batch of one takes the kernel path whenever that message can
         _same(decode_batch([text], "BTCUSDT"), _decode_each([text], "BTCUSDT"))
 
@@ -71,6 +73,7 @@ def test_canonical_messages_take_the_kernel_and_convert_exactly():
         '{"e":"depthUpdate","E":1700000000124,"s":"BTCUSDT","U":8,"u":8,"b":[],"a":[]}',
     ]
     dec = decode_batch(msgs, "BTCUSDT")
+    _same(dec, decode_batch([m.encode() for m in msgs], "BTCUSDT"))
     assert dec.ok.all() and dec.rows.tolist() == [3, 0]
     assert dec.price.tolist() == [100.01, 0.1, 101.3] and dec.qty.tolist() == [1.5, 0.0, 0.3]
     assert dec.side.tolist() == [1, 1, -1] and dec.first.tolist() == [5, 8]

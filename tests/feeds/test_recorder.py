@@ -17,6 +17,7 @@ import pytest
 
 from lab.analytics.orderbook import EVENT_DTYPE, ob_replay, simulate_lob
 from lab.feeds.recorder import COLUMNS, MANIFEST, Recorder, read_manifest, read_recording
+from lab.feeds.writer import RecorderThread
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,10 +81,12 @@ def test_bad_arguments(tmp_path):
         read_recording(tmp_path / "nothing")
 
 
-def _child(directory: Path, start: int, stream, write_fd: int) -> None:
-    """Forked recorder: append from ``start`` in small batches, report each flush on the pipe."""
+def _child(directory: Path, start: int, stream, write_fd: int, cls=Recorder) -> None:
+    """Forked recorder (``cls``: :class:`Recorder`, or :class:`RecorderThread` whose flushes
+    and acknowledgements run on its writer thread): append from ``start`` in small batches,
+    report each acknowledged flush on the pipe."""
     try:
-        rec = Recorder(
+        rec = cls(
             directory,
             flush_rows=500,
             flush_seconds=0.005,
@@ -103,7 +106,7 @@ def _child(directory: Path, start: int, stream, write_fd: int) -> None:
     os._exit(0)
 
 
-def _kill_loop(tmp_path: Path, stream, kills: int, seed: int) -> tuple[int, int]:
+def _kill_loop(tmp_path: Path, stream, kills: int, seed: int, cls=Recorder) -> tuple[int, int]:
     rng = np.random.default_rng(seed)
     acked_rows = 0
     done = 0
@@ -115,7 +118,7 @@ def _kill_loop(tmp_path: Path, stream, kills: int, seed: int) -> tuple[int, int]
         pid = os.fork()
         if pid == 0:
             os.close(r)
-            _child(tmp_path, start, stream, w)
+            _child(tmp_path, start, stream, w, cls)
         os.close(w)
         first = b""
         if done % 2 == 0:  # every other kill lands after the first acknowledged flush
@@ -140,14 +143,14 @@ def _kill_loop(tmp_path: Path, stream, kills: int, seed: int) -> tuple[int, int]
     return done, acked_rows
 
 
-def _kill_many(tmp_path: Path, stream, total_kills: int) -> int:
+def _kill_many(tmp_path: Path, stream, total_kills: int, cls=Recorder) -> int:
     """Kill recorders ``total_kills`` times; a recording that reaches the end of the stream is
     checked and a new one started. Returns the rows acknowledged over all recordings."""
     total = run = acked_all = 0
     while total < total_kills:
         directory = tmp_path / f"run{run}"
         directory.mkdir()
-        kills, acked = _kill_loop(directory, stream, kills=total_kills - total, seed=run)
+        kills, acked = _kill_loop(directory, stream, total_kills - total, run, cls)
         assert acked > 0
         ev = read_recording(directory, as_events=True)
         assert len(ev) >= acked  # nothing acknowledged is lost ...
@@ -160,13 +163,15 @@ def _kill_many(tmp_path: Path, stream, total_kills: int) -> int:
     return acked_all
 
 
-def test_kill_minus_nine_loses_no_acknowledged_event(tmp_path, stream):
-    assert _kill_many(tmp_path, stream, 20) > 0
+@pytest.mark.parametrize("cls", [Recorder, RecorderThread])
+def test_kill_minus_nine_loses_no_acknowledged_event(tmp_path, stream, cls):
+    assert _kill_many(tmp_path, stream, 20, cls) > 0
 
 
 @pytest.mark.slow
-def test_kill_minus_nine_many_times(tmp_path):
-    assert _kill_many(tmp_path, simulate_lob(100_000, seed=9), 200) > 0
+@pytest.mark.parametrize("cls", [Recorder, RecorderThread])
+def test_kill_minus_nine_many_times(tmp_path, cls):
+    assert _kill_many(tmp_path, simulate_lob(100_000, seed=9), 200, cls) > 0
 
 
 def _cli(*args, **kw):
