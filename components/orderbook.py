@@ -66,9 +66,7 @@ class OrderBookView(pn.viewable.Viewer):
         super().__init__(**params)
         theme.setup()
         m = self.model
-        self.error = pn.pane.Alert(
-            "", alert_type="danger", visible=False, sizing_mode="stretch_width"
-        )
+        self.error = theme.alert("", visible=False)
         empty = pd.DataFrame({c: np.array([], dtype=float) for c in SERIES_COLUMNS})
         self.buffer = hv.streams.Buffer(empty, length=HISTORY, index=False)
         self.pipe = hv.streams.Pipe(data=m.ladder(20))
@@ -194,7 +192,9 @@ class OrderBookView(pn.viewable.Viewer):
             frame = self.model.step()
         except Exception as exc:  # shown on the page; the feed stops
             self.error.param.update(
-                object=html.escape(f"Order book feed stopped: {type(exc).__name__}: {exc}"),
+                object=theme.alert_html(
+                    html.escape(f"Order book feed stopped: {type(exc).__name__}: {exc}")
+                ),
                 visible=True,
             )
             self.toggle.value = False
@@ -279,7 +279,9 @@ class OrderBookView(pn.viewable.Viewer):
             else:
                 self.model.stop_recording()
         except (ValueError, OSError) as exc:
-            self.error.param.update(object=html.escape(f"Recording: {exc}"), visible=True)
+            self.error.param.update(
+                object=theme.alert_html(html.escape(f"Recording: {exc}")), visible=True
+            )
             if event.new:
                 self.record.value = False
             return
