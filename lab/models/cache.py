@@ -1,8 +1,9 @@
 """A bounded, thread-safe cache for expensive derived results.
 
 Every model keeps one :class:`ResultCache`. Entries are keyed by everything the result depends
-on: the analytics function, the backend (name and address), the dataset's content hash and the
-parameters. A slider that returns to an earlier value therefore costs a dictionary lookup, and
+on: the analytics function, the backend (name and address) and a content hash of the call's
+arguments (:func:`call_key`), so the key is derived from what the computation receives and can
+never leave an argument out. A slider that returns to an earlier value therefore costs a dictionary lookup, and
 the cache never grows past ``maxsize`` entries (least recently used entries are evicted).
 
 Concurrent requests for the same key (several plots asking for the same backtest from worker
@@ -11,6 +12,8 @@ threads) compute it once: the first caller computes, the others wait for its res
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
@@ -32,6 +35,25 @@ def fingerprint(*parts: Any) -> str:
     for part in parts:
         _feed(h, part)
     return h.hexdigest()
+
+
+def call_key(function: str, args: tuple, kwargs: dict[str, Any]) -> str:
+    """The cache key of ``function(*args, **kwargs)``: a :func:`fingerprint` of the function's
+    name, every positional argument and every keyword argument (by name).
+
+    Raises
+    ------
+    TypeError
+        An argument of a type whose content cannot be hashed faithfully (an object whose
+        ``repr`` may not show all of its state); such a call must not be cached by key.
+    """
+    return fingerprint(function, args, kwargs)
+
+
+_SCALARS = (
+    type(None), bool, int, float, complex, str, bytes, np.generic, dt.date, dt.time, dt.timedelta
+)  # fmt: skip
+"""Types hashed by their ``repr`` (which shows all of their state)."""
 
 
 def _feed(h: Any, part: Any) -> None:
@@ -62,8 +84,19 @@ def _feed(h: Any, part: Any) -> None:
             _feed(h, key)
             _feed(h, part[key])
         h.update(b"}")
-    else:
+    elif dataclasses.is_dataclass(part) and not isinstance(part, type):
+        # field by field: a dataclass's repr abbreviates the arrays it holds
+        h.update(f"{type(part).__qualname__}<".encode())
+        for f in dataclasses.fields(part):
+            _feed(h, f.name)
+            _feed(h, getattr(part, f.name))
+        h.update(b">")
+    elif isinstance(part, _SCALARS):
         h.update(f"{type(part).__name__}:{part!r};".encode())
+    else:
+        raise TypeError(
+            f"cannot fingerprint a {type(part).__name__}: its content is not hashed faithfully"
+        )
 
 
 @dataclass(frozen=True)
