@@ -28,6 +28,13 @@ SWEEP_METRICS: tuple[str, ...] = tuple(
 SWEEP_AXES = ("lookback", "entry_z")
 """The strategy fields the sweep grid varies (the others are fixed at their current values)."""
 
+OU_BAND_CHOICES: dict[str, str] = {
+    "z": "return-maximising, as an entry |z|",
+    "spread": "return-maximising (Bertram), spread units",
+    "spread_sharpe": "Sharpe-maximising (Bertram), spread units",
+}
+"""The OU-optimal bands :meth:`PairModel.use_ou_bands` can adopt, with their descriptions."""
+
 _PARAMETER_TYPES: dict[type, type[param.Parameter]] = {
     bool: param.Boolean,
     int: param.Integer,
@@ -56,7 +63,7 @@ def strategy_parameter(f: dataclasses.Field, annotation: Any) -> param.Parameter
     }
     objects = meta.pop("objects", None)
     if objects is not None:
-        return param.Selector(objects=list(objects), **kwargs)
+        return param.Selector(objects=list(objects), allow_None=optional, **kwargs)
     if base not in _PARAMETER_TYPES:
         raise TypeError(f"PairParams.{f.name}: no parameter type for annotation {annotation!r}")
     return _PARAMETER_TYPES[base](allow_None=optional, **kwargs, **meta)
@@ -67,6 +74,8 @@ def strategy_parameters() -> dict[str, param.Parameter]:
     hints = typing.get_type_hints(PairParams)
     return {f.name: strategy_parameter(f, hints[f.name]) for f in dataclasses.fields(PairParams)}
 
+
+_DEFAULTS = PairParams()
 
 StrategyParameters = param.parameterized_class("StrategyParameters", strategy_parameters())
 """Every :class:`PairParams` field as a parameter (derived, never declared by hand): a new
@@ -176,10 +185,17 @@ class PairModel(AnalysisModel, StrategyParameters):
             message = ""
         except ValueError as exc:
             changed = ", ".join(f"{e.name} = {e.new!r}" for e in events)
+            v = self._valid
+            if v.band_units == "spread":
+                bands = (
+                    f"spread bands: entry {v.entry_z:g} USD, exit {v.exit_z:g} USD, "
+                    f"stop {v.stop_z} USD around {v.spread_mean:g} with beta {v.spread_beta:g}"
+                )
+            else:
+                bands = f"entry |z| {v.entry_z:g}, exit z {v.exit_z:g}, stop |z| {v.stop_z}"
             message = (
                 f"{changed} refused: {exc}. The page shows the last valid parameters "
-                f"(lookback {self._valid.lookback}, entry |z| {self._valid.entry_z:g}, "
-                f"exit z {self._valid.exit_z:g}, stop |z| {self._valid.stop_z})."
+                f"(lookback {v.lookback}, {bands})."
             )
         if message != self.refused:
             with param.edit_constant(self):
@@ -304,6 +320,53 @@ class PairModel(AnalysisModel, StrategyParameters):
             )
         rf = self.bands_rf / PERIODS_PER_YEAR * value
         return self.compute("optimal_thresholds", fit.kappa, fit.theta, fit.sigma, cost, rf=rf)
+
+    def use_ou_bands(self, choice: str = "z") -> None:
+        """Adopt the OU-optimal bands of :meth:`bands` as the strategy's bands.
+
+        ``choice`` (:data:`OU_BAND_CHOICES`):
+
+        - ``"z"``: the return-maximising band as an entry |z| (``band_units="z"``; rounded to
+          two decimals within the slider's range); the trailing-window z-score only
+          approximates the OU's stationary one, so this is a heuristic (coming from spread
+          units, the exit and stop return to the :class:`PairParams` defaults);
+        - ``"spread"`` and ``"spread_sharpe"``: Bertram's return- or Sharpe-maximising bands
+          traded exactly, in the units of the OU fit: ``band_units="spread"``,
+          ``spread_beta`` the training hedge ratio of the fitted spread, ``spread_mean`` its
+          fitted theta, ``entry_z = band`` and ``exit_z = -band`` (exit at the opposite band),
+          no stop (Bertram's strategy has none).
+
+        All fields are set in one update, so they are checked as one combination (an invalid
+        one is refused, :attr:`refused`). Raises ``ValueError`` naming the problem when the
+        bands cannot be computed (zero cost) or the Sharpe-maximising band does not exist
+        (``bands_rf = 0``, or no band earns more than the risk-free rate).
+        """
+        if choice not in OU_BAND_CHOICES:
+            raise ValueError(f"choice must be one of {tuple(OU_BAND_CHOICES)}, got {choice!r}")
+        bands = self.bands()
+        if choice == "z":
+            lo, hi = self.param.entry_z.softbounds
+            update: dict[str, Any] = {"entry_z": float(np.clip(round(bands.entry_z, 2), lo, hi))}
+            if self.band_units != "z":  # the exit and stop were price levels: back to defaults
+                update.update(band_units="z", exit_z=_DEFAULTS.exit_z, stop_z=_DEFAULTS.stop_z)
+            self.param.update(**update)
+            return
+        band = bands.band if choice == "spread" else bands.sharpe_band
+        if not np.isfinite(band):
+            raise ValueError(
+                "no Sharpe-maximising band: it needs a risk-free rate (bands_rf, now "
+                f"{self.bands_rf:g} a year) above 0 and below the best band's return rate "
+                f"({bands.expected_return_rate / self.spread_unit_value() * PERIODS_PER_YEAR:.2%} "
+                "a year of the spread unit's value)"
+            )
+        self.param.update(
+            band_units="spread",
+            spread_beta=float(self.train_regression().hedge_ratio),
+            spread_mean=float(self.ou().theta),
+            entry_z=float(band),
+            exit_z=-float(band),
+            stop_z=None,
+        )
 
     def grid(self) -> dict[str, np.ndarray]:
         """The sweep grid: ``sweep_steps`` integer lookbacks and entry z-scores."""
