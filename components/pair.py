@@ -569,8 +569,11 @@ class PairView(pn.viewable.Viewer):
                     "profit rate ± sd (USD / day, / √day)",
                     f"{bands.expected_return_rate:.4f} ± {bands.return_variance_rate**0.5:.4f}",
                 ),
-                ("Sharpe ratio (per √day)", f"{bands.sharpe_ratio:.3f}"),
-            ]
+                ("Sharpe ratio over rf (per √day)", f"{bands.sharpe_ratio:.3f}"),
+                (f"Sharpe-maximising bands (rf {self.model.bands_rf:.1%} a year)", ""),
+                ("entry / exit (USD)", f"{fmt.number(bands.sharpe_entry, '{:.3f}')} / {fmt.number(bands.sharpe_exit, '{:.3f}')}"),
+                ("Sharpe ratio over rf (per √day)", fmt.number(bands.sharpe_ratio_max, "{:.3f}")),
+            ]  # fmt: skip
         body = "".join(
             f'<tr><th colspan="2" style="padding-top:8px">{html.escape(k)}</th></tr>' if not v
             else f'<tr><td>{html.escape(k)}</td><td class="num">{html.escape(v)}</td></tr>'
