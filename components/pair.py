@@ -273,6 +273,11 @@ class PairView(pn.viewable.Viewer):
             m.param.spread_mean, step=0.01, **number
         )
         self.entry_z, self.exit_z = entry, exit_
+        spread_note = theme.html(
+            '<div class="arb-note">Spread bands: the signal is y − β·x − mean in USD with β fixed, so the '
+            "lookback and the hedge method play no part in it (the OU-optimal spread buttons set β, the mean and the bands).</div>",
+            visible=spread_units, margin=(0, 10),
+        )  # fmt: skip
         stop = OptionalNumber(
             m, "stop_z", "Stop-loss", "Stop |z|", 4.0, start=0.5, end=10.0, step=0.1
         )
@@ -382,8 +387,8 @@ class PairView(pn.viewable.Viewer):
         note = '<div class="arb-note">{}</div>'
         return [
             section("Pair"), pn.Row(y, x, sizing_mode="stretch_width"), swap,
-            section("Strategy"), self.lookback, self.band_units, entry, exit_, self.entry_level,
-            self.exit_level, self.spread_beta, self.spread_mean, *stops, cost,
+            section("Strategy"), self.lookback, self.band_units, spread_note, entry, exit_,
+            self.entry_level, self.exit_level, self.spread_beta, self.spread_mean, *stops, cost,
             theme.html(note.format("Hedge ratio"), margin=(4, 10, 0, 10)), hedge, *kalman, train,
             section("Execution"),
             theme.html(note.format("Fill"), margin=(4, 10, 0, 10)), fill,
