@@ -1,8 +1,9 @@
 """The Benchmark page: the same workload on every backend, speedups plotted honestly.
 
-The page only presents: choosing workloads, sizes, backends and repeats, then running the suite
-through :func:`lab.bench.runner.run_suite` (the same runner as ``arblab bench``) in a worker
-thread, so the event loop and other sessions stay responsive. It shows
+The page only presents: its widgets choose the workloads, sizes, backends and repeats of a
+:class:`~lab.models.benchmark.BenchmarkModel`, which runs the suite through
+:func:`lab.bench.runner.run_suite` (the same runner as ``arblab bench``) in a worker thread, so
+the event loop and other sessions stay responsive. It shows
 
 - speedup bars against ``reference`` per workload and engine, on a log axis with 1x marked;
 - latency against size per engine (log-log), where the crossover at which transport outweighs
@@ -13,9 +14,6 @@ thread, so the event loop and other sessions stay responsive. It shows
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-import threading
 from typing import Any
 
 import holoviews as hv
@@ -26,19 +24,12 @@ import param
 
 from components import theme
 from components.layout import page, panel_card, section
-from lab.backends import BACKENDS
 from lab.bench.machine import describe
-from lab.bench.report import captions
-from lab.bench.runner import COLUMNS, ERROR, REFERENCE, BenchResults, Row, run_suite
-from lab.bench.suites import open_backends
-from lab.bench.workloads import ANALYTICS, GRPC_ROWS, JIT_ROWS, WORKLOADS
+from lab.bench.runner import ERROR, REFERENCE, BenchResults
+from lab.bench.workloads import WORKLOADS
 from lab.format import fmt_time
 from lab.models import BackendModel
-
-log = logging.getLogger(__name__)
-
-SIZES = (0.25, 1.0, 4.0, 16.0)
-"""Size multipliers offered on the page (1 is each workload's default size)."""
+from lab.models.benchmark import SIZES, BenchmarkModel
 
 ENGINE_COLORS = {
     "reference": "#94a3b8",
@@ -178,189 +169,66 @@ def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class BenchmarkView(pn.viewable.Viewer):
-    """Run a benchmark suite on chosen backends and plot what actually ran.
+    """The Benchmark page: widgets bound to a :class:`~lab.models.benchmark.BenchmarkModel`
+    (which holds the choices, the worker thread, progress and results) and the plots of what
+    actually ran.
 
     Parameters
     ----------
+    model : BenchmarkModel, optional
+        The run's state; a fresh one (at ``backend_model``'s addresses) when omitted.
     backend_model : BackendModel, optional
-        The session's backend choice; its gRPC server and Dask scheduler addresses are the ones
-        benchmarked. A fresh :class:`~lab.models.BackendModel` is created when omitted.
+        The session's backend choice, for a fresh model.
     """
 
-    backend_model = param.ClassSelector(class_=BackendModel, doc="The session's backend choice.")
-    workloads = param.ListSelector(
-        default=["rolling_stats", "engle_granger", "backtest_pairs"],
-        objects=list(ANALYTICS + GRPC_ROWS + JIT_ROWS),
-        doc="Workloads to run (grpc_info and upload_* rows run on grpc only).",
-    )
-    sizes = param.ListSelector(
-        default=[1.0], objects=list(SIZES), doc="Size multipliers (1 = default size)."
-    )
-    backends = param.ListSelector(
-        default=["reference", "native"], objects=list(BACKENDS), doc="Backends to compare."
-    )
-    repeats = param.Integer(
-        default=10, bounds=(1, 200), doc="Most timed calls per row (slow rows use fewer)."
-    )
-    budget_s = param.Number(default=1.0, bounds=(0.001, 60), doc="Seconds of timed calls per row.")
-    max_call_s = param.Number(
-        default=60.0, bounds=(1, None), doc="Skip rows extrapolated to exceed this (s/call)."
-    )
-    latency_workload = param.Selector(
-        default=None, objects=[], allow_None=True, doc="Workload of the latency plot."
-    )
-    results = param.ClassSelector(class_=BenchResults, default=None, allow_None=True, constant=True)
-    running = param.Boolean(default=False, constant=True, doc="Whether a suite is running.")
-    progress = param.Integer(default=0, bounds=(0, 100), constant=True)
-    message = param.String(default="", constant=True)
+    model = param.ClassSelector(class_=BenchmarkModel, doc="The benchmark run's state.")
 
-    def __init__(self, **params: Any) -> None:
-        if params.get("backend_model") is None:
-            params["backend_model"] = BackendModel()
+    def __init__(self, backend_model: BackendModel | None = None, **params: Any) -> None:
+        if params.get("model") is None:
+            params["model"] = BenchmarkModel(backend_model=backend_model)
         super().__init__(**params)
         theme.setup()
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._models: dict[str, BackendModel] = {}
-        self._partial: list[Row] = []
         self._build()
 
-    # ---------------------------------------------------------------- running
-    def backend(self, name: str) -> Any:
-        """The live backend ``name`` at the session's addresses (created once, then reused)."""
-        model = self._models.get(name)
-        if model is None:
-            model = BackendModel(
-                backend=name,
-                grpc_address=self.backend_model.grpc_address,
-                dask_address=self.backend_model.dask_address,
-            )
-            self._models[name] = model
-        return model.get()
+    @property
+    def results(self) -> BenchResults | None:
+        """The model's last finished run (the report button reads it)."""
+        return self.model.results
 
-    def _set(self, **values: Any) -> None:
-        with param.edit_constant(self):
-            self.param.update(**values)
-
-    def _on_progress(self, done: int, total: int, label: str) -> None:
-        self._set(
-            progress=int(round(100 * done / max(total, 1))), message=f"{done}/{total}: {label}"
-        )
-
-    def _on_row(self, row: Row) -> None:
-        # rows appear in the table as they finish; plots and captions follow at the end
-        self._partial.append(row)
-        frame = pd.DataFrame([dataclasses.asdict(r) for r in self._partial], columns=list(COLUMNS))
-        self._table.value = table_frame(frame)
-
-    def run(self) -> BenchResults:
-        """Run the chosen suite now (blocking) and publish the results; returns them."""
-        if not self.workloads or not self.sizes or not self.backends:
-            raise ValueError("choose at least one workload, one size and one backend")
-        self._cancel.clear()
-        self._partial = []
-        self._set(running=True, progress=0, message="starting")
-        try:
-            with open_backends(self.backends, factory=self.backend) as (live, _):
-                results = run_suite(
-                    self.workloads,
-                    live,
-                    sizes=sorted(self.sizes),
-                    repeats=self.repeats,
-                    budget_s=self.budget_s,
-                    max_call_s=self.max_call_s,
-                    suite="benchmark page",
-                    progress=self._on_progress,
-                    cancel=self._cancel,
-                    on_row=self._on_row,
-                )
-        except Exception as exc:
-            self._set(running=False, message=f"failed: {type(exc).__name__}: {exc}")
-            raise
-        workloads = list(dict.fromkeys(r.workload for r in results.rows))
-        self.param.latency_workload.objects = workloads
-        state = "cancelled" if results.cancelled else "done"
-        self._set(
-            results=results,
-            running=False,
-            progress=100 if not results.cancelled else self.progress,
-            message=f"{state}: {len(results.rows)} rows in {results.elapsed_s:.1f} s",
-        )
-        if self.latency_workload not in workloads:
-            self.latency_workload = workloads[0] if workloads else None
-        return results
-
-    def start(self) -> threading.Thread:
-        """Run the suite in a worker thread (the event loop stays free); returns the thread."""
-        if self._thread is not None and self._thread.is_alive():
-            raise RuntimeError("a benchmark is already running")
-
-        def target() -> None:
-            try:
-                self.run()
-            except Exception:  # the message parameter shows the failure on the page
-                log.exception("benchmark run failed")
-
-        self._thread = threading.Thread(target=target, name="arblab-benchmark", daemon=True)
-        self._thread.start()
-        return self._thread
-
-    def cancel(self) -> None:
-        """Stop the running suite after its current call; finished rows are kept."""
-        self._cancel.set()
-        self._set(message="cancelling after the current call")
-
-    # ---------------------------------------------------------------- derived views
-    def frame(self) -> pd.DataFrame:
-        """The results as a DataFrame (empty before the first run)."""
-        return self.results.to_frame() if self.results is not None else pd.DataFrame()
-
-    @param.depends("results")
+    # ---------------------------------------------------------------- plots of the model
+    @param.depends("model.results")
     def speedup_plot(self) -> hv.Overlay:
-        return speedup_plot(self.frame())
+        return speedup_plot(self.model.frame())
 
-    @param.depends("results", "latency_workload")
+    @param.depends("model.results", "model.latency_workload")
     def latency_plot(self) -> hv.Overlay:
-        return latency_plot(self.frame(), self.latency_workload)
-
-    @param.depends("results")
-    def table(self) -> pd.DataFrame:
-        return table_frame(self.frame())
-
-    @param.depends("results")
-    def captions(self) -> dict[str, str]:
-        return captions(self.results) if self.results is not None else {}
-
-    @param.depends("results")
-    def machine(self) -> str:
-        if self.results is None:
-            return ""
-        return f"Measured on {describe(self.results.machine)}"
+        return latency_plot(self.model.frame(), self.model.latency_workload)
 
     # ---------------------------------------------------------------- layout
     def _build(self) -> None:
+        m = self.model
         self._run_button = pn.widgets.Button(
-            label="Run", color="primary", sizing_mode="stretch_width", disabled=self.param.running
+            label="Run", color="primary", sizing_mode="stretch_width", disabled=m.param.running
         )
         self._cancel_button = pn.widgets.Button(
             label="Cancel",
             color="warning",
             sizing_mode="stretch_width",
-            disabled=self.param.running.rx.not_(),
+            disabled=m.param.running.rx.not_(),
         )
-        self._run_button.on_click(lambda _: self.start())
-        self._cancel_button.on_click(lambda _: self.cancel())
+        self._run_button.on_click(lambda _: m.start())
+        self._cancel_button.on_click(lambda _: m.cancel())
         self._bar = pn.indicators.Progress(
-            value=self.param.progress.rx(),
+            value=m.param.progress.rx(),
             max=100,
             sizing_mode="stretch_width",
             bar_color="primary",
         )
         self._status = pn.pane.Markdown(
-            self.param.message.rx(), sizing_mode="stretch_width", margin=(0, 10)
+            m.param.message.rx(), sizing_mode="stretch_width", margin=(0, 10)
         )
         self._table = pn.widgets.Tabulator(
-            self.table(),
+            table_frame(m.frame()),
             disabled=True,
             sizing_mode="stretch_width",
             layout="fit_data_table",
@@ -370,12 +238,13 @@ class BenchmarkView(pn.viewable.Viewer):
             formatters=self._formatters(),
             css_classes=["arb-bench-table"],
         )
-        self.param.watch(self._update_table, "results")
+        # rows appear in the table as they finish; plots and captions follow at the end
+        m.param.watch(self._update_table, ["rows", "results"])
         # re-rendered whole on each run: the categories and the plot height change with the rows
         self._speedup = pn.panel(self.speedup_plot, sizing_mode="stretch_width")
         self._latency = pn.panel(self.latency_plot, sizing_mode="stretch_width")
         self._captions = theme.html(
-            pn.bind(self._captions_html, self.param.results), css_classes=["arb-bench-captions"]
+            pn.bind(self._captions_html, m.param.results), css_classes=["arb-bench-captions"]
         )
 
     @staticmethod
@@ -393,7 +262,7 @@ class BenchmarkView(pn.viewable.Viewer):
         }
 
     def _update_table(self, *_: Any) -> None:
-        self._table.value = self.table()
+        self._table.value = table_frame(self.model.frame())
 
     def _captions_html(self, results: BenchResults | None) -> str:
         import html
@@ -402,7 +271,7 @@ class BenchmarkView(pn.viewable.Viewer):
             return (
                 '<div class="arb-note">Choose workloads, sizes and backends, then press Run.</div>'
             )
-        items = "".join(f"<li>{html.escape(c)}</li>" for c in captions(results).values())
+        items = "".join(f"<li>{html.escape(c)}</li>" for c in self.model.captions().values())
         machine = html.escape(describe(results.machine))
         fallback = sum(r.fallback and r.ok for r in results.rows)
         errors = sum(r.status == ERROR for r in results.rows)
@@ -419,32 +288,30 @@ class BenchmarkView(pn.viewable.Viewer):
         return f"<ul class='arb-captions'>{items}</ul>{extra}{note}<div class='arb-note'>Measured on {machine}; median of timed calls after a warm-up ({fmt_time(results.elapsed_s)} in total).</div>"
 
     def __panel__(self) -> pn.viewable.Viewable:
+        m = self.model
         controls = [
             section("Workloads"),
             pn.widgets.MultiChoice.from_param(
-                self.param.workloads, label="", sizing_mode="stretch_width"
+                m.param.workloads, label="", sizing_mode="stretch_width"
             ),
             section("Sizes and backends"),
             pn.widgets.CheckButtonGroup.from_param(
-                self.param.sizes,
+                m.param.sizes,
                 label="",
                 color="primary",
                 variant="outline",
                 sizing_mode="stretch_width",
             ),
             pn.widgets.CheckButtonGroup.from_param(
-                self.param.backends,
+                m.param.backends,
                 label="",
                 color="primary",
                 variant="outline",
                 sizing_mode="stretch_width",
             ),
-            pn.widgets.IntSlider.from_param(
-                self.param.repeats, label="Repeats (most timed calls)", sizing_mode="stretch_width"
-            ),
+            pn.widgets.IntSlider.from_param(m.param.repeats, sizing_mode="stretch_width"),
             pn.widgets.FloatSlider.from_param(
-                self.param.budget_s,
-                label="Time per row (s)",
+                m.param.budget_s,
                 start=0.1,
                 end=10,
                 step=0.1,
@@ -461,7 +328,7 @@ class BenchmarkView(pn.viewable.Viewer):
                 panel_card(
                     "Latency",
                     pn.widgets.Select.from_param(
-                        self.param.latency_workload, label="workload", width=220
+                        m.param.latency_workload, label="workload", width=220
                     ),
                     self._latency,
                 ),
@@ -477,4 +344,4 @@ class BenchmarkView(pn.viewable.Viewer):
         return page("Benchmark", controls, body, intro=intro, css_class="arb-benchmark")
 
 
-__all__ = ["WORKLOADS", "BenchmarkView", "latency_plot", "speedup_plot", "table_frame"]
+__all__ = ["SIZES", "WORKLOADS", "BenchmarkView", "latency_plot", "speedup_plot", "table_frame"]

@@ -16,7 +16,7 @@ from components import format as fmt
 from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap, plot_pane
 from components.layout import page, panel_card, section
-from lab.models.pair import PairModel
+from lab.models.pair import OU_BAND_CHOICES, PairModel
 from lab.plots import pair as pair_plots
 
 METRIC_LABELS: dict[str, tuple[str, str]] = {
@@ -64,6 +64,7 @@ def metrics_html(table: pd.DataFrame | None) -> str:
         attrs = (
             f' data-pair="{html.escape(str(pair[0]))}/{html.escape(str(pair[1]))}" data-lookback="{params.lookback}"'
             f' data-entry-z="{params.entry_z:g}" data-exit-z="{params.exit_z:g}" data-cost-bps="{params.cost_bps:g}"'
+            f' data-band-units="{html.escape(params.band_units)}"'
         )
     return (
         f'<table class="arb-table arb-metrics"{attrs}><thead><tr><th>metric</th><th class="num">in-sample</th>'
@@ -170,17 +171,20 @@ class OptionalNumber:
     value set elsewhere (code, another view) is shown without being written back."""
 
     def __init__(self, model: param.Parameterized, name: str, label: str, value_label: str,
-                 off_value: float, **slider: Any) -> None:  # fmt: skip
+                 off_value: float, widget: type = pn.widgets.FloatSlider, **options: Any) -> None:  # fmt: skip
         self.model, self.name = model, name
         current = getattr(model, name)
         self.on = pn.widgets.Checkbox(label=label, value=current is not None)
-        self.value = pn.widgets.FloatSlider(
+        self.value = widget(
             label=value_label, value=current if current is not None else off_value,
-            visible=current is not None, sizing_mode="stretch_width", **slider,
+            visible=current is not None, sizing_mode="stretch_width", **options,
         )  # fmt: skip
         self._pulling = False
         self.on.param.watch(self._push, "value")
-        self.value.param.watch(self._push, "value_throttled")
+        # a slider writes on release; an input box when its value is entered
+        self.value.param.watch(
+            self._push, "value_throttled" if "value_throttled" in self.value.param else "value"
+        )
         model.param.watch(self._pull, name)
 
     def _push(self, _: Any) -> None:
@@ -243,32 +247,77 @@ class PairView(pn.viewable.Viewer):
         self.lookback = pn.widgets.IntSlider.from_param(
             m.param.lookback, label="Lookback (days)", css_classes=["arb-lookback"], **slider
         )
-        entry = pn.widgets.FloatSlider.from_param(m.param.entry_z, label="Entry |z|", **slider)
-        exit_ = pn.widgets.FloatSlider.from_param(m.param.exit_z, label="Exit z", **slider)
+        # the bands: z-score sliders, or price-level inputs (any value: OU-optimal bands are
+        # often outside a z slider's range) when band_units = "spread"
+        z_units = m.param.band_units.rx() == "z"
+        spread_units = m.param.band_units.rx() == "spread"
+        self.band_units = pn.widgets.RadioButtonGroup.from_param(
+            m.param.band_units, options={"z-score bands": "z", "spread bands (USD)": "spread"},
+            sizing_mode="stretch_width", color="primary", variant="outline", css_classes=["arb-band-units"],
+        )  # fmt: skip
+        entry = pn.widgets.FloatSlider.from_param(m.param.entry_z, visible=z_units, **slider)
+        exit_ = pn.widgets.FloatSlider.from_param(m.param.exit_z, visible=z_units, **slider)
+        number = dict(sizing_mode="stretch_width", visible=spread_units)
+        self.entry_level = pn.widgets.FloatInput.from_param(
+            m.param.entry_z, label="Entry band (USD from the spread mean)", step=0.01,
+            css_classes=["arb-entry-level"], **number,
+        )  # fmt: skip
+        self.exit_level = pn.widgets.FloatInput.from_param(
+            m.param.exit_z, label="Exit level (USD; -entry: the opposite band)", step=0.01,
+            css_classes=["arb-exit-level"], **number,
+        )  # fmt: skip
+        self.spread_beta = pn.widgets.FloatInput.from_param(
+            m.param.spread_beta, step=0.01, **number
+        )
+        self.spread_mean = pn.widgets.FloatInput.from_param(
+            m.param.spread_mean, step=0.01, **number
+        )
+        self.entry_z, self.exit_z = entry, exit_
+        spread_note = theme.html(
+            '<div class="arb-note">Spread bands: the signal is y − β·x − mean in USD with β fixed, so the '
+            "lookback and the hedge method play no part in it (the OU-optimal spread buttons set β, the mean and the bands).</div>",
+            visible=spread_units, margin=(0, 10),
+        )  # fmt: skip
         stop = OptionalNumber(
             m, "stop_z", "Stop-loss", "Stop |z|", 4.0, start=0.5, end=10.0, step=0.1
         )
         self._stop_on, self._stop_value = stop.on, stop.value
-        cost = pn.widgets.FloatSlider.from_param(
-            m.param.cost_bps, label="Cost per leg (bps)", **slider
-        )
+        stop_level = OptionalNumber(m, "stop_z", "Stop-loss", "Stop level (USD from the mean)", 1.0,
+                                    widget=pn.widgets.FloatInput, step=0.01)  # fmt: skip
+        stops = (
+            pn.Column(stop.on, stop.value, visible=z_units, sizing_mode="stretch_width", margin=0),
+            pn.Column(stop_level.on, stop_level.value, visible=spread_units, sizing_mode="stretch_width", margin=0),
+        )  # fmt: skip
+        cost = pn.widgets.FloatSlider.from_param(m.param.cost_bps, **slider)
         hedge = pn.widgets.RadioButtonGroup.from_param(
             m.param.hedge,
             sizing_mode="stretch_width",
             color="primary",
             variant="outline",
         )
-        train = pn.widgets.FloatSlider.from_param(
-            m.param.train_fraction, label="In-sample share", **slider
-        )
+        train = pn.widgets.FloatSlider.from_param(m.param.train_fraction, **slider)
         bands = pn.widgets.Checkbox.from_param(self.param.show_bands, label="Show OU-optimal bands")
-        use_ou = pn.widgets.Button(
-            label="Use OU-optimal entry z",
-            color="primary",
-            variant="outline",
-            sizing_mode="stretch_width",
+        # one button per OU-optimal choice (lab.models.pair.OU_BAND_CHOICES)
+        labels = {
+            "z": "Use OU-optimal entry z",
+            "spread": "Use OU-optimal spread bands (max return)",
+            "spread_sharpe": "Use OU-optimal spread bands (max Sharpe)",
+        }
+        self.use_ou: dict[str, pn.widgets.Button] = {}
+        for choice in OU_BAND_CHOICES:
+            button = pn.widgets.Button(
+                label=labels[choice],
+                description=f"Bands: {OU_BAND_CHOICES[choice]}",
+                color="primary",
+                variant="outline",
+                sizing_mode="stretch_width",
+                css_classes=["arb-use-ou", f"arb-use-ou-{choice}"],
+            )
+            button.on_click(lambda _, choice=choice: self._use_ou_bands(choice))
+            self.use_ou[choice] = button
+        rf = pn.widgets.FloatSlider.from_param(
+            m.param.bands_rf, label="Risk-free rate of the bands' Sharpe (a year)", **slider
         )
-        use_ou.on_click(self._use_ou_entry)
         metric = pn.widgets.Select.from_param(
             m.param.sweep_metric, label="Sweep metric", sizing_mode="stretch_width"
         )
@@ -290,39 +339,35 @@ class PairView(pn.viewable.Viewer):
         capital = pn.widgets.RadioButtonGroup.from_param(m.param.capital, **radio)
         negative = pn.widgets.RadioButtonGroup.from_param(m.param.negative_hedge, **radio)
         borrow = pn.widgets.FloatSlider.from_param(
-            m.param.borrow_bps_per_year, label="Borrow on shorts (bps / year)", end=1000.0, **slider
+            m.param.borrow_bps_per_year, end=1000.0, **slider
         )
         sizing = pn.widgets.RadioButtonGroup.from_param(
             m.param.sizing, options={"shares": "shares_from_hedge", "$ neutral": "dollar_neutral",
                                      "β neutral": "beta_neutral"}, **radio,
         )  # fmt: skip
         rebalance_every = pn.widgets.IntSlider.from_param(
-            m.param.rebalance_every, label="Rebalance every (days, 0 = never)", end=120, **slider
+            m.param.rebalance_every, end=120, **slider
         )
         rebalance_threshold = pn.widgets.FloatSlider.from_param(
-            m.param.rebalance_threshold, label="Rebalance on hedge drift (fraction, 0 = off)",
-            end=0.5, **slider,
-        )  # fmt: skip
+            m.param.rebalance_threshold, end=0.5, **slider
+        )
         vol = OptionalNumber(m, "vol_target", "Volatility target", "Target vol (annualised)", 0.1,
                              start=0.01, end=1.0, step=0.01)  # fmt: skip
         self._vol_on, self._vol_value = vol.on, vol.value
         vol_window = pn.widgets.IntSlider.from_param(
             m.param.vol_window,
-            label="Vol window (days)",
             end=250,
             visible=vol.on.param.value.rx(),
             **slider,
         )
         leverage_cap = pn.widgets.FloatSlider.from_param(
-            m.param.leverage_cap, label="Leverage cap (gross / capital)", end=5.0,
+            m.param.leverage_cap, end=5.0,
             visible=vol.on.param.value.rx(), **slider,
         )  # fmt: skip
         kalman = [
-            pn.widgets.FloatInput.from_param(getattr(m.param, name), label=label, sizing_mode="stretch_width",
+            pn.widgets.FloatInput.from_param(getattr(m.param, name), sizing_mode="stretch_width",
                                              visible=m.param.hedge.rx() == "kalman")
-            for name, label in (("kalman_q_alpha", "Kalman intercept step variance"),
-                                ("kalman_q_beta", "Kalman slope step variance"),
-                                ("kalman_r", "Kalman observation variance"))
+            for name in ("kalman_q_alpha", "kalman_q_beta", "kalman_r")
         ]  # fmt: skip
         evaluation = pn.widgets.RadioButtonGroup.from_param(
             m.param.evaluation, options={"walk-forward": "walk_forward", "single split": "split"}, **radio
@@ -342,7 +387,8 @@ class PairView(pn.viewable.Viewer):
         note = '<div class="arb-note">{}</div>'
         return [
             section("Pair"), pn.Row(y, x, sizing_mode="stretch_width"), swap,
-            section("Strategy"), self.lookback, entry, exit_, self._stop_on, self._stop_value, cost,
+            section("Strategy"), self.lookback, self.band_units, spread_note, entry, exit_,
+            self.entry_level, self.exit_level, self.spread_beta, self.spread_mean, *stops, cost,
             theme.html(note.format("Hedge ratio"), margin=(4, 10, 0, 10)), hedge, *kalman, train,
             section("Execution"),
             theme.html(note.format("Fill"), margin=(4, 10, 0, 10)), fill,
@@ -353,19 +399,18 @@ class PairView(pn.viewable.Viewer):
             rebalance_every, rebalance_threshold,
             self._vol_on, self._vol_value, vol_window, leverage_cap,
             section("Evaluation"), evaluation, wf_train, wf_test, wf_anchored, wf_steps,
-            section("OU model"), bands, use_ou,
+            section("OU model"), bands, rf, *self.use_ou.values(),
             section("Sweep"), metric, sample, lb_range, z_range, steps,
         ]  # fmt: skip
 
-    def _use_ou_entry(self, _: Any) -> None:
+    def _use_ou_bands(self, choice: str) -> None:
+        """Adopt the chosen OU-optimal bands (:meth:`PairModel.use_ou_bands`)."""
         try:
-            z = float(self.model.bands().entry_z)
+            self.model.use_ou_bands(choice)
         except ValueError as exc:
             self.errors.set("use-ou", str(exc))
             return
         self.errors.set("use-ou", None)
-        lo, hi = self.model.param.entry_z.bounds
-        self.model.entry_z = float(np.clip(round(z, 2), lo, hi))
 
     # -- body -------------------------------------------------------------------------------
     def _body(self) -> list[Any]:
@@ -529,8 +574,11 @@ class PairView(pn.viewable.Viewer):
                     "profit rate ± sd (USD / day, / √day)",
                     f"{bands.expected_return_rate:.4f} ± {bands.return_variance_rate**0.5:.4f}",
                 ),
-                ("Sharpe ratio (per √day)", f"{bands.sharpe_ratio:.3f}"),
-            ]
+                ("Sharpe ratio over rf (per √day)", f"{bands.sharpe_ratio:.3f}"),
+                (f"Sharpe-maximising bands (rf {self.model.bands_rf:.1%} a year)", ""),
+                ("entry / exit (USD)", f"{fmt.number(bands.sharpe_entry, '{:.3f}')} / {fmt.number(bands.sharpe_exit, '{:.3f}')}"),
+                ("Sharpe ratio over rf (per √day)", fmt.number(bands.sharpe_ratio_max, "{:.3f}")),
+            ]  # fmt: skip
         body = "".join(
             f'<tr><th colspan="2" style="padding-top:8px">{html.escape(k)}</th></tr>' if not v
             else f'<tr><td>{html.escape(k)}</td><td class="num">{html.escape(v)}</td></tr>'

@@ -18,6 +18,7 @@ client computes the same way before an upload, and stays defined there.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -29,6 +30,12 @@ DIGEST_BYTES = 8
 MAX_DIGEST_BYTES = 64
 """Largest digest size BLAKE2b offers."""
 
+_SCALARS = (
+    type(None), bool, int, float, complex, str, bytes, np.generic, dt.date, dt.time, dt.timedelta
+)  # fmt: skip
+"""Types hashed by their type and ``repr`` (which shows all of their state); any other type
+that is not an array, a pandas object, a dataclass or a container raises ``TypeError``."""
+
 
 def fingerprint(*parts: Any, digest_size: int = DIGEST_BYTES) -> str:
     """A stable content hash of ``parts`` (BLAKE2b, ``2 digest_size`` hex digits).
@@ -39,7 +46,7 @@ def fingerprint(*parts: Any, digest_size: int = DIGEST_BYTES) -> str:
         Arrays, pandas objects, dataclass instances, lists, tuples, dicts and scalars, in
         any nesting. Arrays and frames are hashed by their bytes, dtype and shape (and, for
         pandas, index, columns and column dtypes); dataclasses by their type and fields;
-        other values by their type and ``repr``.
+        scalars (numbers, strings, bytes, dates, None) by their type and ``repr``.
     digest_size : int
         Digest bytes, 1 to :data:`MAX_DIGEST_BYTES` (default :data:`DIGEST_BYTES`).
 
@@ -47,6 +54,11 @@ def fingerprint(*parts: Any, digest_size: int = DIGEST_BYTES) -> str:
     -------
     str
         The hex digest.
+
+    Raises
+    ------
+    TypeError
+        A part of another type (an object whose ``repr`` may not show all of its state).
     """
     if not 1 <= digest_size <= MAX_DIGEST_BYTES:
         raise ValueError(f"digest_size must be in 1..{MAX_DIGEST_BYTES}, got {digest_size}")
@@ -93,5 +105,9 @@ def _feed(h: Any, part: Any) -> None:
             _feed(h, key)
             _feed(h, part[key])
         h.update(b"}")
-    else:
+    elif isinstance(part, _SCALARS):
         h.update(f"{type(part).__name__}:{part!r};".encode())
+    else:
+        raise TypeError(
+            f"cannot fingerprint a {type(part).__name__}: its content is not hashed faithfully"
+        )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
 import param
 
 from lab.models.backend import BackendModel
-from lab.models.cache import Computed, ResultCache
+from lab.models.cache import Computed, ResultCache, call_key
 from lab.models.dataset import DatasetModel
 
 DATA_DEPENDENCIES = (
@@ -24,8 +23,9 @@ class AnalysisModel(param.Parameterized):
     """Base of the models that derive results from a dataset on a backend.
 
     Derivations call :meth:`compute`, which runs an analytics function on the selected backend
-    through a bounded cache keyed by the function, the backend (name and address), the
-    dataset's content hash and the caller's key. :meth:`engine_of` tells which engine produced
+    through a bounded cache keyed by the function, the backend (name and address) and a content
+    hash of the call's arguments (:func:`~lab.models.cache.call_key`): keys are derived from
+    what the computation receives, never built by hand. :meth:`engine_of` tells which engine produced
     the most recent result of a function; the views show it.
 
     Parameters
@@ -51,19 +51,19 @@ class AnalysisModel(param.Parameterized):
         self._cache = ResultCache(self.cache_size)
         self._engines: dict[str, str] = {}
 
-    def compute(self, function: str, key: Hashable, *args: Any, **kwargs: Any) -> Any:
+    def compute(self, function: str, *args: Any, **kwargs: Any) -> Any:
         """Run analytics ``function(*args, **kwargs)`` on the backend, through the cache.
 
         Parameters
         ----------
         function : str
             Name in :data:`lab.analytics.FUNCTIONS`.
-        key : hashable
-            Everything the result depends on apart from the function, the backend and the
-            dataset content hash (which are added here). It must change whenever an argument
-            changes.
+        *args, **kwargs
+            Its arguments (arrays, frames, scalars, dataclasses such as ``PairParams``). The
+            cache key is their content hash (blake2b of the bytes; about 1 ms per MB), with the
+            function and the backend (name and address).
         """
-        full_key = (function, self.backend.key, self.dataset.content_hash, key)
+        full_key = (function, self.backend.key, call_key(function, args, kwargs))
 
         def run() -> Computed:
             return self.backend.call(function, *args, **kwargs)
@@ -71,6 +71,15 @@ class AnalysisModel(param.Parameterized):
         entry = self._cache.get(full_key, run, keep=lambda e: not e.fallback)
         self._engines[function] = entry.engine + (" (fallback)" if entry.fallback else "")
         return entry.value
+
+    def dependency_values(self, method: str) -> tuple:
+        """``(owner, name, value)`` of every parameter the derivation ``method`` depends on
+        (its ``@param.depends``, through the methods it depends on): the key of a memo of
+        that derivation, derived from its declaration."""
+        return tuple(
+            (type(p.inst).__name__, p.name, getattr(p.inst, p.name))
+            for p in self.param.method_dependencies(method)
+        )
 
     def engine_of(self, function: str) -> str:
         """Engine that produced the most recent ``function`` result ('' if none yet)."""

@@ -1,9 +1,10 @@
 """A bounded, thread-safe cache for expensive derived results.
 
 Every model keeps one :class:`ResultCache`. Entries are keyed by everything the result depends
-on: the analytics function, the backend (name and address), the dataset's content hash and the
-parameters (content hashes come from :func:`lab.hashing.fingerprint`). A slider that returns to an earlier value therefore costs a dictionary lookup, and
-the cache never grows past ``maxsize`` entries (least recently used entries are evicted).
+on: the analytics function, the backend (name and address) and a content hash of the call's
+arguments (:func:`call_key`, a :func:`lab.hashing.fingerprint`), so the key is derived from
+what the computation receives and can never leave an argument out. A slider that returns to
+an earlier value therefore costs a dictionary lookup, and the cache never grows past ``maxsize`` entries (least recently used entries are evicted).
 
 Concurrent requests for the same key (several plots asking for the same backtest from worker
 threads) compute it once: the first caller computes, the others wait for its result.
@@ -16,6 +17,21 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
+
+from lab.hashing import fingerprint
+
+
+def call_key(function: str, args: tuple, kwargs: dict[str, Any]) -> str:
+    """The cache key of ``function(*args, **kwargs)``: a :func:`fingerprint` of the function's
+    name, every positional argument and every keyword argument (by name).
+
+    Raises
+    ------
+    TypeError
+        An argument of a type whose content cannot be hashed faithfully (an object whose
+        ``repr`` may not show all of its state); such a call must not be cached by key.
+    """
+    return fingerprint(function, args, kwargs)
 
 
 @dataclass(frozen=True)

@@ -181,17 +181,7 @@ class OptionsModel(AnalysisModel):
     def payoff(self):
         """``StrategyPayoff`` over the spot grid at :meth:`t`."""
         strategy = self.strategy()
-        key = (
-            fingerprint(self.legs),
-            self.vol,
-            self.rate,
-            self.dividend,
-            self.days_elapsed,
-            self.spot,
-            self.spot_range,
-            self.n_spots,
-        )
-        return self.compute("strategy_payoff", key, strategy, self.spots(), t=self.t())
+        return self.compute("strategy_payoff", strategy, self.spots(), t=self.t())
 
     @param.depends(*_DEPS)
     def greeks(self) -> pd.DataFrame:
@@ -209,18 +199,8 @@ class OptionsModel(AnalysisModel):
             remaining = float(strategy.expiries[i]) - t
             if remaining <= 0:
                 continue
-            key = (
-                kind,
-                float(strategy.strikes[i]),
-                remaining,
-                self.rate,
-                self.vol,
-                self.dividend,
-                fingerprint(spots),
-            )
             g = self.compute(
                 "bs_greeks",
-                key,
                 spots,
                 float(strategy.strikes[i]),
                 remaining,

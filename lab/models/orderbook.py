@@ -181,7 +181,7 @@ class OrderBookModel(AnalysisModel):
         if self.source == "live":
             raise ValueError("a live source has no fixed stream")
         seed = self.seed + self.epoch
-        return self.compute("simulate_lob", (self.n_events, seed), self.n_events, seed=seed)
+        return self.compute("simulate_lob", self.n_events, seed=seed)
 
     def recordings(self):
         """The recordings in :attr:`recordings_dir`

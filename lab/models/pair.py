@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import typing
 from typing import Any
 
 import numpy as np
@@ -10,15 +11,7 @@ import pandas as pd
 import param
 
 from lab.analytics import PairParams
-from lab.analytics.backtest import (
-    BAND_UNITS,
-    CAPITALS,
-    FILLS,
-    HEDGE_METHODS,
-    METRIC_NAMES,
-    NEGATIVE_HEDGES,
-    SIZINGS,
-)
+from lab.analytics.backtest import METRIC_NAMES, PERIODS_PER_YEAR
 from lab.analytics.backtest.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
@@ -32,11 +25,66 @@ SWEEP_METRICS: tuple[str, ...] = tuple(
 )
 """Metrics offered for the sweep surface."""
 
+SWEEP_AXES = ("lookback", "entry_z")
+"""The strategy fields the sweep grid varies (the others are fixed at their current values)."""
+
+OU_BAND_CHOICES: dict[str, str] = {
+    "z": "return-maximising, as an entry |z|",
+    "spread": "return-maximising (Bertram), spread units",
+    "spread_sharpe": "Sharpe-maximising (Bertram), spread units",
+}
+"""The OU-optimal bands :meth:`PairModel.use_ou_bands` can adopt, with their descriptions."""
+
+_PARAMETER_TYPES: dict[type, type[param.Parameter]] = {
+    bool: param.Boolean,
+    int: param.Integer,
+    float: param.Number,
+    str: param.String,
+}
+
+
+def strategy_parameter(f: dataclasses.Field, annotation: Any) -> param.Parameter:
+    """The Param parameter mirroring one :class:`PairParams` field.
+
+    Its type follows the field's annotation (``int``, ``float``, ``str``, ``bool``; ``X | None``
+    allows None), its default is the field's, and the field's metadata (see
+    ``lab.analytics.backtest.params._field``) supplies the label, doc, ``bounds``,
+    ``softbounds``, ``step`` and, for a string field with choices, ``objects`` (a Selector).
+    A field without metadata still gets a parameter, documented by its name.
+    """
+    meta = dict(f.metadata)
+    args = typing.get_args(annotation)
+    optional = type(None) in args
+    base = next((a for a in args if a is not type(None)), annotation) if args else annotation
+    kwargs: dict[str, Any] = {
+        "default": f.default,
+        "doc": meta.pop("doc", f"PairParams.{f.name}"),
+        "label": meta.pop("label", None),
+    }
+    objects = meta.pop("objects", None)
+    if objects is not None:
+        return param.Selector(objects=list(objects), allow_None=optional, **kwargs)
+    if base not in _PARAMETER_TYPES:
+        raise TypeError(f"PairParams.{f.name}: no parameter type for annotation {annotation!r}")
+    return _PARAMETER_TYPES[base](allow_None=optional, **kwargs, **meta)
+
+
+def strategy_parameters() -> dict[str, param.Parameter]:
+    """One parameter per :class:`PairParams` field, in field order."""
+    hints = typing.get_type_hints(PairParams)
+    return {f.name: strategy_parameter(f, hints[f.name]) for f in dataclasses.fields(PairParams)}
+
+
 _DEFAULTS = PairParams()
 
+StrategyParameters = param.parameterized_class("StrategyParameters", strategy_parameters())
+"""Every :class:`PairParams` field as a parameter (derived, never declared by hand): a new
+field of the dataclass appears on :class:`PairModel`, and so as a widget, by itself."""
 
-class PairModel(AnalysisModel):
-    """A pair ``(y, x)`` of the dataset and every field of :class:`~lab.analytics.PairParams`.
+
+class PairModel(AnalysisModel, StrategyParameters):
+    """A pair ``(y, x)`` of the dataset and every field of :class:`~lab.analytics.PairParams`
+    (the parameters of :data:`StrategyParameters`, derived from the dataclass).
 
     Derived (each cached per inputs and backend):
 
@@ -60,129 +108,13 @@ class PairModel(AnalysisModel):
         default=None, objects=[], allow_None=True, doc="Symbol of the x leg (hedge)."
     )
 
-    lookback = param.Integer(
-        default=_DEFAULTS.lookback,
-        bounds=(3, 500),
-        doc="Z-score (and rolling hedge) window, trading days.",
-    )
-    entry_z = param.Number(
-        default=_DEFAULTS.entry_z, bounds=(0.1, 6.0), step=0.05, doc="Enter when |z| exceeds this."
-    )
-    exit_z = param.Number(
-        default=_DEFAULTS.exit_z,
-        bounds=(-3.0, 3.0),
-        step=0.05,
-        doc="Exit when z crosses back over -exit_z (long) / exit_z (short).",
-    )
-    stop_z = param.Number(
-        default=_DEFAULTS.stop_z,
-        allow_None=True,
-        bounds=(0.2, 10.0),
-        step=0.1,
-        doc="Stop-loss |z| (None: no stop).",
-    )
-    cost_bps = param.Number(
-        default=_DEFAULTS.cost_bps,
-        bounds=(0.0, 200.0),
-        step=0.5,
-        doc="Cost per leg, basis points of traded notional.",
-    )
-    hedge = param.Selector(
-        default=_DEFAULTS.hedge,
-        objects=list(HEDGE_METHODS),
-        doc="static: OLS on the training window; rolling: OLS over lookback; "
-        "kalman: filtered random-walk regression slope.",
-    )
-    kalman_q_alpha = param.Number(
-        default=_DEFAULTS.kalman_q_alpha,
-        bounds=(1e-12, 1e3),
-        doc="Kalman hedge: variance per day of the intercept's random-walk steps (price^2).",
-    )
-    kalman_q_beta = param.Number(
-        default=_DEFAULTS.kalman_q_beta,
-        bounds=(1e-14, 1.0),
-        doc="Kalman hedge: variance per day of the slope's random-walk steps.",
-    )
-    kalman_r = param.Number(
-        default=_DEFAULTS.kalman_r,
-        bounds=(1e-8, 1e6),
-        doc="Kalman hedge: observation noise variance of y (price^2).",
-    )
-    band_units = param.Selector(
-        default=_DEFAULTS.band_units,
-        objects=list(BAND_UNITS),
-        doc="Units of entry/exit/stop: z-scores, or levels of the spread y - spread_beta x "
-        "around spread_mean (price units, the units of the OU-optimal bands).",
-    )
-    spread_beta = param.Number(
-        default=_DEFAULTS.spread_beta, doc="Spread bands: the fixed hedge ratio."
-    )
-    spread_mean = param.Number(
-        default=_DEFAULTS.spread_mean, doc="Spread bands: the spread's mean (price units)."
-    )
-    train_fraction = param.Number(
-        default=_DEFAULTS.train_fraction,
-        bounds=(0.05, 0.95),
-        step=0.05,
-        doc="Share of rows in-sample (from the start).",
-    )
-
-    fill = param.Selector(
-        default=_DEFAULTS.fill,
-        objects=list(FILLS),
-        doc="Execution: at the signal's close, or at the next close.",
-    )
-    capital = param.Selector(
-        default=_DEFAULTS.capital,
-        objects=list(CAPITALS),
-        doc="Entry notional: the initial capital (fixed) or the account value (compounding).",
-    )
-    borrow_bps_per_year = param.Number(
-        default=_DEFAULTS.borrow_bps_per_year,
-        bounds=(0.0, 2000.0),
-        step=5.0,
-        doc="Borrow fee on the short leg's notional, basis points per year.",
-    )
-    negative_hedge = param.Selector(
-        default=_DEFAULTS.negative_hedge,
-        objects=list(NEGATIVE_HEDGES),
-        doc="Entries with a hedge ratio <= 0 (both legs on one side): trade and flag, or refuse.",
-    )
-    sizing = param.Selector(
-        default=_DEFAULTS.sizing,
-        objects=list(SIZINGS),
-        doc="How the gross notional splits between the legs: the hedge ratio's share counts, "
-        "equal and opposite dollars, or x-leg dollars = beta x y-leg dollars.",
-    )
-    rebalance_every = param.Integer(
-        default=_DEFAULTS.rebalance_every,
-        bounds=(0, 500),
-        doc="Resize an open trade to its target holdings every this many trading days (0: never).",
-    )
-    rebalance_threshold = param.Number(
-        default=_DEFAULTS.rebalance_threshold,
-        bounds=(0.0, 1.0),
-        step=0.01,
-        doc="Resize an open trade when its hedge (x dollars per y dollar) drifts from the "
-        "target's by more than this fraction (0: off).",
-    )
-    vol_target = param.Number(
-        default=_DEFAULTS.vol_target,
-        allow_None=True,
-        bounds=(0.01, 1.0),
-        step=0.01,
-        doc="Annualised volatility target of the committed gross (None: off).",
-    )
-    vol_window = param.Integer(
-        default=_DEFAULTS.vol_window,
-        bounds=(2, 500),
-        doc="Trading days in the trailing realised-volatility window of the vol target.",
-    )
-    leverage_cap = param.Number(
-        default=_DEFAULTS.leverage_cap,
-        bounds=(0.1, 10.0),
-        step=0.1,
-        doc="Largest gross per unit of capital the vol target may commit.",
+    bands_rf = param.Number(
+        default=0.02,
+        bounds=(0.0, 0.5),
+        step=0.005,
+        doc="Risk-free rate of the OU-optimal bands' Sharpe ratio, a fraction per year "
+        "(0.02 = 2% a year; converted to spread units per day on the in-sample gross value "
+        "of one spread unit). Bertram's Sharpe-maximising bands need it > 0.",
     )
 
     sweep_lookbacks = param.Range(
@@ -253,10 +185,17 @@ class PairModel(AnalysisModel):
             message = ""
         except ValueError as exc:
             changed = ", ".join(f"{e.name} = {e.new!r}" for e in events)
+            v = self._valid
+            if v.band_units == "spread":
+                bands = (
+                    f"spread bands: entry {v.entry_z:g} USD, exit {v.exit_z:g} USD, "
+                    f"stop {v.stop_z} USD around {v.spread_mean:g} with beta {v.spread_beta:g}"
+                )
+            else:
+                bands = f"entry |z| {v.entry_z:g}, exit z {v.exit_z:g}, stop |z| {v.stop_z}"
             message = (
                 f"{changed} refused: {exc}. The page shows the last valid parameters "
-                f"(lookback {self._valid.lookback}, entry |z| {self._valid.entry_z:g}, "
-                f"exit z {self._valid.exit_z:g}, stop |z| {self._valid.stop_z})."
+                f"(lookback {v.lookback}, {bands})."
             )
         if message != self.refused:
             with param.edit_constant(self):
@@ -294,7 +233,7 @@ class PairModel(AnalysisModel):
             raise ValueError("choose the two symbols of the pair")
         if self.y == self.x:
             raise ValueError(f"y and x must be different symbols, both are {self.y!r}")
-        key = (self.dataset.content_hash, self.y, self.x)
+        key = self.dependency_values("prices")
         cached = self._prices_memo
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -308,9 +247,7 @@ class PairModel(AnalysisModel):
     def coint(self):
         """Engle-Granger test of log y on log x (constant trend), ``CointResult``."""
         logp = np.log(self.prices())
-        return self.compute(
-            "engle_granger", (self.y, self.x), logp["y"].to_numpy(), logp["x"].to_numpy()
-        )
+        return self.compute("engle_granger", logp["y"].to_numpy(), logp["x"].to_numpy())
 
     @param.depends(*DATA_DEPENDENCIES, "y", "x", *PAIR_PARAMS)
     def backtest(self):
@@ -319,7 +256,6 @@ class PairModel(AnalysisModel):
         params = self.params()
         return self.compute(
             "backtest_pairs",
-            (self.y, self.x, params),
             prices["y"].to_numpy(),
             prices["x"].to_numpy(),
             params,
@@ -345,7 +281,6 @@ class PairModel(AnalysisModel):
         head = prices.iloc[:n_train]
         return self.compute(
             "engle_granger",
-            ("levels", self.y, self.x, n_train),
             head["y"].to_numpy(),
             head["x"].to_numpy(),
         )
@@ -359,34 +294,78 @@ class PairModel(AnalysisModel):
     @param.depends("train_regression")
     def ou(self):
         """OU fit (``dt`` = 1 trading day) of the in-sample spread, ``OUFit``."""
-        return self.compute(
-            "ou_fit", (self.y, self.x, self.n_train()), self.training_spread(), dt=1.0
-        )
+        return self.compute("ou_fit", self.training_spread(), dt=1.0)
 
-    @param.depends("ou", "cost_bps")
+    def spread_unit_value(self) -> float:
+        """Gross value of one spread unit (1 share of y, ``|beta|`` shares of x) at the
+        in-sample mean prices, USD: the capital behind one unit of the OU spread."""
+        beta = self.train_regression().hedge_ratio
+        prices = self.prices().iloc[: self.n_train()]
+        return float(prices["y"].mean() + abs(beta) * prices["x"].mean())
+
+    @param.depends("ou", "cost_bps", "bands_rf")
     def bands(self):
         """Bertram-optimal bands of the in-sample spread, ``Thresholds`` (spread units).
 
-        The round-trip cost of one spread unit (1 share of y, beta shares of x) is
-        ``2 cost_bps / 1e4 (mean y + |beta| mean x)`` over the in-sample rows.
+        The round-trip cost of one spread unit is ``2 cost_bps / 1e4 G`` and the benchmark
+        rate of its Sharpe ratios ``bands_rf / 252 G`` per day, with ``G`` the
+        :meth:`spread_unit_value` (so both are per unit of the capital one spread unit holds).
         """
         fit = self.ou()
-        beta = self.train_regression().hedge_ratio
-        prices = self.prices().iloc[: self.n_train()]
-        cost = (
-            2.0 * self.cost_bps / 1e4 * float(prices["y"].mean() + abs(beta) * prices["x"].mean())
-        )
+        value = self.spread_unit_value()
+        cost = 2.0 * self.cost_bps / 1e4 * value
         if cost <= 0:
             raise ValueError(
                 "OU-optimal bands need a positive cost_bps (with zero cost the optimal band is 0)"
             )
-        return self.compute(
-            "optimal_thresholds",
-            (fit.kappa, fit.theta, fit.sigma, cost),
-            fit.kappa,
-            fit.theta,
-            fit.sigma,
-            cost,
+        rf = self.bands_rf / PERIODS_PER_YEAR * value
+        return self.compute("optimal_thresholds", fit.kappa, fit.theta, fit.sigma, cost, rf=rf)
+
+    def use_ou_bands(self, choice: str = "z") -> None:
+        """Adopt the OU-optimal bands of :meth:`bands` as the strategy's bands.
+
+        ``choice`` (:data:`OU_BAND_CHOICES`):
+
+        - ``"z"``: the return-maximising band as an entry |z| (``band_units="z"``; rounded to
+          two decimals within the slider's range); the trailing-window z-score only
+          approximates the OU's stationary one, so this is a heuristic (coming from spread
+          units, the exit and stop return to the :class:`PairParams` defaults);
+        - ``"spread"`` and ``"spread_sharpe"``: Bertram's return- or Sharpe-maximising bands
+          traded exactly, in the units of the OU fit: ``band_units="spread"``,
+          ``spread_beta`` the training hedge ratio of the fitted spread, ``spread_mean`` its
+          fitted theta, ``entry_z = band`` and ``exit_z = -band`` (exit at the opposite band),
+          no stop (Bertram's strategy has none).
+
+        All fields are set in one update, so they are checked as one combination (an invalid
+        one is refused, :attr:`refused`). Raises ``ValueError`` naming the problem when the
+        bands cannot be computed (zero cost) or the Sharpe-maximising band does not exist
+        (``bands_rf = 0``, or no band earns more than the risk-free rate).
+        """
+        if choice not in OU_BAND_CHOICES:
+            raise ValueError(f"choice must be one of {tuple(OU_BAND_CHOICES)}, got {choice!r}")
+        bands = self.bands()
+        if choice == "z":
+            lo, hi = self.param.entry_z.softbounds
+            update: dict[str, Any] = {"entry_z": float(np.clip(round(bands.entry_z, 2), lo, hi))}
+            if self.band_units != "z":  # the exit and stop were price levels: back to defaults
+                update.update(band_units="z", exit_z=_DEFAULTS.exit_z, stop_z=_DEFAULTS.stop_z)
+            self.param.update(**update)
+            return
+        band = bands.band if choice == "spread" else bands.sharpe_band
+        if not np.isfinite(band):
+            raise ValueError(
+                "no Sharpe-maximising band: it needs a risk-free rate (bands_rf, now "
+                f"{self.bands_rf:g} a year) above 0 and below the best band's return rate "
+                f"({bands.expected_return_rate / self.spread_unit_value() * PERIODS_PER_YEAR:.2%} "
+                "a year of the spread unit's value)"
+            )
+        self.param.update(
+            band_units="spread",
+            spread_beta=float(self.train_regression().hedge_ratio),
+            spread_mean=float(self.ou().theta),
+            entry_z=float(band),
+            exit_z=-float(band),
+            stop_z=None,
         )
 
     def grid(self) -> dict[str, np.ndarray]:
@@ -398,13 +377,16 @@ class PairModel(AnalysisModel):
         return {"lookback": lookbacks, "entry_z": entry_zs}
 
     @param.depends(
-        *DATA_DEPENDENCIES, "y", "x", "exit_z", "stop_z", "cost_bps", "hedge", "train_fraction",
-        "fill", "capital", "borrow_bps_per_year", "negative_hedge",
-        "kalman_q_alpha", "kalman_q_beta", "kalman_r",
-        "sizing", "rebalance_every", "rebalance_threshold", "vol_target", "vol_window",
-        "leverage_cap",
-        "sweep_lookbacks", "sweep_entry_zs", "sweep_steps", "sweep_metric", "sweep_sample",
-    )  # fmt: skip
+        *DATA_DEPENDENCIES,
+        "y",
+        "x",
+        *(name for name in PAIR_PARAMS if name not in SWEEP_AXES),
+        "sweep_lookbacks",
+        "sweep_entry_zs",
+        "sweep_steps",
+        "sweep_metric",
+        "sweep_sample",
+    )
     def sweep(self):
         """``SweepResult``: the chosen metric over the lookback x entry_z grid."""
         prices = self.prices()
@@ -412,18 +394,8 @@ class PairModel(AnalysisModel):
         base = dataclasses.replace(
             self.params(), lookback=int(grid["lookback"][0]), entry_z=float(grid["entry_z"][-1])
         )
-        key = (
-            self.y,
-            self.x,
-            base,
-            tuple(grid["lookback"]),
-            tuple(grid["entry_z"]),
-            self.sweep_metric,
-            self.sweep_sample,
-        )
         return self.compute(
             "sweep",
-            key,
             prices["y"].to_numpy(),
             prices["x"].to_numpy(),
             grid,
@@ -458,7 +430,6 @@ class PairModel(AnalysisModel):
         grid = self.wf_grid()
         return self.compute(
             "walk_forward",
-            self._wf_key(),
             prices["y"].to_numpy(),
             prices["x"].to_numpy(),
             params,
@@ -466,19 +437,6 @@ class PairModel(AnalysisModel):
             train=self.wf_train,
             test=self.wf_test,
             anchored=self.wf_anchored,
-        )
-
-    def _wf_key(self) -> tuple:
-        """Everything :meth:`walk_forward` depends on besides the dataset and backend."""
-        grid = self.wf_grid()
-        return (
-            self.y,
-            self.x,
-            self.params(),
-            None if grid is None else (tuple(grid["lookback"]), tuple(grid["entry_z"])),
-            self.wf_train,
-            self.wf_test,
-            self.wf_anchored,
         )
 
     @param.depends("walk_forward")
@@ -491,9 +449,7 @@ class PairModel(AnalysisModel):
         splits = min(16, (trials.shape[0] // 2) // 2 * 2)
         if trials.shape[1] < 2 or splits < 2:
             return None
-        return self.compute(
-            "pbo", ("walk_forward", self._wf_key(), splits), trials, n_splits=splits
-        )
+        return self.compute("pbo", trials, n_splits=splits)
 
     @param.depends("walk_forward")
     def folds_table(self) -> pd.DataFrame:

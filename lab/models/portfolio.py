@@ -75,25 +75,16 @@ class PortfolioModel(AnalysisModel):
     )
     def optimize(self):
         """``PortfolioResult`` of the chosen method."""
-        key = (
-            self.method,
-            self.risk_free,
-            self.risk_aversion,
-            self.long_only,
-            self.max_weight,
-            self.cov,
-        )
         return self.compute(
-            "optimize_portfolio", key, self.returns(), self.method, risk_free=self.risk_free,
+            "optimize_portfolio", self.returns(), self.method, risk_free=self.risk_free,
             risk_aversion=self.risk_aversion, long_only=self.long_only, bounds=self.bounds(), cov=self.cov,
         )  # fmt: skip
 
     @param.depends(*DATA_DEPENDENCIES, "n_points", "risk_free", "long_only", "max_weight", "cov")
     def frontier(self):
         """``Frontier``: the efficient frontier with the max-Sharpe and min-variance portfolios."""
-        key = (self.n_points, self.risk_free, self.long_only, self.max_weight, self.cov)
         return self.compute(
-            "efficient_frontier", key, self.returns(), n_points=self.n_points, risk_free=self.risk_free,
+            "efficient_frontier", self.returns(), n_points=self.n_points, risk_free=self.risk_free,
             long_only=self.long_only, bounds=self.bounds(), cov=self.cov,
         )  # fmt: skip
 
@@ -108,10 +99,8 @@ class PortfolioModel(AnalysisModel):
     @param.depends(*DATA_DEPENDENCIES, "sparse_method", "lam", "l1_ratio")
     def sparse(self):
         """``SparsePortfolioResult``: sparse long-only replication of the equal-weight index."""
-        key = (self.sparse_method, self.lam, self.l1_ratio)
         return self.compute(
             "sparse_portfolio",
-            key,
             self.returns(),
             method=self.sparse_method,
             lam=self.lam,
@@ -121,10 +110,8 @@ class PortfolioModel(AnalysisModel):
     @param.depends(*DATA_DEPENDENCIES, "risk_aversion", "mp_cost_bps", "mp_periods", "cov")
     def multi_period(self):
         """``MultiPeriodResult``: the cost-aware path from equal weights towards the aim."""
-        key = (self.risk_aversion, self.mp_cost_bps, self.mp_periods, self.cov)
         return self.compute(
             "multi_period",
-            key,
             self.returns(),
             self.risk_aversion,
             self.mp_cost_bps,

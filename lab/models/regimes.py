@@ -129,19 +129,8 @@ class RegimeModel(AnalysisModel):
             if self.walk_forward
             else {}
         )
-        key = (
-            self.asset,
-            self.features,
-            self.vol_window,
-            self.n_states,
-            self.n_iter,
-            self.n_init,
-            self.seed,
-            tuple(walk.items()),
-        )
         return self.compute(
             "hmm_fit",
-            key,
             obs.to_numpy(),
             self.n_states,
             n_iter=self.n_iter,

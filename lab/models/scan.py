@@ -37,7 +37,7 @@ class ScanModel(AnalysisModel):
     def scan(self):
         """The :class:`~lab.analytics.cointegration.PairScanResult` on log prices."""
         logp = np.log(self.dataset.prices)
-        return self.compute("pair_scan", self.trend, logp, trend=self.trend)
+        return self.compute("pair_scan", logp, trend=self.trend)
 
     @param.depends("scan")
     def ranked(self) -> pd.DataFrame:

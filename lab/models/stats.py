@@ -55,7 +55,7 @@ class StatsModel(AnalysisModel):
         max_lag = min(self.hurst_max_lag, max(10, len(prices) // 4))
         logp = np.log(prices)
         hurst = {
-            c: self.compute("hurst", (c, max_lag), logp[c].to_numpy(), max_lag=max_lag).exponent
+            c: self.compute("hurst", logp[c].to_numpy(), max_lag=max_lag).exponent
             for c in prices.columns
         }
         table = pd.DataFrame(
@@ -76,7 +76,7 @@ class StatsModel(AnalysisModel):
     def correlation(self) -> pd.DataFrame:
         """Correlation matrix of daily log returns (``correlation`` on the selected backend)."""
         rets = self.returns()
-        corr = np.asarray(self.compute("correlation", None, rets.to_numpy()))
+        corr = np.asarray(self.compute("correlation", rets.to_numpy()))
         return pd.DataFrame(corr, index=rets.columns, columns=rets.columns)
 
     @param.depends(*DATA_DEPENDENCIES, "n_components")
@@ -87,4 +87,4 @@ class StatsModel(AnalysisModel):
         """
         rets = self.returns()
         k = min(self.n_components, rets.shape[1])
-        return self.compute("pca", k, rets.to_numpy(), n_components=k)
+        return self.compute("pca", rets.to_numpy(), n_components=k)

@@ -78,7 +78,8 @@ def z_plot(
     names : (str, str)
         Symbols of ``y`` and ``x`` (for the title).
     bands : OUBands, optional
-        OU-optimal bands; drawn as z-levels when ``show_bands``.
+        OU-optimal bands; drawn when ``show_bands`` (z-levels, or USD bands when the
+        parameters trade spread bands).
     """
     kd, vd = hv.Dimension("date"), hv.Dimension("z", label="z-score")
     opts = dict(
@@ -110,8 +111,10 @@ def z_plot(
     ]
     if p.stop_z is not None:
         lv += [(p.stop_z, "stop"), (-p.stop_z, "stop")]
+    spread_units = p.band_units == "spread"
     if show_bands and bands is not None:
-        lv += [(bands.entry_z, "OU-optimal"), (-bands.entry_z, "OU-optimal")]
+        band = bands.band if spread_units else bands.entry_z
+        lv += [(band, "OU-optimal"), (-band, "OU-optimal")]
     t = bt.trades
     closed = t.closed
     marks = {
@@ -127,9 +130,14 @@ def z_plot(
     ]
     curve = hv.Curve((dates, z), kd, vd, label="z").opts(color=style.ACCENT, line_width=1.2)
     y, x = names
+    if spread_units:
+        title = (f"Spread {y} − {p.spread_beta:.4g}·{x} − {p.spread_mean:.4g} (USD; dashed: entry, stop "
+                 "and OU-optimal (purple) bands; dotted: exit)")  # fmt: skip
+    else:
+        title = f"Z-score of {y} − β·{x} (lookback {p.lookback}; dashed: entry, stop and OU-optimal (purple) levels; dotted: exit)"
+    ylabel = "deviation from the spread mean (USD)" if spread_units else "z-score"
     return hv.Overlay([curve, oos_span(bt, dates), *levels(lv, Z_KINDS), *markers]).opts(
-        title=f"Z-score of {y} − β·{x} (lookback {p.lookback}; dashed: entry, stop and OU-optimal (purple) levels; dotted: exit)",
-        **opts,
+        title=title, ylabel=ylabel, **opts
     )
 
 

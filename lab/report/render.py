@@ -198,6 +198,18 @@ def _execution_rows(params: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _band_rows(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """The units of the entry, exit and stop levels and, for spread bands, the spread they
+    are levels of."""
+    if params.get("band_units", "z") != "spread":
+        return [("band units", "z-scores of the trailing window")]
+    return [
+        ("band units", "spread levels, USD from the spread mean"),
+        ("spread hedge ratio β", number(params["spread_beta"], "{:.6g}")),
+        ("spread mean (USD)", number(params["spread_mean"], "{:.6g}")),
+    ]
+
+
 def _pair(d: dict[str, Any]) -> str:
     pair = d["pair"]
     params = pair["params"]
@@ -209,6 +221,7 @@ def _pair(d: dict[str, Any]) -> str:
         ("entry z", number(params["entry_z"], "{:g}")),
         ("exit z", number(params["exit_z"], "{:g}")),
         ("stop z", "none" if params["stop_z"] is None else number(params["stop_z"], "{:g}")),
+        *_band_rows(params),
         ("cost (bps per leg)", number(params["cost_bps"], "{:g}")),
         ("hedge ratio method", params["hedge"]),
         ("train fraction", number(params["train_fraction"], "{:g}")),

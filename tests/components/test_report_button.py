@@ -125,8 +125,8 @@ def test_app_button_includes_the_benchmark_page_results(session):
         budget_s=0.01,
         min_repeats=1,
     )
-    with param.edit_constant(page):
-        page.results = results
+    with param.edit_constant(page.model):  # the page's results are its model's
+        page.model.results = results
     bench = read_report(button.build()).data["benchmark"]
     assert [r["median_s"] for r in bench["rows"]] == [r.median_s for r in results.rows]
 

@@ -78,3 +78,32 @@ def test_fingerprint_follows_content():
     assert fingerprint(a) != fingerprint(a.rename(columns={"x": "y"}))
     assert fingerprint(np.arange(3.0)) != fingerprint(np.arange(3))  # dtype matters
     assert fingerprint((1, "a", {"k": 2.0})) == fingerprint((1, "a", {"k": 2.0}))
+
+
+def test_call_key_covers_every_argument_and_refuses_what_it_cannot_hash():
+    import dataclasses
+
+    from lab.analytics import PairParams
+    from lab.models.cache import call_key
+
+    y = np.linspace(1.0, 2.0, 5000)
+    base = call_key("backtest_pairs", (y, y), {"params": PairParams()})
+    assert base == call_key("backtest_pairs", (y.copy(), y.copy()), {"params": PairParams()})
+    changed = y.copy()
+    changed[2500] += 1e-12  # inside the part of the array a repr abbreviates
+    assert call_key("backtest_pairs", (changed, y), {"params": PairParams()}) != base
+    assert call_key("backtest_pairs", (y, y), {"params": PairParams(spread_mean=1e-9)}) != base
+    assert call_key("sweep", (y, y), {"params": PairParams()}) != base
+    assert call_key("backtest_pairs", (y, y), {"param": PairParams()}) != base  # by name
+
+    @dataclasses.dataclass(frozen=True)
+    class Holder:
+        values: np.ndarray
+
+    big = np.zeros(5000)
+    other = big.copy()
+    other[2500] = 1.0
+    assert repr(Holder(big)) == repr(Holder(other))  # why dataclasses are hashed by field
+    assert call_key("f", (Holder(big),), {}) != call_key("f", (Holder(other),), {})
+    with pytest.raises(TypeError, match="cannot fingerprint a object"):
+        call_key("f", (object(),), {})

@@ -158,3 +158,85 @@ def test_execution_options_reach_the_backtest(pair):
     moved = pair.backtest()
     np.testing.assert_array_equal(moved.positions[1:], plain.positions[:-1])
     assert moved.borrow.sum() > 0
+
+
+def test_strategy_parameters_are_derived_from_the_pair_params_fields():
+    import typing
+
+    from lab.models.pair import StrategyParameters, strategy_parameter
+
+    hints = typing.get_type_hints(PairParams)
+    for f in dataclasses.fields(PairParams):
+        p = PairModel.param[f.name]
+        assert p.owner is StrategyParameters, f"{f.name} is declared by hand on PairModel"
+        assert p.default == f.default and p.doc == f.metadata["doc"]
+        assert p.label == f.metadata["label"]
+        assert p.allow_None == (type(None) in typing.get_args(hints[f.name]))
+        if "objects" in f.metadata:
+            assert p.objects == list(f.metadata["objects"])
+        if "bounds" in f.metadata:
+            assert p.bounds == f.metadata["bounds"]
+    # a new field, with or without metadata, becomes a parameter without a declaration
+    extended = dataclasses.make_dataclass(
+        "Extended",
+        [
+            ("max_hold", int, dataclasses.field(default=0, metadata={"label": "Max hold", "doc": "d", "bounds": (0, 9)})),
+            ("note", str | None, dataclasses.field(default=None)),
+        ],
+    )  # fmt: skip
+    hold, note = (
+        strategy_parameter(f, t)
+        for f, t in zip(dataclasses.fields(extended), (int, str | None), strict=True)
+    )
+    assert isinstance(hold, __import__("param").Integer) and hold.bounds == (0, 9)
+    assert note.allow_None and note.doc == "PairParams.note"
+    with pytest.raises(ValueError):
+        hold._validate(10)
+
+
+def test_spread_levels_are_not_held_to_the_z_slider_range(pair):
+    pair.param.update(
+        band_units="spread", spread_beta=0.3, spread_mean=8.0, entry_z=15.0, exit_z=-15.0
+    )
+    assert pair.refused == "" and pair.params().entry_z == 15.0
+    pair.param.update(exit_z=16.0)  # invalid: said, with the last valid spread bands
+    assert "exit_z must satisfy" in pair.refused
+    assert "spread bands: entry 15 USD, exit -15 USD" in pair.refused
+
+
+def test_use_ou_bands_trades_bertrams_bands_in_spread_units(pair):
+    bands = pair.bands()
+    assert bands.rf == pytest.approx(pair.bands_rf / 252 * pair.spread_unit_value())
+    pair.use_ou_bands("spread")
+    p = pair.params()
+    assert (p.band_units, p.entry_z, p.exit_z, p.stop_z) == (
+        "spread",
+        bands.band,
+        -bands.band,
+        None,
+    )
+    assert (p.spread_beta, p.spread_mean) == (pair.train_regression().hedge_ratio, pair.ou().theta)
+    assert pair.refused == "" and len(pair.backtest().trades.entry) > 0
+    pair.use_ou_bands("spread_sharpe")
+    assert pair.params().entry_z == bands.sharpe_band != bands.band
+    with pytest.raises(ValueError, match="choice must be one of"):
+        pair.use_ou_bands("sharpe")
+    pair.bands_rf = 0.0
+    with pytest.raises(ValueError, match="no Sharpe-maximising band"):
+        pair.use_ou_bands("spread_sharpe")
+
+
+def test_the_sweep_follows_every_strategy_field_but_its_axes(pair):
+    from lab.models.pair import SWEEP_AXES
+
+    deps = {p.name for p in pair.param.method_dependencies("sweep")}
+    assert set(PAIR_FIELDS) - set(SWEEP_AXES) <= deps and not set(SWEEP_AXES) & deps
+    pair.param.update(sweep_steps=3, sweep_lookbacks=(20, 60), sweep_entry_zs=(1.0, 2.0))
+    z = pair.sweep()
+    pair.use_ou_bands("spread")
+    spread = pair.sweep()
+    assert spread is not z and spread.values.shape == z.values.shape
+    assert not np.array_equal(spread.values, z.values, equal_nan=True)
+
+
+PAIR_FIELDS = tuple(f.name for f in dataclasses.fields(PairParams))

@@ -5,7 +5,8 @@ hedges, fills, capital, sizing, bands, the flat-window tolerances and the z grid
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -84,6 +85,18 @@ legs' level ``|y[t]| + |beta[t] x[t]|``. The spread is a difference of prices, s
 rounding error of about 1e-16 of that level; below a millionth of it (a hundredth of a
 one-cent tick on a $100 stock) the z-score is dominated by rounding, and two exact algorithms
 give z-scores that differ in the ninth digit. Both engines apply it."""
+
+
+def _field(default: Any, label: str, doc: str, **ui: Any) -> Any:
+    """A :class:`PairParams` field with its presentation metadata: the one table the lab's
+    models derive their parameters (and so the page's widgets) from.
+
+    ``label`` and ``doc`` name and describe the field for a user; ``ui`` holds the widget's
+    range: ``bounds`` (hard: values outside are rejected when set on a model), ``softbounds``
+    (the slider's range only; the dataclass's own checks decide validity), ``step``, and
+    ``objects`` (the choices of a string field).
+    """
+    return field(default=default, metadata={"label": label, "doc": doc, **ui})
 
 
 @dataclass(frozen=True)
@@ -183,29 +196,145 @@ class PairParams:
         Mean of the spread of ``band_units="spread"``, price units (finite; default 0).
     """
 
-    lookback: int = 60
-    entry_z: float = 2.0
-    exit_z: float = 0.5
-    stop_z: float | None = None
-    cost_bps: float = 5.0
-    hedge: str = "static"
-    train_fraction: float = 0.5
-    fill: str = "close"
-    capital: str = "fixed"
-    borrow_bps_per_year: float = 0.0
-    negative_hedge: str = "trade"
-    kalman_q_alpha: float = 1e-4
-    kalman_q_beta: float = 1e-6
-    kalman_r: float = 1.0
-    sizing: str = "shares_from_hedge"
-    rebalance_every: int = 0
-    rebalance_threshold: float = 0.0
-    vol_target: float | None = None
-    vol_window: int = 60
-    leverage_cap: float = 2.0
-    band_units: str = "z"
-    spread_beta: float = 1.0
-    spread_mean: float = 0.0
+    lookback: int = _field(
+        60, "Lookback (days)", "Z-score (and rolling hedge) window, trading days.", bounds=(3, 500)
+    )
+    entry_z: float = _field(
+        2.0,
+        "Entry |z|",
+        "Enter when |z| exceeds this (a z-score; price units with band_units='spread').",
+        softbounds=(0.1, 6.0),
+        step=0.05,
+    )
+    exit_z: float = _field(
+        0.5,
+        "Exit z",
+        "Exit when z crosses back over -exit_z (long) / exit_z (short); same units as entry_z.",
+        softbounds=(-3.0, 3.0),
+        step=0.05,
+    )
+    stop_z: float | None = _field(
+        None,
+        "Stop |z|",
+        "Stop-loss level beyond entry_z, same units (None: no stop).",
+        softbounds=(0.2, 10.0),
+        step=0.1,
+    )
+    cost_bps: float = _field(
+        5.0,
+        "Cost per leg (bps)",
+        "Cost per leg, basis points of traded notional.",
+        bounds=(0.0, 200.0),
+        step=0.5,
+    )
+    hedge: str = _field(
+        "static",
+        "Hedge ratio",
+        "static: OLS on the training window; rolling: OLS over lookback; "
+        "kalman: filtered random-walk regression slope.",
+        objects=HEDGE_METHODS,
+    )
+    train_fraction: float = _field(
+        0.5,
+        "In-sample share",
+        "Share of rows in-sample (from the start).",
+        bounds=(0.05, 0.95),
+        step=0.05,
+    )
+    fill: str = _field(
+        "close", "Fill", "Execution: at the signal's close, or at the next close.", objects=FILLS
+    )
+    capital: str = _field(
+        "fixed",
+        "Entry notional",
+        "Entry notional: the initial capital (fixed) or the account value (compounding).",
+        objects=CAPITALS,
+    )
+    borrow_bps_per_year: float = _field(
+        0.0,
+        "Borrow on shorts (bps / year)",
+        "Borrow fee on the short leg's notional, basis points per year.",
+        bounds=(0.0, 2000.0),
+        step=5.0,
+    )
+    negative_hedge: str = _field(
+        "trade",
+        "Hedge ratio <= 0 at entry",
+        "Entries with a hedge ratio <= 0 (both legs on one side): trade and flag, or refuse.",
+        objects=NEGATIVE_HEDGES,
+    )
+    kalman_q_alpha: float = _field(
+        1e-4,
+        "Kalman intercept step variance",
+        "Kalman hedge: variance per day of the intercept's random-walk steps (price^2).",
+        bounds=(1e-12, 1e3),
+    )
+    kalman_q_beta: float = _field(
+        1e-6,
+        "Kalman slope step variance",
+        "Kalman hedge: variance per day of the slope's random-walk steps.",
+        bounds=(1e-14, 1.0),
+    )
+    kalman_r: float = _field(
+        1.0,
+        "Kalman observation variance",
+        "Kalman hedge: observation noise variance of y (price^2).",
+        bounds=(1e-8, 1e6),
+    )
+    sizing: str = _field(
+        "shares_from_hedge",
+        "Leg sizing",
+        "How the gross notional splits between the legs: the hedge ratio's share counts, "
+        "equal and opposite dollars, or x-leg dollars = beta x y-leg dollars.",
+        objects=SIZINGS,
+    )
+    rebalance_every: int = _field(
+        0,
+        "Rebalance every (days, 0 = never)",
+        "Resize an open trade to its target holdings every this many trading days (0: never).",
+        bounds=(0, 500),
+    )
+    rebalance_threshold: float = _field(
+        0.0,
+        "Rebalance on hedge drift (fraction, 0 = off)",
+        "Resize an open trade when its hedge (x dollars per y dollar) drifts from the "
+        "target's by more than this fraction (0: off).",
+        bounds=(0.0, 1.0),
+        step=0.01,
+    )
+    vol_target: float | None = _field(
+        None,
+        "Target vol (annualised)",
+        "Annualised volatility target of the committed gross (None: off).",
+        bounds=(0.01, 1.0),
+        step=0.01,
+    )
+    vol_window: int = _field(
+        60,
+        "Vol window (days)",
+        "Trading days in the trailing realised-volatility window of the vol target.",
+        bounds=(2, 500),
+    )
+    leverage_cap: float = _field(
+        2.0,
+        "Leverage cap (gross / capital)",
+        "Largest gross per unit of capital the vol target may commit.",
+        bounds=(0.1, 10.0),
+        step=0.1,
+    )
+    band_units: str = _field(
+        "z",
+        "Band units",
+        "Units of entry/exit/stop: z-scores, or levels of the spread y - spread_beta x "
+        "around spread_mean (price units, the units of the OU-optimal bands).",
+        objects=BAND_UNITS,
+    )
+    spread_beta: float = _field(
+        1.0, "Spread hedge ratio β", "Spread bands: the fixed hedge ratio of y - spread_beta x."
+    )
+    spread_mean: float = _field(
+        0.0, "Spread mean (USD)", "Spread bands: the spread's mean, price units."
+    )
 
     def __post_init__(self) -> None:
         for name in ("lookback", "rebalance_every", "vol_window"):
