@@ -467,11 +467,10 @@ class PairView(pn.viewable.Viewer):
             pn.Column(wf_plot, wf_stats, sizing_mode="stretch_width"),
             visible=m.param.evaluation.rx() == "walk_forward",
         )
-        refused = pn.pane.Alert(
+        refused = theme.alert(
             m.param.refused.rx().rx.pipe(fmt.alert_text),
-            alert_type="warning",
+            "warning",
             visible=m.param.refused.rx().rx.bool(),
-            sizing_mode="stretch_width",
             css_classes=["arb-refused"],
         )
         return [

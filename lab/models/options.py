@@ -8,7 +8,6 @@ import pandas as pd
 import param
 
 from lab.analytics.options import PRESETS, OptionStrategy, strategy_preset
-from lab.hashing import fingerprint
 from lab.models.base import AnalysisModel
 
 LEG_COLUMNS = ("kind", "strike", "quantity", "expiry", "premium")
