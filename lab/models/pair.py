@@ -18,6 +18,7 @@ from lab.analytics.backtest import (
     METRIC_NAMES,
     NEGATIVE_HEDGES,
     SIZINGS,
+    SWEEP_METRICS,
 )
 from lab.analytics.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
@@ -25,12 +26,6 @@ from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))
 """The strategy fields, mirrored one to one by parameters of :class:`PairModel`."""
 
-SWEEP_METRICS: tuple[str, ...] = tuple(
-    m
-    for m in METRIC_NAMES
-    if m not in ("n_periods", "exposure", "turnover", "total_costs", "n_trades")
-)
-"""Metrics offered for the sweep surface."""
 
 _DEFAULTS = PairParams()
 

@@ -124,13 +124,15 @@ numba for the native engine), reports the in-sample rows ``0 .. n_train - 1`` an
 out-of-sample rows ``n_train .. T - 1`` separately. Period returns are
 ``r[t] = equity[t] / equity[t-1] - 1`` (``r[0]`` against ``K``), and a segment holds the
 returns of its rows; the first out-of-sample return is the P&L of the position decided on the
-last in-sample row. Annualisation uses 252 periods per year. See :data:`METRIC_NAMES`.
+last in-sample row. Annualisation uses 252 periods per year. Names, units and definitions:
+:data:`METRICS` (:mod:`lab.analytics.backtest.metric_table`).
 
 Modules
 -------
 ``params``     :class:`PairParams` and the conventions' constants;
 ``results``    result types (both engines);
 ``checks``     input checks (both engines);
+``metric_table`` the one table of the metrics (name, label, unit, format, sign, sweepable);
 ``metrics``    metrics and exposures (both engines);
 ``execution``  sizing and result assembly (both engines);
 ``signals``    the reference signals (z-score, Kalman hedge, spread bands);
@@ -146,6 +148,12 @@ from lab.analytics.backtest.checks import (
     check_pair,
 )
 from lab.analytics.backtest.execution import backtest_result, leg_shares, make_trades, vol_scale
+from lab.analytics.backtest.metric_table import (
+    METRIC_NAMES,
+    METRICS,
+    SWEEP_METRICS,
+    Metric,
+)
 from lab.analytics.backtest.metrics import (
     backtest_metrics,
     exposure_values,
@@ -182,7 +190,6 @@ from lab.analytics.backtest.params import (
 from lab.analytics.backtest.reference import _simulate, backtest_pairs, sweep
 from lab.analytics.backtest.results import (
     EXPOSURE_NAMES,
-    METRIC_NAMES,
     BacktestMetrics,
     BacktestResult,
     SweepResult,
@@ -210,7 +217,10 @@ __all__ = [
     "MAX_LEVERAGE_CAP",
     "MAX_REBALANCE_EVERY",
     "MAX_VOL_WINDOW",
+    "METRICS",
     "METRIC_NAMES",
+    "Metric",
+    "SWEEP_METRICS",
     "NEGATIVE_HEDGES",
     "PERIODS_PER_YEAR",
     "PairParams",

@@ -8,8 +8,9 @@ import math
 
 import numpy as np
 
+from lab.analytics.backtest.metric_table import METRIC_NAMES, N_METRICS, M
 from lab.analytics.backtest.params import CAPITAL, PERIODS_PER_YEAR
-from lab.analytics.backtest.results import METRIC_NAMES, BacktestMetrics, BacktestResult, Trades
+from lab.analytics.backtest.results import BacktestMetrics, BacktestResult, Trades
 
 
 def running_max(values: np.ndarray) -> np.ndarray:
@@ -30,7 +31,9 @@ def metric_values(
     start: int,
     stop: int,
 ) -> np.ndarray:
-    """Metrics of rows ``start .. stop - 1``, in the order of :data:`METRIC_NAMES`.
+    """Metrics of rows ``start .. stop - 1``, a vector indexed by the named indices
+    :data:`~lab.analytics.backtest.metric_table.M` (the order of :data:`METRIC_NAMES`;
+    definitions and units in :data:`~lab.analytics.backtest.metric_table.METRICS`).
 
     This is the one implementation of the metrics. The reference engine runs it with NumPy;
     the native engine compiles this same function with numba
@@ -79,21 +82,21 @@ def metric_values(
     done = in_segment & trade_closed
     n_done = done.sum()
 
-    out = np.empty(len(METRIC_NAMES))
-    out[0] = growth - 1.0
-    out[1] = cagr
-    out[2] = ann_vol
-    out[3] = sharpe
-    out[4] = sortino
-    out[5] = max_drawdown
-    out[6] = calmar
-    out[7] = in_segment.sum()
-    out[8] = (trade_pnl[done] > 0).sum() / n_done if n_done > 0 else nan
-    out[9] = trade_holding[done].sum() / n_done if n_done > 0 else nan
-    out[10] = traded[start:stop].sum() / CAPITAL * PERIODS_PER_YEAR / n
-    out[11] = costs[start:stop].sum()
-    out[12] = np.count_nonzero(positions[start:stop]) / n
-    out[13] = n
+    out = np.empty(N_METRICS)
+    out[M.total_return] = growth - 1.0
+    out[M.cagr] = cagr
+    out[M.ann_vol] = ann_vol
+    out[M.sharpe] = sharpe
+    out[M.sortino] = sortino
+    out[M.max_drawdown] = max_drawdown
+    out[M.calmar] = calmar
+    out[M.n_trades] = in_segment.sum()
+    out[M.win_rate] = (trade_pnl[done] > 0).sum() / n_done if n_done > 0 else nan
+    out[M.avg_holding] = trade_holding[done].sum() / n_done if n_done > 0 else nan
+    out[M.turnover] = traded[start:stop].sum() / CAPITAL * PERIODS_PER_YEAR / n
+    out[M.total_costs] = costs[start:stop].sum()
+    out[M.exposure] = np.count_nonzero(positions[start:stop]) / n
+    out[M.n_periods] = n
     return out
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from lab.analytics.backtest.checks import check_grid, check_metric, check_pair
 from lab.analytics.backtest.execution import backtest_result, make_trades
+from lab.analytics.backtest.metric_table import M
 from lab.analytics.backtest.params import (
     CAPITAL,
     KALMAN_P0,
@@ -22,7 +23,7 @@ from lab.analytics.backtest.params import (
     PairParams,
     resolve_params,
 )
-from lab.analytics.backtest.results import METRIC_NAMES, SweepResult
+from lab.analytics.backtest.results import SweepResult
 from lab.kernels.backtest import (
     execution_options,
     kalman_hedge_kernel,
@@ -172,7 +173,7 @@ def sweep(y, x, grid, metric="sharpe", params=None, sample="out"):
         scales(y, x, beta, params),
         start,
         stop,
-        METRIC_NAMES.index(metric),
+        getattr(M, metric),
         values,
         moments,
     )
