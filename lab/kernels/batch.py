@@ -1,4 +1,4 @@
-"""numba kernel of the batch pairs backtest (:func:`lab.analytics.batch.backtest_many`).
+"""numba kernel of the batch pairs backtest (:func:`lab.analytics.backtest.batch.backtest_many`).
 
 :func:`batch_backtest` runs every column in parallel (``prange``) through the same per-pair
 kernels as the native ``backtest_pairs``: :func:`~lab.kernels.backtest.pair_signals` (or the

@@ -138,6 +138,9 @@ Modules
 ``signals``    the reference signals (z-score, Kalman hedge, spread bands);
 ``reference``  :func:`backtest_pairs` and :func:`sweep`;
 ``native``     the native engine (numba kernels of :mod:`lab.kernels.backtest`).
+``batch``      :func:`backtest_many`, many pairs or parameter sets in one call (reference,
+               checks, result type and chunking);
+``native_batch`` its native engine (one parallel numba call, :mod:`lab.kernels.batch`).
 """
 
 from lab.analytics.backtest.checks import (
