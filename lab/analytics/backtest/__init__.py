@@ -160,6 +160,7 @@ from lab.analytics.backtest.metric_table import (
 from lab.analytics.backtest.metrics import (
     backtest_metrics,
     exposure_values,
+    exposure_vector,
     metric_values,
     returns_agreement,
     running_max,
@@ -245,6 +246,7 @@ __all__ = [
     "check_metric",
     "check_pair",
     "exposure_values",
+    "exposure_vector",
     "kalman_hedge",
     "leg_shares",
     "make_trades",

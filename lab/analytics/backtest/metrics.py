@@ -10,7 +10,12 @@ import numpy as np
 
 from lab.analytics.backtest.metric_table import METRIC_NAMES, N_METRICS, M
 from lab.analytics.backtest.params import CAPITAL, PERIODS_PER_YEAR
-from lab.analytics.backtest.results import BacktestMetrics, BacktestResult, Trades
+from lab.analytics.backtest.results import (
+    EXPOSURE_NAMES,
+    BacktestMetrics,
+    BacktestResult,
+    Trades,
+)
 
 
 def running_max(values: np.ndarray) -> np.ndarray:
@@ -118,26 +123,56 @@ def backtest_metrics(
     segments = []
     for start, stop in ((0, n_train), (n_train, rows)):
         values = compute(equity, costs, traded, positions, *args, start, stop)
-        segments.append({name: float(v) for name, v in zip(METRIC_NAMES, values, strict=True)})
+        segments.append(segment_dict(values, METRIC_NAMES))
     return BacktestMetrics(in_sample=segments[0], out_of_sample=segments[1])
+
+
+def exposure_vector(
+    equity: np.ndarray,
+    gross: np.ndarray,
+    net: np.ndarray,
+    borrow: np.ndarray,
+    negative: np.ndarray,
+    rebalanced: np.ndarray,
+    start: int,
+    stop: int,
+) -> np.ndarray:
+    """:data:`EXPOSURE_NAMES` of rows ``start .. stop - 1``, in that order.
+
+    The one implementation of the exposures: the reference engine runs it with NumPy
+    (:func:`exposure_values`), the native engine compiles it with numba
+    (:data:`lab.kernels.backtest.exposure_vector_kernel`). Ratios to equity are NaN once
+    equity <= 0 in the segment.
+    """
+    n = stop - start
+    value = equity[start:stop]
+    solvent = np.all(value > 0)
+    if solvent:
+        leverage = gross[start:stop] / value
+    else:
+        leverage = np.full(n, np.nan)
+    out = np.empty(len(EXPOSURE_NAMES))
+    out[0] = leverage.mean()
+    out[1] = (np.abs(net[start:stop]) / value).mean() if solvent else math.nan
+    out[2] = leverage.max()
+    out[3] = borrow[start:stop].sum()
+    out[4] = np.count_nonzero(negative[start:stop])
+    out[5] = np.count_nonzero(rebalanced[start:stop])
+    return out
 
 
 def exposure_values(
     equity, gross, net, borrow, negative, rebalanced, start: int, stop: int
 ) -> dict:
-    """:data:`EXPOSURE_NAMES` of rows ``start .. stop - 1`` (shared by both engines)."""
-    rows = slice(start, stop)
-    value = equity[rows]
-    solvent = bool(np.all(value > 0))
-    leverage = gross[rows] / value if solvent else np.full(stop - start, np.nan)
-    return {
-        "gross_exposure": float(leverage.mean()),
-        "net_exposure": float((np.abs(net[rows]) / value).mean()) if solvent else math.nan,
-        "max_leverage": float(leverage.max()),
-        "borrow_costs": float(borrow[rows].sum()),
-        "negative_hedge_entries": float(np.count_nonzero(negative[rows])),
-        "rebalances": float(np.count_nonzero(rebalanced[rows])),
-    }
+    """:data:`EXPOSURE_NAMES` of rows ``start .. stop - 1`` as a dictionary
+    (:func:`exposure_vector`)."""
+    values = exposure_vector(equity, gross, net, borrow, negative, rebalanced, start, stop)
+    return segment_dict(values, EXPOSURE_NAMES)
+
+
+def segment_dict(values: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
+    """``{name: float(value)}`` of a segment's metric or exposure vector."""
+    return dict(zip(names, values.tolist(), strict=True))
 
 
 def returns_agreement(got: BacktestResult, want: BacktestResult) -> list[str]:
