@@ -3,8 +3,9 @@ runs to the machine's memory bandwidth.
 
 - ``backtest_overhead``: one native ``backtest_pairs`` call on KO/PEP (the whole bundled
   history, 8,313 days), timed by its three phases (:func:`lab.analytics.backtest.native.prepare`,
-  ``run``, ``finish``): the row's time is the whole call, its parts the Python phases and the
-  kernels, and its note the Python share against the goal of :data:`OVERHEAD_LIMIT`.
+  ``run``, ``finish``), :data:`OVERHEAD_RUNS` times: the row's time is the median call, its
+  parts the medians of the Python phases and of the kernels, and its note the Python share
+  ``python / (python + kernels)`` against the goal of :data:`OVERHEAD_LIMIT`.
 - ``memory_floor``: the memory-bandwidth floor of a backtest row, measured on this machine:
   a copy between two 256 MiB buffers already in memory (:func:`copy_bandwidth`) gives the
   bandwidth ``B`` (bytes read plus written per second), and a ``backtest_pairs`` call must read
@@ -37,6 +38,12 @@ memory-bandwidth floor."""
 
 LONG_BARS = 16_000_000
 """Bars of the ``backtest_16m`` row (about 1.8 GB of results and inputs)."""
+
+OVERHEAD_RUNS = 200
+"""Calls timed by one ``backtest_overhead`` measurement (the row reports their medians)."""
+
+LONG_RUNS = 3
+"""Calls timed by one ``backtest_16m`` measurement (the first reuses the warm-up's block)."""
 
 BANDWIDTH_BYTES = 256 * 2**20
 """Size of each buffer of the bandwidth probe (far above any cache)."""
@@ -80,26 +87,35 @@ def _overhead_request(m: float) -> Request:
     return Request((y, x, params), {}, 1.0, f"one native backtest_pairs, {len(y):,} bars")
 
 
-def backtest_overhead(y: Any, x: Any, params: Any) -> Timed:
-    """One native ``backtest_pairs`` timed by phase (module docstring)."""
+def backtest_overhead(y: Any, x: Any, params: Any, runs: int = OVERHEAD_RUNS) -> Timed:
+    """``runs`` native ``backtest_pairs`` calls timed by phase (module docstring): the median
+    call, and the medians of its Python phases and of its kernels."""
     from lab.analytics.backtest import native
 
+    if not 1 <= runs <= 10_000:
+        raise ValueError(f"runs must be between 1 and 10,000, got {runs}")
     clock = time.perf_counter
-    t0 = clock()
-    job = native.prepare(y, x, params)
-    t1 = clock()
-    native.run(job)
-    t2 = clock()
-    result = native.finish(job)
-    t3 = clock()
-    del result
-    python = (t1 - t0) + (t3 - t2)
-    share = python / (t3 - t0)
+    calls, python, kernels = [], [], []
+    for _ in range(runs):
+        t0 = clock()
+        job = native.prepare(y, x, params)
+        t1 = clock()
+        native.run(job)
+        t2 = clock()
+        result = native.finish(job)
+        t3 = clock()
+        del result, job
+        calls.append(t3 - t0)
+        python.append((t1 - t0) + (t3 - t2))
+        kernels.append(t2 - t1)
+    py, kern = float(np.median(python)), float(np.median(kernels))
+    share = py / (py + kern)
     verdict = "within" if share < OVERHEAD_LIMIT else "over"
     return Timed(
-        t3 - t0,
-        {"python": python, "kernels": t2 - t1},
-        f"Python {share:.1%} of the call, {verdict} the {OVERHEAD_LIMIT:.0%} goal",
+        float(np.median(calls)),
+        {"python": py, "kernels": kern},
+        f"median of {runs} calls: Python {share:.1%} of the call, {verdict} the "
+        f"{OVERHEAD_LIMIT:.0%} goal",
     )
 
 
@@ -131,22 +147,28 @@ def _long_request(m: float) -> Request:
     )
 
 
-def backtest_long(y: Any, x: Any, params: Any) -> Timed:
-    """One native ``backtest_pairs`` on the long input, against the floor measured now."""
+def backtest_long(y: Any, x: Any, params: Any, runs: int = LONG_RUNS) -> Timed:
+    """``runs`` native ``backtest_pairs`` calls on the long input (each result dropped before
+    the next call, as a loop over long backtests would), against the floor measured now."""
     from lab.analytics.backtest import native
 
+    if not 1 <= runs <= 100:
+        raise ValueError(f"runs must be between 1 and 100, got {runs}")
     floor = floor_seconds(y.shape[0], copy_bandwidth())
-    t0 = time.perf_counter()
-    result = native.backtest_pairs(y, x, params)
-    seconds = time.perf_counter() - t0
-    del result
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = native.backtest_pairs(y, x, params)
+        times.append(time.perf_counter() - t0)
+        del result
+    seconds = float(np.median(times))
     ratio = seconds / floor
     verdict = "within" if ratio <= FLOOR_RATIO_LIMIT else "over"
     return Timed(
         seconds,
         {"floor": floor},
-        f"{seconds / y.shape[0] * 1e9:.1f} ns/bar = {ratio:.1f}x the memory floor, "
-        f"{verdict} the {FLOOR_RATIO_LIMIT:g}x goal",
+        f"median of {runs} calls: {seconds / y.shape[0] * 1e9:.1f} ns/bar = {ratio:.1f}x the "
+        f"memory floor, {verdict} the {FLOOR_RATIO_LIMIT:g}x goal",
     )
 
 
@@ -158,8 +180,8 @@ KERNEL_WORKLOADS = (
         "native backtest_pairs on KO/PEP by phase (Python share)",
         kind="kernel",
         call=lambda w, b, r: backtest_overhead(*r.args),
-        repeats=200,
-        warmup=5,
+        repeats=1,
+        warmup=1,
     ),
     Workload(
         "memory_floor",
@@ -168,7 +190,7 @@ KERNEL_WORKLOADS = (
         f"memory-bandwidth floor of {LONG_BARS:,} bars",
         kind="kernel",
         call=lambda w, b, r: memory_floor(),
-        repeats=3,
+        repeats=1,
         warmup=0,
     ),
     Workload(
@@ -179,7 +201,7 @@ KERNEL_WORKLOADS = (
         unit="bars",
         kind="kernel",
         call=lambda w, b, r: backtest_long(*r.args),
-        repeats=3,
+        repeats=1,
         warmup=1,
     ),
 )

@@ -3,7 +3,7 @@
 The rules are those of :mod:`lab.analytics.backtest` (module docstring): hedge ratio and
 z-score from data up to ``t``, position decided at ``t`` and held over ``(t, t+1]``, fixed gross
 notional ``capital`` per trade, costs on every leg transaction. :func:`pair_signals` computes
-the hedge ratio and z-score of one lookback; :func:`simulate` steps through the rows;
+the hedge ratio and z-score of one lookback; :func:`simulate_into` steps through the rows;
 :func:`signals_grid` and :func:`sweep_grid` run many lookbacks / grid points in parallel
 (``prange``); the metrics are the reference engine's own function compiled by numba
 (:data:`metric_values_kernel`).
@@ -463,71 +463,26 @@ def simulate_into(
 
 
 @kernel
-def simulate(
-    y: np.ndarray,
-    x: np.ndarray,
-    z: np.ndarray,
-    beta: np.ndarray,
-    entry_z: float,
-    exit_z: float,
-    stop_z: float,
-    has_stop: bool,
-    rate: float,
-    capital: float,
-    next_close: bool,
-    compounding: bool,
-    borrow_rate: float,
-    refuse_negative: bool,
-    sizing: int,
-    rebalance_every: int,
-    rebalance_threshold: float,
-    scale: np.ndarray,
-):
-    """:func:`simulate_into` on fresh buffers.
-
-    Returns ``(equity, positions, shares_y, shares_x, costs, traded, borrow, negative,
-    tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason, rebalanced)``: eight arrays of
-    length ``T``, the per-trade columns, cut to the number of trades (views of length-``T``
-    buffers), and the rows where an open trade was resized.
-    """
-    rows = y.shape[0]
-    equity = np.empty(rows)
-    positions = np.empty(rows)
-    shares_y = np.empty(rows)
-    shares_x = np.empty(rows)
-    costs = np.empty(rows)
-    traded = np.empty(rows)
-    borrow = np.empty(rows)
-    negative = np.empty(rows, dtype=np.bool_)
-    rebalanced = np.empty(rows, dtype=np.bool_)
-    tr_entry = np.empty(rows, dtype=np.int64)
-    tr_exit = np.empty(rows, dtype=np.int64)
-    tr_dir = np.empty(rows, dtype=np.int64)
-    tr_pnl = np.empty(rows)
-    tr_closed = np.empty(rows, dtype=np.bool_)
-    tr_reason = np.empty(rows, dtype=np.int64)
-    n = simulate_into(
-        y, x, z, beta, entry_z, exit_z, stop_z, has_stop, rate, capital, next_close,
-        compounding, borrow_rate, refuse_negative, sizing, rebalance_every,
-        rebalance_threshold, scale, equity, positions, shares_y, shares_x, costs, traded,
-        borrow, negative, rebalanced, tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason,
-    )  # fmt: skip
+def simulate_buffers(rows: int):
+    """Fresh buffers for :func:`simulate_into` on ``rows`` rows, in its argument order:
+    ``(equity, positions, shares_y, shares_x, costs, traded, borrow, negative, rebalanced,
+    tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason)``."""
     return (
-        equity,
-        positions,
-        shares_y,
-        shares_x,
-        costs,
-        traded,
-        borrow,
-        negative,
-        tr_entry[:n],
-        tr_exit[:n],
-        tr_dir[:n],
-        tr_pnl[:n],
-        tr_closed[:n],
-        tr_reason[:n],
-        rebalanced,
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows, dtype=np.bool_),
+        np.empty(rows, dtype=np.bool_),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows),
+        np.empty(rows, dtype=np.bool_),
+        np.empty(rows, dtype=np.int64),
     )
 
 
@@ -673,14 +628,22 @@ def sweep_grid(
     volatility-target scale of signal row ``i``, :func:`vol_scale_kernel`),
     and the per-period Sharpe ratio, skewness and kurtosis of those rows' returns in
     ``moments[k]`` (the shared :func:`lab.analytics.overfitting.sharpe_moments`)."""
+    rows = y.shape[0]
     for k in prange(signal_row.shape[0]):
-        (equity, positions, _sy, _sx, costs, traded, _borrow, _negative,
-         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason, _rebalanced) = simulate(
+        buffers = simulate_buffers(rows)
+        n = simulate_into(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
             execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
-            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]],
+            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]], *buffers,
         )  # fmt: skip
+        equity, positions, costs, traded = buffers[0], buffers[1], buffers[4], buffers[5]
+        tr_entry, tr_exit, tr_pnl, tr_closed = (
+            buffers[9][:n],
+            buffers[10][:n],
+            buffers[12][:n],
+            buffers[13][:n],
+        )
         metrics = metric_values_kernel(
             equity,
             costs,
@@ -724,13 +687,20 @@ def fold_grid(
     ``positions[k]`` (length ``T - n_train``)."""
     rows = y.shape[0]
     for k in prange(signal_row.shape[0]):
-        (equity, pos, _sy, _sx, costs, traded, _borrow, _negative,
-         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason, _rebalanced) = simulate(
+        buffers = simulate_buffers(rows)
+        n = simulate_into(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
             execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
-            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]],
+            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]], *buffers,
         )  # fmt: skip
+        equity, pos, costs, traded = buffers[0], buffers[1], buffers[4], buffers[5]
+        tr_entry, tr_exit, tr_pnl, tr_closed = (
+            buffers[9][:n],
+            buffers[10][:n],
+            buffers[12][:n],
+            buffers[13][:n],
+        )
         metrics = metric_values_kernel(
             equity,
             costs,

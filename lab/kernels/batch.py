@@ -22,6 +22,7 @@ from lab.kernels.backtest import (
     kalman_hedge_kernel,
     metric_values_kernel,
     pair_signals,
+    simulate_buffers,
     simulate_into,
     spread_signals,
     vol_scale_kernel,
@@ -157,20 +158,8 @@ def batch_backtest(
         z = np.empty(rows)
         beta = np.empty(rows)
         scale = np.empty(rows)
-        positions = np.empty(rows)
-        shares_y = np.empty(rows)
-        shares_x = np.empty(rows)
-        costs = np.empty(rows)
-        traded = np.empty(rows)
-        borrow = np.empty(rows)
-        negative = np.empty(rows, dtype=np.bool_)
-        rebalanced = np.empty(rows, dtype=np.bool_)
-        tr_entry = np.empty(rows, dtype=np.int64)
-        tr_exit = np.empty(rows, dtype=np.int64)
-        tr_dir = np.empty(rows, dtype=np.int64)
-        tr_pnl = np.empty(rows)
-        tr_closed = np.empty(rows, dtype=np.bool_)
-        tr_reason = np.empty(rows, dtype=np.int64)
+        (_equity, positions, shares_y, shares_x, costs, traded, borrow, negative, rebalanced,
+         tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason) = simulate_buffers(rows)  # fmt: skip
         for j in range(c * n // chunks, (c + 1) * n // chunks):
             yj = y[j * y_step]
             xj = x[j * x_step]
