@@ -30,6 +30,7 @@ from lab.analytics.backtest import (
     metric_values,
     running_max,
 )
+from lab.analytics.backtest.metrics import all_positive, largest_drawdown, return_sums
 from lab.kernels._jit import kernel
 from lab.kernels.overfitting import path_returns_kernel, sharpe_moments_kernel
 
@@ -46,6 +47,66 @@ def _running_max(values):
                 peak = values[i]
             out[i] = peak
         return out
+
+    return impl
+
+
+@overload(all_positive)
+def _all_positive(values):
+    """numba implementation of :func:`lab.analytics.backtest.metrics.all_positive`."""
+
+    def impl(values):
+        for i in range(values.shape[0]):
+            if not values[i] > 0:
+                return False
+        return True
+
+    return impl
+
+
+@overload(return_sums)
+def _return_sums(path):
+    """numba implementation of :func:`lab.analytics.backtest.metrics.return_sums`: the
+    returns recomputed in each of two loops instead of stored, summed in index order (the
+    order of numba's own ``ndarray.sum``), so the values equal the array form's compiled."""
+
+    def impl(path):
+        n = path.shape[0] - 1
+        total = 0.0
+        for i in range(n):
+            total += path[i + 1] / path[i] - 1.0
+        mean = total / n
+        squares = 0.0
+        downside = 0.0
+        for i in range(n):
+            r = path[i + 1] / path[i] - 1.0
+            d = r - mean
+            squares += d * d
+            low = r if not r >= 0.0 else 0.0  # np.minimum(r, 0): NaN stays NaN
+            downside += low * low
+        return mean, squares, downside
+
+    return impl
+
+
+@overload(largest_drawdown)
+def _largest_drawdown(path):
+    """numba implementation of :func:`lab.analytics.backtest.metrics.largest_drawdown` (one
+    loop: the running peak of :func:`_running_max`, NaN as ``ndarray.max``)."""
+
+    def impl(path):
+        peak = -np.inf
+        worst = -np.inf
+        for i in range(path.shape[0]):
+            v = path[i]
+            if v > peak or math.isnan(v):
+                peak = v
+            dd = 1.0 - v / peak
+            if math.isnan(dd):
+                return dd
+            if dd > worst:
+                worst = dd
+        return worst
 
     return impl
 
