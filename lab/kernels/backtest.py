@@ -30,7 +30,12 @@ from lab.analytics.backtest import (
     metric_values,
     running_max,
 )
-from lab.analytics.backtest.metrics import all_positive, largest_drawdown, return_sums
+from lab.analytics.backtest.metrics import (
+    all_positive,
+    largest_drawdown,
+    leverage_stats,
+    return_sums,
+)
 from lab.kernels._jit import kernel
 from lab.kernels.overfitting import path_returns_kernel, sharpe_moments_kernel
 
@@ -107,6 +112,31 @@ def _largest_drawdown(path):
             if dd > worst:
                 worst = dd
         return worst
+
+    return impl
+
+
+@overload(leverage_stats)
+def _leverage_stats(gross, net, value):
+    """numba implementation of :func:`lab.analytics.backtest.metrics.leverage_stats`: one
+    loop, each mean summed in index order (as numba's ``ndarray.mean``), NaN as
+    ``ndarray.max``."""
+
+    def impl(gross, net, value):
+        n = value.shape[0]
+        lev_sum = 0.0
+        net_sum = 0.0
+        peak = -np.inf
+        nan_seen = False
+        for i in range(n):
+            lev = gross[i] / value[i]
+            lev_sum += lev
+            net_sum += abs(net[i]) / value[i]
+            if math.isnan(lev):
+                nan_seen = True
+            elif lev > peak:
+                peak = lev
+        return lev_sum / n, net_sum / n, np.nan if nan_seen else peak
 
     return impl
 

@@ -147,6 +147,13 @@ def backtest_metrics(
     return BacktestMetrics(in_sample=segments[0], out_of_sample=segments[1])
 
 
+def leverage_stats(gross: np.ndarray, net: np.ndarray, value: np.ndarray):
+    """``(mean(gross / value), mean(|net| / value), max(gross / value))`` (numba gets one
+    loop with the same order of operations, registered in :mod:`lab.kernels.backtest`)."""
+    leverage = gross / value
+    return leverage.mean(), (np.abs(net) / value).mean(), leverage.max()
+
+
 def exposure_vector(
     equity: np.ndarray,
     gross: np.ndarray,
@@ -164,17 +171,12 @@ def exposure_vector(
     (:data:`lab.kernels.backtest.exposure_vector_kernel`). Ratios to equity are NaN once
     equity <= 0 in the segment.
     """
-    n = stop - start
     value = equity[start:stop]
-    solvent = np.all(value > 0)
-    if solvent:
-        leverage = gross[start:stop] / value
-    else:
-        leverage = np.full(n, np.nan)
     out = np.empty(len(EXPOSURE_NAMES))
-    out[0] = leverage.mean()
-    out[1] = (np.abs(net[start:stop]) / value).mean() if solvent else math.nan
-    out[2] = leverage.max()
+    if all_positive(value):
+        out[0], out[1], out[2] = leverage_stats(gross[start:stop], net[start:stop], value)
+    else:
+        out[0], out[1], out[2] = math.nan, math.nan, math.nan
     out[3] = borrow[start:stop].sum()
     out[4] = np.count_nonzero(negative[start:stop])
     out[5] = np.count_nonzero(rebalanced[start:stop])
