@@ -16,28 +16,9 @@ from components import format as fmt
 from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap, plot_pane
 from components.layout import page, panel_card, section
+from lab.analytics.backtest.metric_table import METRIC_BY_NAME, SIGNED_METRICS
 from lab.models.pair import OU_BAND_CHOICES, PairModel
 from lab.plots import pair as pair_plots
-
-METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "total_return": ("Total return", "{:+.2%}"),
-    "cagr": ("CAGR", "{:+.2%}"),
-    "ann_vol": ("Annualised volatility", "{:.2%}"),
-    "sharpe": ("Sharpe", "{:.2f}"),
-    "sortino": ("Sortino", "{:.2f}"),
-    "max_drawdown": ("Max drawdown", "{:.2%}"),
-    "calmar": ("Calmar", "{:.2f}"),
-    "n_trades": ("Trades", "{:,.0f}"),
-    "win_rate": ("Win rate", "{:.1%}"),
-    "avg_holding": ("Average holding (days)", "{:.1f}"),
-    "turnover": ("Turnover (x capital / yr)", "{:.2f}"),
-    "total_costs": ("Costs (of capital)", "{:.2%}"),
-    "exposure": ("Time in market", "{:.1%}"),
-    "n_periods": ("Days", "{:,.0f}"),
-}
-"""Display name and format of each backtest metric."""
-
-SIGNED = {"total_return", "cagr", "sharpe", "sortino", "calmar"}
 
 
 def metrics_html(table: pd.DataFrame | None) -> str:
@@ -50,11 +31,12 @@ def metrics_html(table: pd.DataFrame | None) -> str:
         return '<div class="arb-note">no backtest</div>'
     rows = []
     for key in table.index:
-        label, f = METRIC_LABELS.get(key, (key, "{:.4f}"))
+        m = METRIC_BY_NAME[key]
+        label, f = m.label, m.format
         cells = []
         for col, tag in (("in-sample", "in"), ("out-of-sample", "out")):
             v = float(table.loc[key, col])
-            cls = fmt.signed_class(v) if key in SIGNED else ""
+            cls = fmt.signed_class(v) if m.signed else ""
             cells.append(f'<td class="num {cls}" data-metric="{key}:{tag}">{fmt.number(v, f)}</td>')
         rows.append(f'<tr data-row="{key}"><th>{html.escape(label)}</th>{"".join(cells)}</tr>')
     params = table.attrs.get("params")
@@ -633,7 +615,7 @@ class PairView(pn.viewable.Viewer):
         label = f"{res.metric} ({'out-of-sample' if res.sample == 'out' else 'in-sample'})"
         finite = values[np.isfinite(values)]
         lim = float(np.max(np.abs(finite))) if finite.size else 1.0
-        diverging = res.metric in SIGNED
+        diverging = res.metric in SIGNED_METRICS
         mesh = hv.QuadMesh(
             (np.asarray(res.entry_zs, dtype=float), np.asarray(res.lookbacks, dtype=float), values),
             kdims,

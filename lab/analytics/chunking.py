@@ -13,7 +13,7 @@ An analytic is chunked when its registry entry (:mod:`lab.analytics.registry`) d
   stacked back by :func:`lab.analytics.backtest.merge_sweeps`;
 * ``backtest_many`` is split into chunks of consecutive columns (a broadcast column or
   PairParams goes to every chunk) and the parts are concatenated back by
-  :func:`lab.analytics.batch.merge_batches` (declared there, :data:`lab.analytics.batch.BACKTEST_MANY`).
+  :func:`lab.analytics.backtest.batch.merge_batches` (declared there, :data:`lab.analytics.backtest.batch.BACKTEST_MANY`).
 
 A call that cannot be split (fewer items than two chunks, or an argument the split does not
 understand, which the engine itself will then validate) is one chunk.

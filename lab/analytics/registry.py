@@ -38,7 +38,6 @@ import pandas as pd
 
 from lab.analytics import (
     backtest,
-    batch,
     chunking,
     cointegration,
     options,
@@ -50,7 +49,7 @@ from lab.analytics import (
     stats,
 )
 from lab.analytics import workloads as wl
-from lab.analytics.backtest import kalman, walkforward
+from lab.analytics.backtest import batch, kalman, walkforward
 
 # --------------------------------------------------------------------------------------------
 # tolerances
@@ -885,9 +884,9 @@ _ANALYTICS += (
     # ---------------------------------------------------------------- batch backtest
     Analytic(
         "backtest_many",
-        "batch",
+        "backtest",
         batch.backtest_many,
-        "lab.backends.native.batch:backtest_many",
+        "lab.analytics.backtest.native_batch:backtest_many",
         batch.BatchBacktestResult,
         Tolerance(
             # backtest_pairs' tolerance: every column runs backtest_pairs' kernels

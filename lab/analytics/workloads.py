@@ -177,9 +177,9 @@ def synthetic_pairs(t: int, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def backtest_many(m: float) -> WorkloadInput:
     """``1000 m`` synthetic pairs of :data:`BATCH_ROWS` bars, capped at the call's bound
-    (:data:`lab.analytics.batch.MAX_BATCH_CELLS`, about 2,400 pairs); ``ops`` counts
+    (:data:`lab.analytics.backtest.batch.MAX_BATCH_CELLS`, about 2,400 pairs); ``ops`` counts
     bars (pairs x rows)."""
-    from lab.analytics.batch import MAX_BATCH_CELLS
+    from lab.analytics.backtest.batch import MAX_BATCH_CELLS
 
     n = max(2, min(round(1000 * check_size(m)), MAX_BATCH_CELLS // BATCH_ROWS))
     y, x = synthetic_pairs(BATCH_ROWS, n, seed=6)

@@ -18,7 +18,7 @@ one chunk per worker thread (times ``chunks_per_thread``) and merged back exactl
   native engine on a worker and the surfaces are stacked back
   (:func:`lab.analytics.backtest.merge_sweeps`);
 - ``backtest_many`` -- the columns are cut into contiguous chunks, each backtested by the
-  native engine on a worker, and concatenated back (:func:`lab.analytics.batch.merge_batches`);
+  native engine on a worker, and concatenated back (:func:`lab.analytics.backtest.batch.merge_batches`);
 - every other function runs the native engine on one worker (``client.submit``).
 
 Large inputs (ndarrays, pandas objects and result dataclasses such as an order-book event

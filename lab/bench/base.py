@@ -42,7 +42,13 @@ def _default_call(workload: Workload, backend: Any, request: Request) -> Any:
     return getattr(backend, workload.function)(*request.args, **request.kwargs)
 
 
-FIXED_BACKEND = {"grpc": "grpc", "jit": "native", "feed": "native", "startup": "native"}
+FIXED_BACKEND = {
+    "grpc": "grpc",
+    "jit": "native",
+    "feed": "native",
+    "startup": "native",
+    "kernel": "native",
+}
 """The one backend that the rows of each fixed-size kind run on."""
 
 
@@ -68,7 +74,9 @@ class Workload:
         ``"jit"`` (numba compile-time rows, native only, fixed size, self-timed: the call
         returns a :class:`Timed`) or ``"feed"`` (book-feed rows of :mod:`lab.bench.feeds`,
         native only, fixed size, self-timed) or ``"startup"`` (fresh-process start-up rows of
-        :mod:`lab.bench.startup`, fixed size, self-timed).
+        :mod:`lab.bench.startup`, fixed size, self-timed) or ``"kernel"`` (kernel-efficiency rows
+        of :mod:`lab.bench.kernels`: Python share, memory-bandwidth floor; native only, fixed
+        size, self-timed).
     call : callable, optional
         ``call(workload, backend, request)``; defaults to the backend method ``function``.
     quantiles : tuple of float
@@ -109,4 +117,4 @@ class Workload:
     @property
     def self_timed(self) -> bool:
         """The call returns its own duration (:class:`Timed`); the runner times it by that."""
-        return self.kind in ("jit", "feed", "startup")
+        return self.kind in ("jit", "feed", "startup", "kernel")

@@ -17,6 +17,10 @@ Workloads whose ``kind`` is ``"jit"`` measure the native engine's numba compilat
 report their own duration (:class:`Timed`): the first calls as the child process timed them,
 without its interpreter start-up and imports.
 
+Workloads whose ``kind`` is ``"kernel"`` measure the native backtest against its own limits
+(Python share of a call, memory-bandwidth floor), see :mod:`lab.bench.kernels`; self-timed,
+native only, once per suite.
+
 Workloads whose ``kind`` is ``"startup"`` time what a user waits for in a fresh process
 (``import_lab``), see :mod:`lab.bench.startup`; they are self-timed and run once per suite.
 """
@@ -32,6 +36,7 @@ from lab.analytics.registry import REGISTRY
 from lab.bench.base import Request, Workload
 from lab.bench.feeds import FEED_WORKLOADS
 from lab.bench.jit import jit_workload
+from lab.bench.kernels import KERNEL_WORKLOADS
 from lab.bench.startup import STARTUP_WORKLOADS
 
 DEFAULT_LADDER: tuple[float, ...] = (1.0, 4.0, 16.0)
@@ -122,11 +127,12 @@ WORKLOADS: dict[str, Workload] = {
 """Every benchmark workload, by name: the analytics ones derived from the registry, then the
 transport and compile-time rows."""
 
-WORKLOADS.update({w.name: w for w in (*FEED_WORKLOADS, *STARTUP_WORKLOADS)})
+WORKLOADS.update({w.name: w for w in (*FEED_WORKLOADS, *STARTUP_WORKLOADS, *KERNEL_WORKLOADS)})
 
 GRPC_ROWS = ("grpc_info", "upload_stream", "upload_unary")
 FEED_ROWS = tuple(w.name for w in FEED_WORKLOADS)
 STARTUP_ROWS = tuple(w.name for w in STARTUP_WORKLOADS)
+KERNEL_ROWS = tuple(w.name for w in KERNEL_WORKLOADS)
 JIT_ROWS = ("numba_compile", "numba_cache_load")
 ANALYTICS = tuple(name for name, w in WORKLOADS.items() if w.kind == "analytics")
 

@@ -3,7 +3,7 @@
 The rules are those of :mod:`lab.analytics.backtest` (module docstring): hedge ratio and
 z-score from data up to ``t``, position decided at ``t`` and held over ``(t, t+1]``, fixed gross
 notional ``capital`` per trade, costs on every leg transaction. :func:`pair_signals` computes
-the hedge ratio and z-score of one lookback; :func:`simulate` steps through the rows;
+the hedge ratio and z-score of one lookback; :func:`simulate_into` steps through the rows;
 :func:`signals_grid` and :func:`sweep_grid` run many lookbacks / grid points in parallel
 (``prange``); the metrics are the reference engine's own function compiled by numba
 (:data:`metric_values_kernel`).
@@ -14,6 +14,7 @@ Trade exit-reason codes: 0 still open, 1 exit band, 2 stop-loss, 3 z-score undef
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import prange
@@ -24,9 +25,16 @@ from lab.analytics.backtest import (
     SIZINGS,
     SPREAD_RESOLUTION,
     Z_DECIMALS,
+    exposure_vector,
     leg_shares,
     metric_values,
     running_max,
+)
+from lab.analytics.backtest.metrics import (
+    all_positive,
+    largest_drawdown,
+    leverage_stats,
+    return_sums,
 )
 from lab.kernels._jit import kernel
 from lab.kernels.overfitting import path_returns_kernel, sharpe_moments_kernel
@@ -48,6 +56,91 @@ def _running_max(values):
     return impl
 
 
+@overload(all_positive)
+def _all_positive(values):
+    """numba implementation of :func:`lab.analytics.backtest.metrics.all_positive`."""
+
+    def impl(values):
+        for i in range(values.shape[0]):
+            if not values[i] > 0:
+                return False
+        return True
+
+    return impl
+
+
+@overload(return_sums)
+def _return_sums(path):
+    """numba implementation of :func:`lab.analytics.backtest.metrics.return_sums`: the
+    returns recomputed in each of two loops instead of stored, summed in index order (the
+    order of numba's own ``ndarray.sum``), so the values equal the array form's compiled."""
+
+    def impl(path):
+        n = path.shape[0] - 1
+        total = 0.0
+        for i in range(n):
+            total += path[i + 1] / path[i] - 1.0
+        mean = total / n
+        squares = 0.0
+        downside = 0.0
+        for i in range(n):
+            r = path[i + 1] / path[i] - 1.0
+            d = r - mean
+            squares += d * d
+            low = r if not r >= 0.0 else 0.0  # np.minimum(r, 0): NaN stays NaN
+            downside += low * low
+        return mean, squares, downside
+
+    return impl
+
+
+@overload(largest_drawdown)
+def _largest_drawdown(path):
+    """numba implementation of :func:`lab.analytics.backtest.metrics.largest_drawdown` (one
+    loop: the running peak of :func:`_running_max`, NaN as ``ndarray.max``)."""
+
+    def impl(path):
+        peak = -np.inf
+        worst = -np.inf
+        for i in range(path.shape[0]):
+            v = path[i]
+            if v > peak or math.isnan(v):
+                peak = v
+            dd = 1.0 - v / peak
+            if math.isnan(dd):
+                return dd
+            if dd > worst:
+                worst = dd
+        return worst
+
+    return impl
+
+
+@overload(leverage_stats)
+def _leverage_stats(gross, net, value):
+    """numba implementation of :func:`lab.analytics.backtest.metrics.leverage_stats`: one
+    loop, each mean summed in index order (as numba's ``ndarray.mean``), NaN as
+    ``ndarray.max``."""
+
+    def impl(gross, net, value):
+        n = value.shape[0]
+        lev_sum = 0.0
+        net_sum = 0.0
+        peak = -np.inf
+        nan_seen = False
+        for i in range(n):
+            lev = gross[i] / value[i]
+            lev_sum += lev
+            net_sum += abs(net[i]) / value[i]
+            if math.isnan(lev):
+                nan_seen = True
+            elif lev > peak:
+                peak = lev
+        return lev_sum / n, net_sum / n, np.nan if nan_seen else peak
+
+    return impl
+
+
 RECOMPUTE_BELOW = 1e-2
 """Recompute the spread variance exactly when it is below this fraction of
 ``var(y) + beta^2 var(x)`` (the moment formula would have lost over two digits)."""
@@ -57,6 +150,9 @@ metric_values_kernel = kernel(metric_values)
 
 leg_shares_kernel = kernel(leg_shares)
 """The shared sizing function :func:`lab.analytics.backtest.leg_shares`, compiled."""
+
+exposure_vector_kernel = kernel(exposure_vector)
+"""The shared exposures function :func:`lab.analytics.backtest.exposure_vector`, compiled."""
 
 
 @kernel
@@ -258,7 +354,7 @@ def pair_signals(
 
 
 @kernel
-def simulate(
+def simulate_into(
     y: np.ndarray,
     x: np.ndarray,
     z: np.ndarray,
@@ -277,36 +373,37 @@ def simulate(
     rebalance_every: int,
     rebalance_threshold: float,
     scale: np.ndarray,
-):
+    equity: np.ndarray,
+    positions: np.ndarray,
+    shares_y: np.ndarray,
+    shares_x: np.ndarray,
+    costs: np.ndarray,
+    traded: np.ndarray,
+    borrow: np.ndarray,
+    negative: np.ndarray,
+    rebalanced: np.ndarray,
+    tr_entry: np.ndarray,
+    tr_exit: np.ndarray,
+    tr_dir: np.ndarray,
+    tr_pnl: np.ndarray,
+    tr_closed: np.ndarray,
+    tr_reason: np.ndarray,
+) -> int:
     """Run the position rules, the execution model and the accounting (the rules of
     :func:`lab.analytics.backtest.backtest_pairs` and :class:`~lab.analytics.PairParams`:
     ``next_close`` trades each decision at the next row's close, ``compounding`` sizes entries
     by the account value, ``borrow_rate`` is the per-period fee on short notional,
     ``refuse_negative`` skips entries whose hedge ratio is not positive, ``sizing`` indexes
     :data:`~lab.analytics.backtest.SIZINGS`, the rebalance rule resizes open trades and
-    ``scale`` is the volatility-target scale of the committed gross at each row).
+    ``scale`` is the volatility-target scale of the committed gross at each row, or an empty
+    array for a scale of 1 at every row).
 
-    Returns ``(equity, positions, shares_y, shares_x, costs, traded, borrow, negative,
-    tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason, rebalanced)``: eight arrays of
-    length ``T``, the per-trade columns, cut to the number of trades (views of length-``T``
-    buffers), and the rows where an open trade was resized.
+    Writes every row of the length-``T`` arrays ``equity .. rebalanced`` (no allocation: the
+    caller's buffers, which may be reused) and the trades, in order of entry, to the first
+    ``n`` entries of the ``tr_*`` buffers (length ``T`` suffices: a trade opens at a row of
+    its own); returns ``n``.
     """
     rows = y.shape[0]
-    equity = np.empty(rows)
-    positions = np.empty(rows)
-    shares_y = np.empty(rows)
-    shares_x = np.empty(rows)
-    costs = np.empty(rows)
-    traded = np.empty(rows)
-    borrow = np.zeros(rows)
-    negative = np.zeros(rows, dtype=np.bool_)
-    tr_entry = np.empty(rows, dtype=np.int64)
-    tr_exit = np.empty(rows, dtype=np.int64)
-    tr_dir = np.empty(rows, dtype=np.int64)
-    tr_pnl = np.empty(rows)
-    tr_closed = np.empty(rows, dtype=np.bool_)
-    tr_reason = np.empty(rows, dtype=np.int64)
-    rebalanced = np.zeros(rows, dtype=np.bool_)
     rebalancing = rebalance_every > 0 or rebalance_threshold > 0
     pending_scale = np.nan
     since = 0
@@ -322,7 +419,11 @@ def simulate(
     trade_entry = -1
     trade_pnl = 0.0
     n_trades = 0
+    has_scale = scale.shape[0] > 0
     for t in range(rows):
+        borrow[t] = 0.0
+        negative[t] = False
+        rebalanced[t] = False
         if t > 0:
             pnl = n_y * (y[t] - y[t - 1]) + n_x * (x[t] - x[t - 1])
             value += pnl
@@ -377,12 +478,12 @@ def simulate(
             pending_beta = beta[t]
             pending_reason = reason
             desired_scale = pending_scale
-            pending_scale = scale[t]
+            pending_scale = scale[t] if has_scale else 1.0
         else:
             desired = target
             desired_beta = beta[t]
             desired_reason = reason
-            desired_scale = scale[t]
+            desired_scale = scale[t] if has_scale else 1.0
         cost_t = 0.0
         traded_t = 0.0
         if desired != held:
@@ -449,24 +550,128 @@ def simulate(
         tr_closed[n_trades] = False
         tr_reason[n_trades] = 0
         n_trades += 1
-    n = n_trades
+    return n_trades
+
+
+@kernel
+def simulate_buffers(rows: int):
+    """Fresh buffers for :func:`simulate_into` on ``rows`` rows, in its argument order:
+    ``(equity, positions, shares_y, shares_x, costs, traded, borrow, negative, rebalanced,
+    tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason)``."""
     return (
-        equity,
-        positions,
-        shares_y,
-        shares_x,
-        costs,
-        traded,
-        borrow,
-        negative,
-        tr_entry[:n],
-        tr_exit[:n],
-        tr_dir[:n],
-        tr_pnl[:n],
-        tr_closed[:n],
-        tr_reason[:n],
-        rebalanced,
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows),
+        np.empty(rows, dtype=np.bool_),
+        np.empty(rows, dtype=np.bool_),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows),
+        np.empty(rows, dtype=np.bool_),
+        np.empty(rows, dtype=np.int64),
     )
+
+
+SERIES: tuple[str, ...] = (
+    "equity",
+    "positions",
+    "shares_y",
+    "shares_x",
+    "costs",
+    "traded",
+    "borrow",
+    "returns",
+    "gross_exposure",
+    "net_exposure",
+    "zscore",
+    "hedge_ratio",
+)
+"""Rows of the float block :func:`backtest_rows` fills: the per-row float fields of
+:class:`~lab.analytics.backtest.BacktestResult`, by name."""
+
+S = namedtuple("SeriesIndex", SERIES)(*range(len(SERIES)))
+"""Named indices of :data:`SERIES` (``S.equity`` is the row of the equity curve)."""
+
+
+@kernel
+def backtest_rows(
+    y: np.ndarray,
+    x: np.ndarray,
+    entry_z: float,
+    exit_z: float,
+    stop_z: float,
+    has_stop: bool,
+    rate: float,
+    capital: float,
+    execution: np.ndarray,
+    scale: np.ndarray,
+    n_train: int,
+    series: np.ndarray,
+    flags: np.ndarray,
+    tr_int: np.ndarray,
+    tr_pnl: np.ndarray,
+    tr_closed: np.ndarray,
+    metrics: np.ndarray,
+    exposure: np.ndarray,
+) -> int:
+    """One whole native backtest after the signals, into the caller's buffers: no Python
+    between the kernels and no temporary of length ``T`` beyond the metrics function's.
+
+    ``series`` (:data:`SERIES` x T) holds the signals in rows ``S.zscore`` and
+    ``S.hedge_ratio`` on entry; :func:`simulate_into` fills the rows ``equity .. borrow`` and
+    ``flags[0]`` (negative hedge) and ``flags[1]`` (rebalanced), then one pass adds the
+    period returns (against ``capital`` before row 0) and the gross and net exposures
+    (the formulas of :func:`lab.analytics.backtest.backtest_result`), and the shared
+    :data:`metric_values_kernel` and :data:`exposure_vector_kernel` write the in-sample
+    (``[0]``) and out-of-sample (``[1]``) rows of ``metrics`` and ``exposure``. The trades go
+    to ``tr_int`` (rows entry, exit, direction, reason), ``tr_pnl`` and ``tr_closed``;
+    returns their number. ``execution`` is :func:`execution_options` of the parameters,
+    ``scale`` the volatility-target scale (empty: 1 at every row).
+    """
+    rows = y.shape[0]
+    equity = series[S.equity]
+    positions = series[S.positions]
+    shares_y = series[S.shares_y]
+    shares_x = series[S.shares_x]
+    costs = series[S.costs]
+    traded = series[S.traded]
+    borrow = series[S.borrow]
+    n = simulate_into(
+        y, x, series[S.zscore], series[S.hedge_ratio], entry_z, exit_z, stop_z, has_stop,
+        rate, capital, execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
+        int(execution[4]), int(execution[5]), execution[6], scale,
+        equity, positions, shares_y, shares_x, costs, traded, borrow, flags[0], flags[1],
+        tr_int[0], tr_int[1], tr_int[2], tr_pnl, tr_closed, tr_int[3],
+    )  # fmt: skip
+    returns = series[S.returns]
+    gross = series[S.gross_exposure]
+    net = series[S.net_exposure]
+    previous = capital
+    for t in range(rows):
+        value = equity[t]
+        returns[t] = value / previous - 1.0
+        previous = value
+        gross[t] = abs(shares_y[t]) * y[t] + abs(shares_x[t]) * x[t]
+        net[t] = shares_y[t] * y[t] + shares_x[t] * x[t]
+    entry = tr_int[0, :n]
+    holding = tr_int[1, :n] - entry
+    closed = tr_closed[:n]
+    pnl = tr_pnl[:n]
+    for k in range(2):
+        start = 0 if k == 0 else n_train
+        stop = n_train if k == 0 else rows
+        metrics[k] = metric_values_kernel(
+            equity, costs, traded, positions, entry, closed, pnl, holding, start, stop
+        )
+        exposure[k] = exposure_vector_kernel(
+            equity, gross, net, borrow, flags[0], flags[1], start, stop
+        )
+    return n
 
 
 @kernel(parallel=True)
@@ -514,14 +719,22 @@ def sweep_grid(
     volatility-target scale of signal row ``i``, :func:`vol_scale_kernel`),
     and the per-period Sharpe ratio, skewness and kurtosis of those rows' returns in
     ``moments[k]`` (the shared :func:`lab.analytics.overfitting.sharpe_moments`)."""
+    rows = y.shape[0]
     for k in prange(signal_row.shape[0]):
-        (equity, positions, _sy, _sx, costs, traded, _borrow, _negative,
-         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason, _rebalanced) = simulate(
+        buffers = simulate_buffers(rows)
+        n = simulate_into(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
             execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
-            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]],
+            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]], *buffers,
         )  # fmt: skip
+        equity, positions, costs, traded = buffers[0], buffers[1], buffers[4], buffers[5]
+        tr_entry, tr_exit, tr_pnl, tr_closed = (
+            buffers[9][:n],
+            buffers[10][:n],
+            buffers[12][:n],
+            buffers[13][:n],
+        )
         metrics = metric_values_kernel(
             equity,
             costs,
@@ -565,13 +778,20 @@ def fold_grid(
     ``positions[k]`` (length ``T - n_train``)."""
     rows = y.shape[0]
     for k in prange(signal_row.shape[0]):
-        (equity, pos, _sy, _sx, costs, traded, _borrow, _negative,
-         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason, _rebalanced) = simulate(
+        buffers = simulate_buffers(rows)
+        n = simulate_into(
             y, x, z[signal_row[k]], beta[signal_row[k]], entry_zs[k],
             exit_z, stop_z, has_stop, rate, capital,
             execution[0] > 0, execution[1] > 0, execution[2], execution[3] > 0,
-            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]],
+            int(execution[4]), int(execution[5]), execution[6], scale[signal_row[k]], *buffers,
         )  # fmt: skip
+        equity, pos, costs, traded = buffers[0], buffers[1], buffers[4], buffers[5]
+        tr_entry, tr_exit, tr_pnl, tr_closed = (
+            buffers[9][:n],
+            buffers[10][:n],
+            buffers[12][:n],
+            buffers[13][:n],
+        )
         metrics = metric_values_kernel(
             equity,
             costs,

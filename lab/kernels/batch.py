@@ -1,11 +1,11 @@
-"""numba kernel of the batch pairs backtest (:func:`lab.analytics.batch.backtest_many`).
+"""numba kernel of the batch pairs backtest (:func:`lab.analytics.backtest.batch.backtest_many`).
 
 :func:`batch_backtest` runs every column in parallel (``prange``) through the same per-pair
 kernels as the native ``backtest_pairs``: :func:`~lab.kernels.backtest.pair_signals` (or the
 spread bands, :func:`~lab.kernels.backtest.spread_signals`, or the Kalman hedge,
 :func:`~lab.kernels.backtest.kalman_hedge_kernel` and
 :func:`~lab.kernels.backtest.zscore_with_hedge`), :func:`~lab.kernels.backtest.vol_scale_kernel`,
-:func:`~lab.kernels.backtest.simulate` and the shared metrics function
+:func:`~lab.kernels.backtest.simulate_into` and the shared metrics function
 (:data:`~lab.kernels.backtest.metric_values_kernel`). No strategy logic lives here: this module
 only lays the parameters out as arrays and loops over the columns.
 """
@@ -22,7 +22,8 @@ from lab.kernels.backtest import (
     kalman_hedge_kernel,
     metric_values_kernel,
     pair_signals,
-    simulate,
+    simulate_buffers,
+    simulate_into,
     spread_signals,
     vol_scale_kernel,
     zscore_with_hedge,
@@ -116,6 +117,11 @@ def columns_checked(values: np.ndarray, out: np.ndarray, bad: np.ndarray) -> Non
                         bad[j] = True
 
 
+BATCH_CHUNKS = 16
+"""Column chunks of :func:`batch_backtest`: the chunks run in parallel, and each allocates
+its scratch buffers once and reuses them for every column it backtests."""
+
+
 @kernel(parallel=True)
 def batch_backtest(
     y: np.ndarray,
@@ -134,6 +140,12 @@ def batch_backtest(
     (:func:`param_tables`). Writes the equity curve to ``equity[j]``, the number of trades to
     ``n_trades[j]`` and the in- and out-of-sample metrics to ``metrics[0, j]`` and
     ``metrics[1, j]`` (the order of :data:`lab.analytics.backtest.METRIC_NAMES`).
+
+    The columns are cut into :data:`BATCH_CHUNKS` contiguous chunks run in parallel
+    (``prange``); a chunk allocates the signal, scale, position, share, cost and trade
+    buffers once and :func:`~lab.kernels.backtest.simulate_into` reuses them for each of its
+    columns, writing the equity straight into ``equity[j]``, so no column touches fresh
+    memory beyond the metrics function's temporaries.
     """
     n = equity.shape[0]
     rows = equity.shape[1]
@@ -141,43 +153,54 @@ def batch_backtest(
     y_step = 1 if y.shape[0] > 1 else 0
     x_step = 1 if x.shape[0] > 1 else 0
     p_step = 1 if ints.shape[0] > 1 else 0
-    for j in prange(n):
-        yj = y[j * y_step]
-        xj = x[j * x_step]
-        k = j * p_step
-        lookback = ints[k, 0]
-        hedge = ints[k, 1]
-        n_train = ints[k, 2]
+    chunks = min(n, BATCH_CHUNKS)
+    for c in prange(chunks):
         z = np.empty(rows)
         beta = np.empty(rows)
-        if ints[k, 6] != 0:  # band_units="spread"
-            spread_signals(yj, xj, floats[k, 9], floats[k, 10], z, beta)
-        elif hedge == 2:  # kalman
-            _alpha, slope = kalman_hedge_kernel(
-                yj, xj, floats[k, 4], floats[k, 5], floats[k, 6], KALMAN_P0
+        scale = np.empty(rows)
+        (_equity, positions, shares_y, shares_x, costs, traded, borrow, negative, rebalanced,
+         tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason) = simulate_buffers(rows)  # fmt: skip
+        for j in range(c * n // chunks, (c + 1) * n // chunks):
+            yj = y[j * y_step]
+            xj = x[j * x_step]
+            k = j * p_step
+            lookback = ints[k, 0]
+            hedge = ints[k, 1]
+            n_train = ints[k, 2]
+            if ints[k, 6] != 0:  # band_units="spread"
+                spread_signals(yj, xj, floats[k, 9], floats[k, 10], z, beta)
+            elif hedge == 2:  # kalman
+                _alpha, slope = kalman_hedge_kernel(
+                    yj, xj, floats[k, 4], floats[k, 5], floats[k, 6], KALMAN_P0
+                )
+                beta[:] = slope
+                zscore_with_hedge(yj, xj, slope, lookback, VAR_S_TOL, z)
+            else:
+                pair_signals(yj, xj, lookback, hedge == 1, n_train, VAR_X_TOL, VAR_S_TOL, z, beta)
+            scale_j = scale[:0]  # empty: a scale of 1 at every row
+            if ints[k, 4] != 0:
+                vol_scale_kernel(
+                    yj, xj, beta, int(execution[k, 4]), ints[k, 5], floats[k, 7], floats[k, 8],
+                    scale,
+                )  # fmt: skip
+                scale_j = scale
+            eq = equity[j]
+            m = simulate_into(
+                yj, xj, z, beta, floats[k, 0], floats[k, 1], floats[k, 2], ints[k, 3] != 0,
+                floats[k, 3], CAPITAL,
+                execution[k, 0] > 0, execution[k, 1] > 0, execution[k, 2], execution[k, 3] > 0,
+                int(execution[k, 4]), int(execution[k, 5]), execution[k, 6], scale_j,
+                eq, positions, shares_y, shares_x, costs, traded, borrow, negative, rebalanced,
+                tr_entry, tr_exit, tr_dir, tr_pnl, tr_closed, tr_reason,
+            )  # fmt: skip
+            n_trades[j] = m
+            entry = tr_entry[:m]
+            closed = tr_closed[:m]
+            pnl = tr_pnl[:m]
+            holding = tr_exit[:m] - entry
+            metrics[0, j] = metric_values_kernel(
+                eq, costs, traded, positions, entry, closed, pnl, holding, 0, n_train
             )
-            beta[:] = slope
-            zscore_with_hedge(yj, xj, slope, lookback, VAR_S_TOL, z)
-        else:
-            pair_signals(yj, xj, lookback, hedge == 1, n_train, VAR_X_TOL, VAR_S_TOL, z, beta)
-        scale = np.ones(rows)
-        if ints[k, 4] != 0:
-            vol_scale_kernel(
-                yj, xj, beta, int(execution[k, 4]), ints[k, 5], floats[k, 7], floats[k, 8], scale
+            metrics[1, j] = metric_values_kernel(
+                eq, costs, traded, positions, entry, closed, pnl, holding, n_train, rows
             )
-        (eq, positions, _sy, _sx, costs, traded, _borrow, _negative,
-         tr_entry, tr_exit, _dir, tr_pnl, tr_closed, _reason, _rebalanced) = simulate(
-            yj, xj, z, beta, floats[k, 0], floats[k, 1], floats[k, 2], ints[k, 3] != 0,
-            floats[k, 3], CAPITAL,
-            execution[k, 0] > 0, execution[k, 1] > 0, execution[k, 2], execution[k, 3] > 0,
-            int(execution[k, 4]), int(execution[k, 5]), execution[k, 6], scale,
-        )  # fmt: skip
-        equity[j] = eq
-        n_trades[j] = tr_entry.shape[0]
-        holding = tr_exit - tr_entry
-        metrics[0, j] = metric_values_kernel(
-            eq, costs, traded, positions, tr_entry, tr_closed, tr_pnl, holding, 0, n_train
-        )
-        metrics[1, j] = metric_values_kernel(
-            eq, costs, traded, positions, tr_entry, tr_closed, tr_pnl, holding, n_train, rows
-        )

@@ -11,19 +11,13 @@ import pandas as pd
 import param
 
 from lab.analytics import PairParams
-from lab.analytics.backtest import METRIC_NAMES, PERIODS_PER_YEAR
+from lab.analytics.backtest import METRIC_NAMES, PERIODS_PER_YEAR, SWEEP_METRICS
 from lab.analytics.backtest.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
 PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairParams))
 """The strategy fields, mirrored one to one by parameters of :class:`PairModel`."""
 
-SWEEP_METRICS: tuple[str, ...] = tuple(
-    m
-    for m in METRIC_NAMES
-    if m not in ("n_periods", "exposure", "turnover", "total_costs", "n_trades")
-)
-"""Metrics offered for the sweep surface."""
 
 SWEEP_AXES = ("lookback", "entry_z")
 """The strategy fields the sweep grid varies (the others are fixed at their current values)."""

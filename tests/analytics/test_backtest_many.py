@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from lab import analytics
-from lab.analytics import batch as bm
 from lab.analytics import registry
 from lab.analytics.backtest import METRIC_NAMES, PairParams
+from lab.analytics.backtest import batch as bm
 from lab.analytics.registry import REGISTRY
 from lab.analytics.workloads import synthetic_pairs
 from lab.backends import native

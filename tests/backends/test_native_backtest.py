@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+import weakref
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from lab.analytics import backtest as reference
 from lab.analytics.backtest import HEDGES, METRIC_NAMES, PairParams, native
-from lab.data import load_sp500
+from lab.data import load_sp500, simulate_ou_pair
 from lab.kernels.backtest import metric_values_kernel
 from tests.analytics._helpers import assert_no_look_ahead, ou_pair
 
@@ -226,3 +227,24 @@ def test_static_hedge_with_equal_opening_closes_equals_the_reference():
     got, want = native.backtest_pairs(*args), reference.backtest_pairs(*args)
     assert not REGISTRY["backtest_pairs"].tolerance.problems(got, want, args, {})
     assert np.isnan(got.hedge_ratio[1]) and np.isfinite(got.hedge_ratio[-1])
+
+
+def test_the_block_pool_never_writes_over_a_result_that_is_kept():
+    from lab.analytics.backtest.native import BLOCKS
+
+    y, x, _ = simulate_ou_pair(400, kappa=8.0, theta=0.0, sigma=0.4, beta=1.2, seed=5)
+    first = native.backtest_pairs(y, x, PairParams(lookback=20))
+    kept = first.equity.copy(), first.zscore.copy()
+    second = native.backtest_pairs(y, x, PairParams(lookback=30))
+    assert second.equity.base is not first.equity.base  # first is alive: a fresh block
+    np.testing.assert_array_equal(first.equity, kept[0])
+    np.testing.assert_array_equal(first.zscore, kept[1], strict=True)
+    block = weakref.ref(second.equity.base)
+    want = second.equity.copy()
+    del second
+    third = native.backtest_pairs(y, x, PairParams(lookback=30))
+    assert third.equity.base is block()  # dropped: its block is reused
+    np.testing.assert_array_equal(third.equity, want)
+    np.testing.assert_array_equal(first.equity, kept[0])
+    BLOCKS.clear()
+    assert native.backtest_pairs(y, x, PairParams(lookback=30)).equity.base is not block()

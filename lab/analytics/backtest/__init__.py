@@ -124,13 +124,15 @@ numba for the native engine), reports the in-sample rows ``0 .. n_train - 1`` an
 out-of-sample rows ``n_train .. T - 1`` separately. Period returns are
 ``r[t] = equity[t] / equity[t-1] - 1`` (``r[0]`` against ``K``), and a segment holds the
 returns of its rows; the first out-of-sample return is the P&L of the position decided on the
-last in-sample row. Annualisation uses 252 periods per year. See :data:`METRIC_NAMES`.
+last in-sample row. Annualisation uses 252 periods per year. Names, units and definitions:
+:data:`METRICS` (:mod:`lab.analytics.backtest.metric_table`).
 
 Modules
 -------
 ``params``     :class:`PairParams` and the conventions' constants;
 ``results``    result types (both engines);
 ``checks``     input checks (both engines);
+``metric_table`` the one table of the metrics (name, label, unit, format, sign, sweepable);
 ``metrics``    metrics and exposures (both engines);
 ``execution``  sizing and result assembly (both engines);
 ``signals``    the reference signals (z-score, Kalman hedge, spread bands);
@@ -139,7 +141,10 @@ Modules
 ``kalman``     :func:`kalman_mle`, the Kalman hedge's noise variances by maximum likelihood
                (reference); ``native_kalman`` its native engine (:mod:`lab.kernels.kalman`);
 ``walkforward`` :func:`walk_forward`, walk-forward evaluation of the strategy (reference);
-               ``native_walkforward`` its native engine (:mod:`lab.kernels.backtest`).
+               ``native_walkforward`` its native engine (:mod:`lab.kernels.backtest`);
+``batch``      :func:`backtest_many`, many pairs or parameter sets in one call (reference,
+               checks, result type and chunking);
+``native_batch`` its native engine (one parallel numba call, :mod:`lab.kernels.batch`).
 """
 
 from lab.analytics.backtest.checks import (
@@ -151,9 +156,16 @@ from lab.analytics.backtest.checks import (
 )
 from lab.analytics.backtest.execution import backtest_result, leg_shares, make_trades, vol_scale
 from lab.analytics.backtest.kalman import KalmanFit, kalman_mle
+from lab.analytics.backtest.metric_table import (
+    METRIC_NAMES,
+    METRICS,
+    SWEEP_METRICS,
+    Metric,
+)
 from lab.analytics.backtest.metrics import (
     backtest_metrics,
     exposure_values,
+    exposure_vector,
     metric_values,
     returns_agreement,
     running_max,
@@ -187,7 +199,6 @@ from lab.analytics.backtest.params import (
 from lab.analytics.backtest.reference import _simulate, backtest_pairs, sweep
 from lab.analytics.backtest.results import (
     EXPOSURE_NAMES,
-    METRIC_NAMES,
     BacktestMetrics,
     BacktestResult,
     SweepResult,
@@ -217,7 +228,10 @@ __all__ = [
     "MAX_LEVERAGE_CAP",
     "MAX_REBALANCE_EVERY",
     "MAX_VOL_WINDOW",
+    "METRICS",
     "METRIC_NAMES",
+    "Metric",
+    "SWEEP_METRICS",
     "NEGATIVE_HEDGES",
     "PERIODS_PER_YEAR",
     "PairParams",
@@ -240,6 +254,7 @@ __all__ = [
     "check_metric",
     "check_pair",
     "exposure_values",
+    "exposure_vector",
     "kalman_hedge",
     "kalman_mle",
     "leg_shares",

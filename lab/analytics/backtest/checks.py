@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
+from lab.analytics.backtest.metric_table import METRIC_NAMES
 from lab.analytics.backtest.params import SAMPLES, PairParams
-from lab.analytics.backtest.results import METRIC_NAMES
 
 
 def _as_prices(values: object, name: str) -> np.ndarray:

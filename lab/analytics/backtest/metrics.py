@@ -8,14 +8,41 @@ import math
 
 import numpy as np
 
+from lab.analytics.backtest.metric_table import METRIC_NAMES, N_METRICS, M
 from lab.analytics.backtest.params import CAPITAL, PERIODS_PER_YEAR
-from lab.analytics.backtest.results import METRIC_NAMES, BacktestMetrics, BacktestResult, Trades
+from lab.analytics.backtest.results import (
+    EXPOSURE_NAMES,
+    BacktestMetrics,
+    BacktestResult,
+    Trades,
+)
 
 
 def running_max(values: np.ndarray) -> np.ndarray:
     """Running maximum, ``np.maximum.accumulate`` (numba gets a loop for it, registered in
     :mod:`lab.kernels.backtest`)."""
     return np.maximum.accumulate(values)
+
+
+def all_positive(values: np.ndarray) -> bool:
+    """``np.all(values > 0)`` (numba gets a loop that stops at the first failure, registered
+    in :mod:`lab.kernels.backtest`)."""
+    return bool(np.all(values > 0))
+
+
+def return_sums(path: np.ndarray) -> tuple[float, float, float]:
+    """``(mean, sum (r - mean)^2, sum min(r, 0)^2)`` of the period returns
+    ``r = path[1:] / path[:-1] - 1`` of an equity path (numba gets two fused loops with the
+    same order of operations, registered in :mod:`lab.kernels.backtest`)."""
+    r = path[1:] / path[:-1] - 1.0
+    mean = r.sum() / r.shape[0]
+    return mean, ((r - mean) ** 2).sum(), (np.minimum(r, 0.0) ** 2).sum()
+
+
+def largest_drawdown(path: np.ndarray) -> float:
+    """``max(1 - path / running_max(path))``, the largest fall from a running peak as a
+    fraction (numba gets one loop, registered in :mod:`lab.kernels.backtest`)."""
+    return (1.0 - path / running_max(path)).max()
 
 
 def metric_values(
@@ -30,7 +57,9 @@ def metric_values(
     start: int,
     stop: int,
 ) -> np.ndarray:
-    """Metrics of rows ``start .. stop - 1``, in the order of :data:`METRIC_NAMES`.
+    """Metrics of rows ``start .. stop - 1``, a vector indexed by the named indices
+    :data:`~lab.analytics.backtest.metric_table.M` (the order of :data:`METRIC_NAMES`;
+    definitions and units in :data:`~lab.analytics.backtest.metric_table.METRICS`).
 
     This is the one implementation of the metrics. The reference engine runs it with NumPy;
     the native engine compiles this same function with numba
@@ -52,20 +81,19 @@ def metric_values(
     ann_vol = nan
     sharpe = nan
     sortino = nan
-    if np.all(path[:-1] > 0):
-        r = path[1:] / path[:-1] - 1.0
-        mean = r.sum() / n
+    if all_positive(path[:-1]):
+        mean, squares, downside_squares = return_sums(path)
         if n >= 2:
-            sd = math.sqrt(((r - mean) ** 2).sum() / (n - 1))
+            sd = math.sqrt(squares / (n - 1))
             ann_vol = sd * ann
             if sd > 0:
                 sharpe = mean / sd * ann
-        downside = math.sqrt((np.minimum(r, 0.0) ** 2).sum() / n)
+        downside = math.sqrt(downside_squares / n)
         if downside > 0:
             sortino = mean * ann / downside
     max_drawdown = nan
     if base > 0:
-        max_drawdown = (1.0 - path / running_max(path)).max()
+        max_drawdown = largest_drawdown(path)
     growth = path[n] / base if base > 0 else nan
     if growth > 0:
         cagr = growth ** (PERIODS_PER_YEAR / n) - 1.0
@@ -79,21 +107,21 @@ def metric_values(
     done = in_segment & trade_closed
     n_done = done.sum()
 
-    out = np.empty(len(METRIC_NAMES))
-    out[0] = growth - 1.0
-    out[1] = cagr
-    out[2] = ann_vol
-    out[3] = sharpe
-    out[4] = sortino
-    out[5] = max_drawdown
-    out[6] = calmar
-    out[7] = in_segment.sum()
-    out[8] = (trade_pnl[done] > 0).sum() / n_done if n_done > 0 else nan
-    out[9] = trade_holding[done].sum() / n_done if n_done > 0 else nan
-    out[10] = traded[start:stop].sum() / CAPITAL * PERIODS_PER_YEAR / n
-    out[11] = costs[start:stop].sum()
-    out[12] = np.count_nonzero(positions[start:stop]) / n
-    out[13] = n
+    out = np.empty(N_METRICS)
+    out[M.total_return] = growth - 1.0
+    out[M.cagr] = cagr
+    out[M.ann_vol] = ann_vol
+    out[M.sharpe] = sharpe
+    out[M.sortino] = sortino
+    out[M.max_drawdown] = max_drawdown
+    out[M.calmar] = calmar
+    out[M.n_trades] = in_segment.sum()
+    out[M.win_rate] = (trade_pnl[done] > 0).sum() / n_done if n_done > 0 else nan
+    out[M.avg_holding] = trade_holding[done].sum() / n_done if n_done > 0 else nan
+    out[M.turnover] = traded[start:stop].sum() / CAPITAL * PERIODS_PER_YEAR / n
+    out[M.total_costs] = costs[start:stop].sum()
+    out[M.exposure] = np.count_nonzero(positions[start:stop]) / n
+    out[M.n_periods] = n
     return out
 
 
@@ -115,26 +143,58 @@ def backtest_metrics(
     segments = []
     for start, stop in ((0, n_train), (n_train, rows)):
         values = compute(equity, costs, traded, positions, *args, start, stop)
-        segments.append({name: float(v) for name, v in zip(METRIC_NAMES, values, strict=True)})
+        segments.append(segment_dict(values, METRIC_NAMES))
     return BacktestMetrics(in_sample=segments[0], out_of_sample=segments[1])
+
+
+def leverage_stats(gross: np.ndarray, net: np.ndarray, value: np.ndarray):
+    """``(mean(gross / value), mean(|net| / value), max(gross / value))`` (numba gets one
+    loop with the same order of operations, registered in :mod:`lab.kernels.backtest`)."""
+    leverage = gross / value
+    return leverage.mean(), (np.abs(net) / value).mean(), leverage.max()
+
+
+def exposure_vector(
+    equity: np.ndarray,
+    gross: np.ndarray,
+    net: np.ndarray,
+    borrow: np.ndarray,
+    negative: np.ndarray,
+    rebalanced: np.ndarray,
+    start: int,
+    stop: int,
+) -> np.ndarray:
+    """:data:`EXPOSURE_NAMES` of rows ``start .. stop - 1``, in that order.
+
+    The one implementation of the exposures: the reference engine runs it with NumPy
+    (:func:`exposure_values`), the native engine compiles it with numba
+    (:data:`lab.kernels.backtest.exposure_vector_kernel`). Ratios to equity are NaN once
+    equity <= 0 in the segment.
+    """
+    value = equity[start:stop]
+    out = np.empty(len(EXPOSURE_NAMES))
+    if all_positive(value):
+        out[0], out[1], out[2] = leverage_stats(gross[start:stop], net[start:stop], value)
+    else:
+        out[0], out[1], out[2] = math.nan, math.nan, math.nan
+    out[3] = borrow[start:stop].sum()
+    out[4] = np.count_nonzero(negative[start:stop])
+    out[5] = np.count_nonzero(rebalanced[start:stop])
+    return out
 
 
 def exposure_values(
     equity, gross, net, borrow, negative, rebalanced, start: int, stop: int
 ) -> dict:
-    """:data:`EXPOSURE_NAMES` of rows ``start .. stop - 1`` (shared by both engines)."""
-    rows = slice(start, stop)
-    value = equity[rows]
-    solvent = bool(np.all(value > 0))
-    leverage = gross[rows] / value if solvent else np.full(stop - start, np.nan)
-    return {
-        "gross_exposure": float(leverage.mean()),
-        "net_exposure": float((np.abs(net[rows]) / value).mean()) if solvent else math.nan,
-        "max_leverage": float(leverage.max()),
-        "borrow_costs": float(borrow[rows].sum()),
-        "negative_hedge_entries": float(np.count_nonzero(negative[rows])),
-        "rebalances": float(np.count_nonzero(rebalanced[rows])),
-    }
+    """:data:`EXPOSURE_NAMES` of rows ``start .. stop - 1`` as a dictionary
+    (:func:`exposure_vector`)."""
+    values = exposure_vector(equity, gross, net, borrow, negative, rebalanced, start, stop)
+    return segment_dict(values, EXPOSURE_NAMES)
+
+
+def segment_dict(values: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
+    """``{name: float(value)}`` of a segment's metric or exposure vector."""
+    return dict(zip(names, values.tolist(), strict=True))
 
 
 def returns_agreement(got: BacktestResult, want: BacktestResult) -> list[str]:

@@ -12,40 +12,6 @@ import numpy as np
 
 from lab.analytics.overfitting import dsr_from_moments
 
-METRIC_NAMES: tuple[str, ...] = (
-    "total_return",
-    "cagr",
-    "ann_vol",
-    "sharpe",
-    "sortino",
-    "max_drawdown",
-    "calmar",
-    "n_trades",
-    "win_rate",
-    "avg_holding",
-    "turnover",
-    "total_costs",
-    "exposure",
-    "n_periods",
-)
-"""Keys of each metrics dictionary.
-
-``total_return``: ``equity[end] / equity[start] - 1`` over the segment.
-``cagr``: ``(1 + total_return)^(252 / n_periods) - 1`` (-1 after ruin).
-``ann_vol``: ``std(r, ddof=1) sqrt(252)``.
-``sharpe``: ``mean(r) / std(r, ddof=1) sqrt(252)`` (zero risk-free rate; NaN without variation).
-``sortino``: ``mean(r) sqrt(252) / sqrt(mean(min(r, 0)^2))`` (target 0; NaN without losses).
-``max_drawdown``: largest fall from a running peak, ``max(1 - equity / peak)``, as a positive fraction.
-``calmar``: ``cagr / max_drawdown`` (NaN without drawdown).
-``n_trades``: trades entered in the segment (including one still open at the end).
-``win_rate``: fraction of closed trades entered in the segment with P&L > 0 (after costs).
-``avg_holding``: mean holding period, in periods, of those closed trades.
-``turnover``: traded notional over capital per year, ``sum(traded) / K * 252 / n_periods``.
-``total_costs``: costs charged in the segment, in units of the initial capital.
-``exposure``: fraction of the segment's rows with an open position.
-``n_periods``: number of rows (returns) in the segment.
-"""
-
 EXPOSURE_NAMES: tuple[str, ...] = (
     "gross_exposure",
     "net_exposure",
@@ -100,7 +66,8 @@ class Trades:
 
 @dataclass(frozen=True)
 class BacktestMetrics:
-    """Performance of the in-sample and out-of-sample segments (keys: :data:`METRIC_NAMES`)."""
+    """Performance of the in-sample and out-of-sample segments (keys: :data:`METRIC_NAMES`,
+    defined in :data:`lab.analytics.backtest.metric_table.METRICS`)."""
 
     in_sample: dict[str, float]
     out_of_sample: dict[str, float]

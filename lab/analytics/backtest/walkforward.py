@@ -51,9 +51,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.analytics.backtest.checks import _as_prices, check_grid
+from lab.analytics.backtest.metric_table import METRIC_NAMES
 from lab.analytics.backtest.params import CAPITAL, PERIODS_PER_YEAR, resolve_params
 from lab.analytics.backtest.reference import _simulate
-from lab.analytics.backtest.results import METRIC_NAMES
 from lab.analytics.backtest.signals import _signals
 from lab.analytics.overfitting import dsr_from_moments, psr_from_moments, sharpe_moments
 

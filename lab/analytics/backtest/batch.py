@@ -31,7 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lab.analytics.backtest import METRIC_NAMES, PairParams, backtest_pairs
+from lab.analytics.backtest.metric_table import METRIC_NAMES
+from lab.analytics.backtest.params import PairParams
+from lab.analytics.backtest.reference import backtest_pairs
 from lab.analytics.chunking import Chunking, Parts, split_range
 
 MAX_BATCH_CELLS = 20_000_000

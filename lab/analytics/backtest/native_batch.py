@@ -1,8 +1,8 @@
 """Batch pairs backtest on the native engine: every column in one parallel numba call
 (:func:`lab.kernels.batch.batch_backtest`).
 
-Same checks (:func:`lab.analytics.batch.check_batch`), result type and definition as
-the reference :func:`lab.analytics.batch.backtest_many`; each column runs the kernels of
+Same checks (:func:`lab.analytics.backtest.batch.check_batch`), result type and definition as
+the reference :func:`lab.analytics.backtest.batch.backtest_many`; each column runs the kernels of
 the native ``backtest_pairs``, so it equals looping that function (and the reference within
 ``backtest_pairs``' tolerance).
 """
@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from lab.analytics.backtest import METRIC_NAMES
-from lab.analytics.batch import BatchBacktestResult, check_batch, check_prices
+from lab.analytics.backtest.batch import BatchBacktestResult, check_batch, check_prices
+from lab.analytics.backtest.metric_table import METRIC_NAMES
 from lab.kernels.batch import batch_backtest, columns_checked, param_tables
 
 __all__ = ["backtest_many"]
 
 
 def _prices(values, name: str) -> np.ndarray:
-    """:func:`lab.analytics.batch.check_prices` in one parallel pass
+    """:func:`lab.analytics.backtest.batch.check_prices` in one parallel pass
     (:func:`lab.kernels.batch.columns_checked`: transpose and check together); on a bad price
     the shared function is run to raise its error."""
     try:
@@ -41,7 +41,7 @@ def backtest_many(Y, X, params=None):
     """Backtest the z-score pairs strategy on every column (native engine).
 
     Arguments, broadcasting, result and errors as
-    :func:`lab.analytics.batch.backtest_many`. The parameter sets are laid out as
+    :func:`lab.analytics.backtest.batch.backtest_many`. The parameter sets are laid out as
     small tables once (one row, whatever N, for a single PairParams), and one call of
     :func:`lab.kernels.batch.batch_backtest` runs the columns in parallel (``prange``): no
     Python runs per column.
