@@ -17,8 +17,11 @@ from bokeh.models import NumeralTickFormatter
 from lab.plots import style
 from lab.plots.charts import category_bars
 
-PCT = NumeralTickFormatter(format="0%")
-"""Axis ticks as percentages."""
+
+def pct() -> NumeralTickFormatter:
+    """A percent tick formatter. A new one per plot: a Bokeh model belongs to one document,
+    and a shared instance fails in the second (another session, the exported report)."""
+    return NumeralTickFormatter(format="0%")
 
 
 def weights_plot(res: Any) -> hv.Overlay:
@@ -32,7 +35,7 @@ def weights_plot(res: Any) -> hv.Overlay:
     return category_bars(
         frame["asset"], {"weight": frame["weight"]}, {"weight": style.ACCENT},
         category="asset", value="weight", value_format="0.0%",
-    ).opts(xrotation=60, yformatter=PCT, height=360, title=title)  # fmt: skip
+    ).opts(xrotation=60, yformatter=pct(), height=360, title=title)  # fmt: skip
 
 
 def frontier_plot(
@@ -77,7 +80,7 @@ def frontier_plot(
         ),
     ]  # fmt: skip
     return hv.Overlay([curve, cml, pts, labels, *special]).opts(
-        framewise=True, height=360, xformatter=PCT, yformatter=PCT, legend_position="bottom_right",
+        framewise=True, height=360, xformatter=pct(), yformatter=pct(), legend_position="bottom_right",
         xlim=(0, top * 1.05),
     )  # fmt: skip
 
@@ -92,7 +95,7 @@ def risk_plot(res: Any) -> hv.Overlay:
         assets, {"weight": w, "risk share": rc},
         {"weight": style.ACCENT, "risk share": style.SHORT},
         category="asset", value="share", value_format="0.0%",
-    ).opts(xrotation=60, yformatter=PCT, height=300, legend_position="top_right")  # fmt: skip
+    ).opts(xrotation=60, yformatter=pct(), height=300, legend_position="top_right")  # fmt: skip
 
 
 def sparse_plot(res: Any) -> hv.Overlay:
@@ -106,7 +109,7 @@ def sparse_plot(res: Any) -> hv.Overlay:
     return category_bars(
         frame["asset"], {"weight": frame["weight"]}, {"weight": style.LONG},
         category="asset", value="weight", value_format="0.0%",
-    ).opts(xrotation=60, yformatter=PCT, height=280, title="normalised weights of the selected assets")  # fmt: skip
+    ).opts(xrotation=60, yformatter=pct(), height=280, title="normalised weights of the selected assets")  # fmt: skip
 
 
 def mp_paths(res: Any) -> hv.Overlay:
@@ -130,7 +133,7 @@ def mp_paths(res: Any) -> hv.Overlay:
         )
         layers.append(hv.HLine(float(aim[i])).opts(color=colour, line_dash="dotted", line_width=1))
     return hv.Overlay(layers).opts(
-        framewise=True, height=260, yformatter=PCT, legend_position="right",
+        framewise=True, height=260, yformatter=pct(), legend_position="right",
         title="weights of the 5 largest moves: optimal (solid), myopic (dashed), aim (dotted)",
     )  # fmt: skip
 
@@ -151,7 +154,7 @@ def mp_turnover(res: Any) -> hv.Overlay:
     ).opts(
         framewise=True,
         height=200,
-        yformatter=PCT,
+        yformatter=pct(),
         title="turnover per day",
         legend_position="top_right",
     )
