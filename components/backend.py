@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import threading
 from typing import Any
 
 import panel as pn
 import param
+from tornado.ioloop import PeriodicCallback
 
 from components import theme
 from lab.models import BackendModel
@@ -84,7 +86,8 @@ class BackendView(pn.viewable.Viewer):
             margin=(4, 10),
         )
         self._poller: Any = None
-        self._poll_doc: Any = None
+        self._poll_loop: Any = None
+        self._probing = threading.Lock()
         self._layout = pn.Column(
             theme.html('<div class="arb-section-title">Backend</div>', margin=(0, 10)),
             self._selector,
@@ -98,38 +101,47 @@ class BackendView(pn.viewable.Viewer):
     def start_polling(self) -> None:
         """Poll the backend status periodically (idempotent; stops with the session).
 
-        In a served session the poll is a Bokeh document callback, not a Panel one: Panel
-        counts its own periodic callbacks as work, so its busy indicator (the header spinner)
-        blinked every second while the app was idle, and each blink was two more websocket
-        messages. The probe itself runs on Panel's thread pool when there is one
-        (``arblab serve --num-threads``), never on the event loop.
+        In a served session the poll is a timer on the server's event loop, not a Panel
+        periodic callback: Panel counts its own periodic callbacks as work, so its busy
+        indicator (the header spinner) blinked every second while the app was idle, and each
+        blink was two more websocket messages. The probe itself runs on a thread, never on the
+        event loop, and one at a time (a poll is skipped while the last probe still waits).
         """
         if self._poller is not None:
             return
         doc = pn.state.curdoc
         if doc is not None and doc.session_context is not None:
-            self._poller = doc.add_periodic_callback(self._poll, self.poll_ms)
-            self._poll_doc = doc
-        else:  # a notebook or a test: no server document to schedule on
+            # onload callbacks may run on Panel's thread pool: start the timer on the loop
+            loop = doc.session_context.server_context.application_context.io_loop
+            self._poller = PeriodicCallback(self._poll, self.poll_ms)
+            self._poll_loop = loop
+            loop.add_callback(self._poller.start)
+            pn.state.on_session_destroyed(lambda _ctx: self.stop_polling())
+        else:  # a notebook or a test: no server session
             self._poller = pn.state.add_periodic_callback(self.model.refresh, period=self.poll_ms)
 
     def _poll(self) -> None:
-        if pn.config.nthreads:
-            pn.state.execute(self.model.refresh, schedule="thread")
-        else:
-            self.model.refresh()
+        if not self._probing.acquire(blocking=False):
+            return
+
+        def probe() -> None:
+            try:
+                self.model.refresh()
+            finally:
+                self._probing.release()
+
+        threading.Thread(target=probe, name="arblab-status-poll", daemon=True).start()
 
     def stop_polling(self) -> None:
         """Stop the status poll (the session's end stops it too)."""
         poller, self._poller = self._poller, None
+        loop, self._poll_loop = self._poll_loop, None
         if poller is None:
             return
-        if hasattr(poller, "stop"):  # Panel's PeriodicCallback
+        if loop is not None:
+            loop.add_callback(poller.stop)  # from any thread
+        else:
             poller.stop()
-            return
-        doc, self._poll_doc = self._poll_doc, None
-        if doc is not None and poller in doc.session_callbacks:
-            doc.remove_periodic_callback(poller)
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout
