@@ -8,6 +8,7 @@ import pandas as pd
 
 from components import format as fmt
 from components.pair import metrics_html, trades_html
+from lab.analytics.backtest.metric_table import METRIC_BY_NAME
 from lab.models import PairModel
 
 
@@ -36,7 +37,8 @@ def test_metrics_table_carries_the_parameters_it_was_computed_with():
     html = metrics_html(model.metrics_table())
     assert 'data-lookback="45"' in html and 'data-pair="KO/PEP"' in html
     sharpe = model.backtest().metrics.out_of_sample["sharpe"]
-    assert f'data-metric="sharpe:out">{sharpe:.2f}<' in html
+    shown = METRIC_BY_NAME["sharpe"].format.format(sharpe)  # the metrics table's format
+    assert f'data-metric="sharpe:out">{shown}<' in html
     assert metrics_html(None).startswith("<div")
 
 
