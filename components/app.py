@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import urllib.parse
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -15,6 +16,7 @@ from components import theme
 from components.backend import BackendView
 from components.dataset import DatasetView
 from components.memory import release_session
+from lab.models.pair import SHARED_PARAMETERS
 from lab.models.session import LabSession
 
 log = logging.getLogger(__name__)
@@ -217,5 +219,38 @@ def create_app() -> pn.template.FastListTemplate:
     app = LabApp()
     pn.state.on_session_destroyed(lambda _ctx: release_session(app))
     if pn.state.location is not None:
-        pn.state.location.sync(app.tabs, {"active": "page"})
+        sync_location(app, pn.state.location)
     return app.template()
+
+
+def sync_location(app: LabApp, location: pn.io.location.Location) -> None:
+    """Keep the URL's query string and the session's view in step, so a copied link reopens
+    the same view: ``page`` (the tab index) and the Mean reversion page's pair and strategy
+    parameters (:data:`~lab.models.pair.SHARED_PARAMETERS`, under their own names, e.g.
+    ``?page=2&y=XOM&x=CVX&lookback=40&entry_z=1.5``).
+
+    The link's values are applied first through :meth:`PairModel.apply_shared`, which refuses
+    those that do not fit (an unknown symbol, a lookback out of bounds, text for a number)
+    with the page's refusal message; they are then dropped from the query string, so the
+    :meth:`~panel.io.location.Location.sync` that follows writes the values in use back to
+    the URL, and every later change (a slider, a clicked cell) updates it. A query string
+    changed later that the parameters do not accept is applied the same way (``on_error``).
+    """
+    pair = app.session.pair
+
+    def text_query() -> dict[str, str]:  # the values as typed (Panel parses "007" as 7)
+        return dict(urllib.parse.parse_qsl(location.search.lstrip("?")))
+
+    def reapply(mapped: dict[str, Any]) -> None:
+        typed = text_query()
+        pair.apply_shared({name: typed.get(name, value) for name, value in mapped.items()})
+
+    query = text_query()
+    shared = {name: query.pop(name) for name in SHARED_PARAMETERS if name in query}
+    if shared:
+        pair.apply_shared(shared)
+        location.search = f"?{urllib.parse.urlencode(query)}" if query else ""
+    location.sync(
+        pair, dict(zip(SHARED_PARAMETERS, SHARED_PARAMETERS, strict=True)), on_error=reapply
+    )
+    location.sync(app.tabs, {"active": "page"})
