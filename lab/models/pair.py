@@ -24,6 +24,18 @@ PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairPara
 SWEEP_AXES = ("lookback", "entry_z")
 """The strategy fields the sweep grid varies (the others are fixed at their current values)."""
 
+SWEEP_INPUTS: tuple[str, ...] = (
+    *DATA_DEPENDENCIES,
+    "y",
+    "x",
+    *(name for name in PAIR_PARAMS if name not in SWEEP_AXES),
+    "sweep_lookbacks",
+    "sweep_entry_zs",
+    "sweep_steps",
+    "sweep_metric",
+)
+"""What the sweep of either segment depends on (:meth:`PairModel.sweep_of`)."""
+
 OU_BAND_CHOICES: dict[str, str] = {
     "z": "return-maximising, as an entry |z|",
     "spread": "return-maximising (Bertram), spread units",
@@ -388,17 +400,7 @@ class PairModel(AnalysisModel, StrategyParameters):
         entry_zs = np.round(np.linspace(zlo, zhi, self.sweep_steps), 4)
         return {"lookback": lookbacks, "entry_z": entry_zs}
 
-    @param.depends(
-        *DATA_DEPENDENCIES,
-        "y",
-        "x",
-        *(name for name in PAIR_PARAMS if name not in SWEEP_AXES),
-        "sweep_lookbacks",
-        "sweep_entry_zs",
-        "sweep_steps",
-        "sweep_metric",
-        "sweep_sample",
-    )
+    @param.depends(*SWEEP_INPUTS, "sweep_sample")
     def sweep(self):
         """``SweepResult``: the chosen metric over the lookback x entry_z grid."""
         return self.sweep_of(self.sweep_sample)
@@ -549,16 +551,7 @@ class PairModel(AnalysisModel, StrategyParameters):
         self.param.update(lookback=lb, entry_z=ez)
 
     # -- exports ----------------------------------------------------------------------------
-    @param.depends(
-        *DATA_DEPENDENCIES,
-        "y",
-        "x",
-        *(name for name in PAIR_PARAMS if name not in SWEEP_AXES),
-        "sweep_lookbacks",
-        "sweep_entry_zs",
-        "sweep_steps",
-        "sweep_metric",
-    )
+    @param.depends(*SWEEP_INPUTS)
     def sweep_frame(self) -> pd.DataFrame:
         """The sweep grid as exported (CSV, Parquet): one row per cell, lookback-major.
 

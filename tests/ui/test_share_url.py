@@ -1,0 +1,63 @@
+"""A shared link reopens the same view (issue 16): the Mean reversion page's pair and
+strategy parameters follow the URL's query string, bad values are refused on the page, and
+the page's trades download in Chromium."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from lab.bench.ui import PAGE_INDEX
+
+pytestmark = pytest.mark.ui
+
+
+def _query(page) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(page.url).query))
+
+
+def test_a_shared_url_opens_that_pair_and_lookback(served, open_page):
+    index = PAGE_INDEX["Mean reversion"]
+    page, console = open_page(f"{served.url}?page={index}&y=XOM&x=CVX&lookback=40")
+    table = page.locator(".arb-metrics-pane [data-pair]").first
+    table.wait_for(timeout=120_000)
+    expect(table).to_have_attribute("data-pair", "XOM/CVX", timeout=90_000)
+    expect(table).to_have_attribute("data-lookback", "40", timeout=30_000)
+    # the URL holds the whole shared state, so copying it reopens this view
+    expect(page).to_have_url(re.compile(r"[?&]entry_z="), timeout=30_000)
+    query = _query(page)
+    assert {k: query[k] for k in ("page", "y", "x", "lookback")} == {
+        "page": str(index), "y": "XOM", "x": "CVX", "lookback": "40",
+    }  # fmt: skip
+    assert query["band_units"] == "z" and float(query["entry_z"]) == 2.0
+    # the trades download holds the trades the page shows
+    trades = page.locator(".arb-trades [data-trades]").first
+    trades.wait_for(timeout=60_000)
+    button = page.locator(".arb-export-trades-csv").first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as info:
+        button.locator("button").first.click()
+    download = info.value
+    assert download.suggested_filename == "arblab-trades-XOM-CVX.csv"
+    frame = pd.read_csv(download.path(), parse_dates=["entry date", "exit date"])
+    assert len(frame) == int(trades.get_attribute("data-trades"))
+    assert [e for e in console.errors if e.startswith("pageerror")] == []
+
+
+def test_bad_url_values_are_refused_on_the_page(served, open_page):
+    index = PAGE_INDEX["Mean reversion"]
+    page, console = open_page(f"{served.url}?page={index}&y=XOM&x=%3Cimg%20src%3Dx%3E&lookback=abc")
+    alert = page.locator(".arb-refused").first
+    alert.wait_for(state="visible", timeout=120_000)
+    text = alert.inner_text()
+    assert "Shared link values refused" in text and "not a symbol of the dataset" in text
+    assert "<img src=x>" in text  # shown as text, escaped
+    assert page.locator(".arb-refused img").count() == 0
+    table = page.locator(".arb-metrics-pane [data-pair]").first
+    table.wait_for(timeout=90_000)
+    assert table.get_attribute("data-lookback") == "60"  # the page kept computing
+    assert [e for e in console.errors if e.startswith("pageerror")] == []
