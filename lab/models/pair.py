@@ -14,6 +14,7 @@ import param
 
 from lab.analytics import PairParams
 from lab.analytics.backtest import METRIC_NAMES, PERIODS_PER_YEAR, SWEEP_METRICS
+from lab.analytics.backtest.metric_table import metric
 from lab.analytics.backtest.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
@@ -562,8 +563,6 @@ class PairModel(AnalysisModel, StrategyParameters):
         :data:`~lab.analytics.backtest.metric_table.METRICS`). The segment the page does not
         show is swept here, on the backend, when the export asks for it.
         """
-        from lab.analytics.backtest.metric_table import metric
-
         spec = metric(self.sweep_metric)
         results = {sample: self.sweep_of(sample) for sample in ("in", "out")}
         first = results["in"]
