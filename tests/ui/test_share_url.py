@@ -45,19 +45,26 @@ def test_a_shared_url_opens_that_pair_and_lookback(served, open_page):
     assert download.suggested_filename == "arblab-trades-XOM-CVX.csv"
     frame = pd.read_csv(download.path(), parse_dates=["entry date", "exit date"])
     assert len(frame) == int(trades.get_attribute("data-trades"))
+    # a later change (the swap button) follows the URL too
+    page.locator(".arb-page-pair").get_by_role("button", name="⇅ swap").first.click()
+    expect(table).to_have_attribute("data-pair", "CVX/XOM", timeout=60_000)
+    expect(page).to_have_url(re.compile(r"[?&]y=CVX&x=XOM(&|$)"), timeout=30_000)
     assert [e for e in console.errors if e.startswith("pageerror")] == []
 
 
 def test_bad_url_values_are_refused_on_the_page(served, open_page):
     index = PAGE_INDEX["Mean reversion"]
     page, console = open_page(f"{served.url}?page={index}&y=XOM&x=%3Cimg%20src%3Dx%3E&lookback=abc")
-    alert = page.locator(".arb-refused").first
-    alert.wait_for(state="visible", timeout=120_000)
-    text = alert.inner_text()
-    assert "Shared link values refused" in text and "not a symbol of the dataset" in text
+    message = page.locator(".arb-refused").get_by_text(re.compile("Shared link values refused"))
+    expect(message.first).to_be_visible(timeout=120_000)
+    text = message.first.inner_text()
+    assert "not a symbol of the dataset" in text and "lookback = 'abc': not an integer" in text
     assert "<img src=x>" in text  # shown as text, escaped
     assert page.locator(".arb-refused img").count() == 0
     table = page.locator(".arb-metrics-pane [data-pair]").first
     table.wait_for(timeout=90_000)
     assert table.get_attribute("data-lookback") == "60"  # the page kept computing
+    # the URL now holds the values in use, not the refused ones
+    expect(page).to_have_url(re.compile(r"[?&]lookback=60(&|$)"), timeout=30_000)
+    assert "img" not in _query(page).get("x", "")
     assert [e for e in console.errors if e.startswith("pageerror")] == []
