@@ -68,3 +68,26 @@ def test_bad_url_values_are_refused_on_the_page(served, open_page):
     expect(page).to_have_url(re.compile(r"[?&]lookback=60(&|$)"), timeout=30_000)
     assert "img" not in _query(page).get("x", "")
     assert [e for e in console.errors if e.startswith("pageerror")] == []
+
+
+def test_pairs_page_downloads_the_ranked_scan_as_parquet(served, open_page):
+    page, console = open_page(f"{served.url}?page={PAGE_INDEX['Pairs']}")
+    page.locator(".arb-page-pairs .arb-scan-heatmap canvas").first.wait_for(timeout=120_000)
+    n_pairs = page.locator(".arb-page-pairs [data-metric='n_pairs']").first
+    n_pairs.wait_for(timeout=60_000)
+    button = page.locator(".arb-export-pair-scan-parquet").first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=90_000) as info:
+        button.locator("button").first.click()
+    download = info.value
+    assert re.fullmatch(
+        r"arblab-pair-scan-\d+-symbols-trend-c\.parquet", download.suggested_filename
+    )
+    frame = pd.read_parquet(download.path())
+    n = int(download.suggested_filename.split("-")[3])
+    assert len(frame) == n * (n - 1) // 2 and frame["rank"].tolist() == list(
+        range(1, len(frame) + 1)
+    )
+    assert (frame["p-value"].diff().dropna() >= 0).all()
+    assert int(n_pairs.inner_text().replace(",", "")) == len(frame)  # the pairs the page shows
+    assert [e for e in console.errors if e.startswith("pageerror")] == []
