@@ -16,6 +16,15 @@ from lab.bench.ui import PAGE_INDEX
 pytestmark = pytest.mark.ui
 
 
+def _download(page, css: str):
+    """Click the download button ``.css`` as a user does; the browser's download."""
+    button = page.locator(f".{css}").first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=90_000) as info:
+        button.locator("button").first.click()
+    return info.value
+
+
 def _query(page) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(page.url).query))
 
@@ -37,11 +46,7 @@ def test_a_shared_url_opens_that_pair_and_lookback(served, open_page):
     # the trades download holds the trades the page shows
     trades = page.locator(".arb-trades [data-trades]").first
     trades.wait_for(timeout=60_000)
-    button = page.locator(".arb-export-trades-csv").first
-    button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=60_000) as info:
-        button.locator("button").first.click()
-    download = info.value
+    download = _download(page, "arb-export-trades-csv")
     assert download.suggested_filename == "arblab-trades-XOM-CVX.csv"
     frame = pd.read_csv(download.path(), parse_dates=["entry date", "exit date"])
     assert len(frame) == int(trades.get_attribute("data-trades"))
@@ -75,11 +80,7 @@ def test_pairs_page_downloads_the_ranked_scan_as_parquet(served, open_page):
     page.locator(".arb-page-pairs .arb-scan-heatmap canvas").first.wait_for(timeout=120_000)
     n_pairs = page.locator(".arb-page-pairs [data-metric='n_pairs']").first
     n_pairs.wait_for(timeout=60_000)
-    button = page.locator(".arb-export-pair-scan-parquet").first
-    button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=90_000) as info:
-        button.locator("button").first.click()
-    download = info.value
+    download = _download(page, "arb-export-pair-scan-parquet")
     assert re.fullmatch(
         r"arblab-pair-scan-\d+-symbols-trend-c\.parquet", download.suggested_filename
     )
