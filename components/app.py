@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import urllib.parse
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -15,6 +16,7 @@ from components import theme
 from components.backend import BackendView
 from components.dataset import DatasetView
 from components.memory import release_session
+from lab.models.pair import SHARED_PARAMETERS
 from lab.models.session import LabSession
 
 log = logging.getLogger(__name__)
@@ -217,5 +219,48 @@ def create_app() -> pn.template.FastListTemplate:
     app = LabApp()
     pn.state.on_session_destroyed(lambda _ctx: release_session(app))
     if pn.state.location is not None:
-        pn.state.location.sync(app.tabs, {"active": "page"})
+        sync_location(app, pn.state.location)
     return app.template()
+
+
+def _typed_query(location: pn.io.location.Location) -> dict[str, str]:
+    """The query string's values as typed (``Location.query_params`` parses ``"007"`` as 7)."""
+    return dict(urllib.parse.parse_qsl(location.search.lstrip("?")))
+
+
+def sync_location(app: LabApp, location: pn.io.location.Location) -> None:
+    """Keep the URL's query string and the session's view in step, so a copied link reopens
+    the same view: ``page`` (the tab index) and the Mean reversion page's pair and strategy
+    parameters (:data:`~lab.models.pair.SHARED_PARAMETERS`, under their own names, e.g.
+    ``?page=2&y=XOM&x=CVX&lookback=40&entry_z=1.5``).
+
+    The link's values are applied at once, before any page is built, through
+    :meth:`PairModel.apply_shared`, which refuses those that do not fit (an unknown symbol, a
+    lookback out of bounds, text for a number) with the page's refusal message. Once the
+    browser has loaded the page (``pn.state.onload``; at once outside a server), they are
+    dropped from the query string and :meth:`~panel.io.location.Location.sync` writes the
+    values in use back to the URL (refused ones replaced); every later change (a slider, a
+    clicked cell) updates it. A query string changed later with a value the parameters do not
+    accept is applied the same way (``on_error``).
+    """
+    pair = app.session.pair
+    shared = {k: v for k, v in _typed_query(location).items() if k in SHARED_PARAMETERS}
+    if shared:
+        pair.apply_shared(shared)
+    location.sync(app.tabs, {"active": "page"})
+
+    def reapply(mapped: dict[str, Any]) -> None:
+        typed = _typed_query(location)
+        pair.apply_shared({name: typed.get(name, value) for name, value in mapped.items()})
+
+    def follow() -> None:
+        # after the browser's own URL has reached the server: the values in use replace the
+        # link's (the link may hold refused ones)
+        query = _typed_query(location)
+        rest = {k: v for k, v in query.items() if k not in SHARED_PARAMETERS}
+        if rest != query:
+            location.search = f"?{urllib.parse.urlencode(rest)}" if rest else ""
+        names = dict(zip(SHARED_PARAMETERS, SHARED_PARAMETERS, strict=True))
+        location.sync(pair, names, on_error=reapply)
+
+    pn.state.onload(follow)

@@ -15,6 +15,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap, plot_pane
+from components.export import download_button
 from components.layout import page, panel_card, section
 from lab.analytics.backtest.metric_table import METRIC_BY_NAME, SIGNED_METRICS
 from lab.models.pair import OU_BAND_CHOICES, PairModel
@@ -383,7 +384,23 @@ class PairView(pn.viewable.Viewer):
             section("Evaluation"), evaluation, wf_train, wf_test, wf_anchored, wf_steps,
             section("OU model"), bands, rf, *self.use_ou.values(),
             section("Sweep"), metric, sample, lb_range, z_range, steps,
+            section("Export"), *self._export_buttons(),
         ]  # fmt: skip
+
+    def _export_buttons(self) -> list[pn.widgets.FileDownload]:
+        """Downloads of the sweep grid (CSV, Parquet: :meth:`PairModel.sweep_frame`, both
+        segments) and of the trades (CSV: :meth:`PairModel.trades_frame`)."""
+        m = self.model
+        self.exports = {
+            ("sweep", fmt): download_button(
+                "sweep", m.sweep_frame, fmt, lambda: (m.y, m.x, m.sweep_metric), self.errors
+            )
+            for fmt in ("csv", "parquet")
+        }
+        self.exports["trades", "csv"] = download_button(
+            "trades", m.trades_frame, "csv", lambda: (m.y, m.x), self.errors
+        )
+        return list(self.exports.values())
 
     def _use_ou_bands(self, choice: str) -> None:
         """Adopt the chosen OU-optimal bands (:meth:`PairModel.use_ou_bands`)."""

@@ -14,6 +14,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap
+from components.export import download_button
 from components.layout import page, panel_card, section, tabulator
 from lab.models.pair import PairModel
 from lab.models.scan import ScanModel
@@ -93,6 +94,7 @@ class PairScanView(pn.viewable.Viewer):
         controls = [
             section("Heatmap shows"), value, trend, alpha,
             section("Selected pair"), self._selected, open_btn,
+            section("Export the ranked pairs"), *self._export_buttons(),
             theme.html('<div class="arb-note">Engle-Granger test of log y on log x for every pair '
                        "(y = row, x = column in the scan order), Benjamini-Hochberg q-values over all "
                        "pairs, AR(1) half-life of the residual spread in days.</div>", margin=(6, 10)),
@@ -147,6 +149,19 @@ class PairScanView(pn.viewable.Viewer):
             self.on_select(y, x)
         elif force or (y, x) != (self.pair.y, self.pair.x):
             self.pair.param.update(y=y, x=x)
+
+    def _export_buttons(self) -> list[pn.widgets.FileDownload]:
+        """CSV and Parquet downloads of the ranked pairs (:meth:`ScanModel.scan_table`)."""
+        m = self.model
+
+        def name_parts() -> tuple[str, ...]:
+            return (f"{len(m.dataset.prices.columns)}-symbols", f"trend-{m.trend}")
+
+        self.exports = {
+            fmt: download_button("pair-scan", m.scan_table, fmt, name_parts, self.errors)
+            for fmt in ("csv", "parquet")
+        }
+        return list(self.exports.values())
 
     def _selected_html(self) -> str:
         y, x = html.escape(str(self.pair.y)), html.escape(str(self.pair.x))

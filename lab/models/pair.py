@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -12,6 +14,7 @@ import param
 
 from lab.analytics import PairParams
 from lab.analytics.backtest import METRIC_NAMES, PERIODS_PER_YEAR, SWEEP_METRICS
+from lab.analytics.backtest.metric_table import metric
 from lab.analytics.backtest.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
@@ -22,12 +25,39 @@ PAIR_PARAMS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PairPara
 SWEEP_AXES = ("lookback", "entry_z")
 """The strategy fields the sweep grid varies (the others are fixed at their current values)."""
 
+SWEEP_INPUTS: tuple[str, ...] = (
+    *DATA_DEPENDENCIES,
+    "y",
+    "x",
+    *(name for name in PAIR_PARAMS if name not in SWEEP_AXES),
+    "sweep_lookbacks",
+    "sweep_entry_zs",
+    "sweep_steps",
+    "sweep_metric",
+)
+"""What the sweep of either segment depends on (:meth:`PairModel.sweep_of`)."""
+
 OU_BAND_CHOICES: dict[str, str] = {
     "z": "return-maximising, as an entry |z|",
     "spread": "return-maximising (Bertram), spread units",
     "spread_sharpe": "Sharpe-maximising (Bertram), spread units",
 }
 """The OU-optimal bands :meth:`PairModel.use_ou_bands` can adopt, with their descriptions."""
+
+SHARED_PARAMETERS: tuple[str, ...] = ("y", "x", "lookback", "entry_z", "exit_z", "band_units")
+"""The parameters a shared link carries (the app's URL query string, under the same names):
+the pair, the window and the bands; :meth:`PairModel.apply_shared` applies them."""
+
+SHARED_VALUE_CHARS = 40
+"""Longest shown part of a refused shared value (a link may hold any text)."""
+
+TRADES_FRAME_COLUMNS: dict[str, str] = {
+    "entry": "entry date",
+    "exit": "exit date",
+    "pnl": "P&L [fraction of capital]",
+    "days": "holding [trading days]",
+}
+"""Columns of :meth:`PairModel.trades_table` renamed, with units, in the exported trades."""
 
 _PARAMETER_TYPES: dict[type, type[param.Parameter]] = {
     bool: param.Boolean,
@@ -179,21 +209,22 @@ class PairModel(AnalysisModel, StrategyParameters):
             message = ""
         except ValueError as exc:
             changed = ", ".join(f"{e.name} = {e.new!r}" for e in events)
-            v = self._valid
-            if v.band_units == "spread":
-                bands = (
-                    f"spread bands: entry {v.entry_z:g} USD, exit {v.exit_z:g} USD, "
-                    f"stop {v.stop_z} USD around {v.spread_mean:g} with beta {v.spread_beta:g}"
-                )
-            else:
-                bands = f"entry |z| {v.entry_z:g}, exit z {v.exit_z:g}, stop |z| {v.stop_z}"
-            message = (
-                f"{changed} refused: {exc}. The page shows the last valid parameters "
-                f"(lookback {v.lookback}, {bands})."
-            )
+            message = f"{changed} refused: {exc}. {self._shown_parameters()}"
         if message != self.refused:
             with param.edit_constant(self):
                 self.refused = message
+
+    def _shown_parameters(self) -> str:
+        """The sentence of a refusal naming the last valid parameters, which the page shows."""
+        v = self._valid
+        if v.band_units == "spread":
+            bands = (
+                f"spread bands: entry {v.entry_z:g} USD, exit {v.exit_z:g} USD, "
+                f"stop {v.stop_z} USD around {v.spread_mean:g} with beta {v.spread_beta:g}"
+            )
+        else:
+            bands = f"entry |z| {v.entry_z:g}, exit z {v.exit_z:g}, stop |z| {v.stop_z}"
+        return f"The page shows the last valid parameters (lookback {v.lookback}, {bands})."
 
     # -- pair selection ---------------------------------------------------------------------
     @param.depends("dataset.content_hash", watch=True)
@@ -370,19 +401,14 @@ class PairModel(AnalysisModel, StrategyParameters):
         entry_zs = np.round(np.linspace(zlo, zhi, self.sweep_steps), 4)
         return {"lookback": lookbacks, "entry_z": entry_zs}
 
-    @param.depends(
-        *DATA_DEPENDENCIES,
-        "y",
-        "x",
-        *(name for name in PAIR_PARAMS if name not in SWEEP_AXES),
-        "sweep_lookbacks",
-        "sweep_entry_zs",
-        "sweep_steps",
-        "sweep_metric",
-        "sweep_sample",
-    )
+    @param.depends(*SWEEP_INPUTS, "sweep_sample")
     def sweep(self):
         """``SweepResult``: the chosen metric over the lookback x entry_z grid."""
+        return self.sweep_of(self.sweep_sample)
+
+    def sweep_of(self, sample: str):
+        """``SweepResult`` of the chosen metric over the grid in segment ``sample`` (``"in"`` or
+        ``"out"``), whatever :attr:`sweep_sample` is (cached like every result)."""
         prices = self.prices()
         grid = self.grid()
         base = dataclasses.replace(
@@ -395,7 +421,7 @@ class PairModel(AnalysisModel, StrategyParameters):
             grid,
             metric=self.sweep_metric,
             params=base,
-            sample=self.sweep_sample,
+            sample=sample,
         )
 
     def wf_grid(self) -> dict[str, np.ndarray] | None:
@@ -524,3 +550,135 @@ class PairModel(AnalysisModel, StrategyParameters):
         lb = int(grid["lookback"][np.argmin(np.abs(grid["lookback"] - float(lookback)))])
         ez = float(grid["entry_z"][np.argmin(np.abs(grid["entry_z"] - float(entry_z)))])
         self.param.update(lookback=lb, entry_z=ez)
+
+    # -- exports ----------------------------------------------------------------------------
+    @param.depends(*SWEEP_INPUTS)
+    def sweep_frame(self) -> pd.DataFrame:
+        """The sweep grid as exported (CSV, Parquet): one row per cell, lookback-major.
+
+        Columns: ``lookback [trading days]``, the entry level (``entry |z| [z-score]``, or
+        ``entry band [USD from the spread mean]`` with ``band_units="spread"``) and the chosen
+        metric on both segments, ``<metric> in-sample [<unit>]`` and
+        ``<metric> out-of-sample [<unit>]`` (units from
+        :data:`~lab.analytics.backtest.metric_table.METRICS`). The segment the page does not
+        show is swept here, on the backend, when the export asks for it.
+        """
+        spec = metric(self.sweep_metric)
+        results = {sample: self.sweep_of(sample) for sample in ("in", "out")}
+        first = results["in"]
+        lookbacks = np.asarray(first.lookbacks, dtype=np.int64)
+        entry_zs = np.asarray(first.entry_zs, dtype=float)
+        entry = (
+            "entry band [USD from the spread mean]"
+            if self.params().band_units == "spread"
+            else "entry |z| [z-score]"
+        )
+        frame = pd.DataFrame(
+            {
+                "lookback [trading days]": np.repeat(lookbacks, len(entry_zs)),
+                entry: np.tile(entry_zs, len(lookbacks)),
+            }
+        )
+        for sample, label in (("in", "in-sample"), ("out", "out-of-sample")):
+            values = np.asarray(results[sample].values, dtype=float)
+            frame[f"{spec.name} {label} [{spec.unit}]"] = values.ravel()
+        return frame
+
+    @param.depends("trades_table")
+    def trades_frame(self) -> pd.DataFrame:
+        """The round trips as exported (CSV): :meth:`trades_table` with unit-carrying column
+        names (:data:`TRADES_FRAME_COLUMNS`)."""
+        return self.trades_table().rename(columns=TRADES_FRAME_COLUMNS)
+
+    # -- shared links -----------------------------------------------------------------------
+    def apply_shared(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """Apply the values of a shared link (:data:`SHARED_PARAMETERS`; other keys are
+        ignored), refusing those that do not fit.
+
+        Each value may be text (as in a query string) or a number parsed from it. It is first
+        checked against its parameter's declaration: ``y`` and ``x`` must be symbols of the
+        dataset and differ, ``lookback`` an integer within its bounds, ``entry_z`` and
+        ``exit_z`` finite numbers (within bounds where declared), ``band_units`` one of its
+        choices. The values that pass are applied in one update, so the strategy's own
+        combination check runs as for a slider (an invalid combination, such as an entry |z|
+        below the exit z, is refused in :attr:`refused` and the last valid parameters stay in
+        use). The values that do not pass are not applied, and :attr:`refused` names them with
+        the reason and the parameters the page shows. Nothing raises.
+
+        Returns
+        -------
+        dict
+            ``{name: reason}`` of the values refused one by one (empty when all were applied).
+        """
+        good: dict[str, Any] = {}
+        bad: dict[str, str] = {}
+        for name in SHARED_PARAMETERS:
+            if name in values:
+                try:
+                    good[name] = self._shared_value(name, values[name])
+                except ValueError as exc:
+                    bad[name] = str(exc)
+        if "y" in good or "x" in good:
+            y, x = good.get("y", self.y), good.get("x", self.x)
+            if y == x:
+                for name in ("y", "x"):
+                    if good.pop(name, None) is not None:
+                        bad[name] = f"y and x must be different symbols, both would be {y!r}"
+        self.param.update(**good)  # a combination refused here is named by _check_params
+        try:
+            self.requested_params()
+            combination = ""
+        except ValueError as exc:
+            combination = str(exc)
+        if not bad:
+            if not combination and self.refused:  # an earlier link's refusal no longer holds
+                with param.edit_constant(self):
+                    self.refused = ""
+            return bad
+        text = "; ".join(
+            f"{name} = {_shown_value(values[name])}: {reason}" for name, reason in bad.items()
+        )
+        message = f"Shared link values refused ({text})."
+        if combination:
+            message += f" The strategy parameters as set are refused too: {combination}."
+        with param.edit_constant(self):
+            self.refused = f"{message} {self._shown_parameters()}"
+        return bad
+
+    def _shared_value(self, name: str, value: Any) -> Any:
+        """``value`` converted to parameter ``name``'s type and checked against its declared
+        objects or bounds; ``ValueError`` naming the problem."""
+        p = self.param[name]
+        if isinstance(p, param.Selector):
+            text = value if isinstance(value, str) else str(value)
+            if text not in p.objects:
+                what = "a symbol of the dataset" if name in ("y", "x") else f"one of {p.objects}"
+                raise ValueError(f"not {what}")
+            return text
+        if isinstance(value, bool):
+            raise ValueError("not a number")
+        if isinstance(p, param.Integer):
+            try:
+                number = float(value) if not isinstance(value, int) else value
+            except (TypeError, ValueError):
+                raise ValueError("not an integer") from None
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError("not an integer")
+            number = int(number)
+        else:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ValueError("not a number") from None
+            if not math.isfinite(number):
+                raise ValueError("not a finite number")
+        lo, hi = p.bounds or (None, None)
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            raise ValueError(f"outside {lo} .. {hi}")
+        return number
+
+
+def _shown_value(value: Any) -> str:
+    """``repr`` of a shared value, cut to :data:`SHARED_VALUE_CHARS` characters."""
+    text = repr(value)
+    return text if len(text) <= SHARED_VALUE_CHARS else text[: SHARED_VALUE_CHARS - 1] + "…"

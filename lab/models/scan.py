@@ -8,6 +8,19 @@ import param
 
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
+SCAN_TABLE_COLUMNS: dict[str, str] = {
+    "y": "y",
+    "x": "x",
+    "statistic": "EG statistic [t-stat]",
+    "pvalue": "p-value",
+    "qvalue": "q-value (BH)",
+    "hedge_ratio": "hedge ratio [log y per log x]",
+    "intercept": "intercept [log price]",
+    "half_life": "half-life [trading days]",
+    "lags": "ADF lags [trading days]",
+}
+"""Columns of :meth:`ScanModel.ranked` -> their names in the exported table, with units."""
+
 
 class ScanModel(AnalysisModel):
     """All N(N-1)/2 pairs of the selected symbols tested for cointegration.
@@ -58,6 +71,15 @@ class ScanModel(AnalysisModel):
                 "lags": res.lags,
             }
         )
+
+    @param.depends("ranked")
+    def scan_table(self) -> pd.DataFrame:
+        """The ranked pairs as exported (CSV, Parquet): :meth:`ranked` with a ``rank`` column
+        (1 = most significant) and column names that carry their units (see
+        :data:`SCAN_TABLE_COLUMNS`)."""
+        table = self.ranked().rename(columns=SCAN_TABLE_COLUMNS)
+        table.insert(0, "rank", np.arange(1, len(table) + 1, dtype=np.int64))
+        return table
 
     @param.depends("scan", "value")
     def matrix(self) -> pd.DataFrame:
