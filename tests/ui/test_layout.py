@@ -31,13 +31,17 @@ PAGES = {
 }
 """Page -> CSS class of the page."""
 
-OVERFLOWS_JS = """() => {
+OVERFLOWS_JS = r"""() => {
   const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
   const shown = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const text = node => ['STYLE', 'SCRIPT', 'svg'].includes(node.nodeName) ? ''
+    : node.shadowRoot ? text(node.shadowRoot)
+    : node.nodeType === Node.TEXT_NODE ? node.textContent
+    : Array.from(node.childNodes, text).join(' ');
   const title = card => {
     const root = card.shadowRoot || card;
-    const t = root.querySelector('.card-title, .card-header');
-    return ((t && t.textContent) || card.textContent || '').trim().slice(0, 80);
+    const header = root.querySelector('.card-header') || root;
+    return text(header).replace(/\s+/g, ' ').trim().slice(0, 60);
   };
   const cards = [];
   const walk = root => {
@@ -104,7 +108,10 @@ def test_every_page_fits_a_1440_px_window(served, browser, artifacts):
         for name, css in PAGES.items():
             page.locator(".bk-tab", has_text=name).first.click()
             _wait_drawn(page, css)
-            page.screenshot(path=str(artifacts / f"{PAGE_INDEX[name]}-{css}.png"), full_page=True)
+            stem = f"{PAGE_INDEX[name]}-{css}"
+            page.screenshot(path=str(artifacts / f"{stem}-window.png"))
+            # the template scrolls its main area, not the document: the page's whole height
+            page.locator(f".{css}").first.screenshot(path=str(artifacts / f"{stem}-page.png"))
             seen = page.evaluate(OVERFLOWS_JS)
             assert seen["innerWidth"] == WINDOW["width"], seen
             assert seen["cards"] > 0, f"{name}: no card found"
