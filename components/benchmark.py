@@ -23,7 +23,7 @@ import panel as pn
 import param
 
 from components import theme
-from components.layout import card_row, page, panel_card, section
+from components.layout import page, panel_card, section
 from lab.bench.machine import describe
 from lab.bench.runner import ERROR, REFERENCE, BenchResults
 from lab.bench.workloads import WORKLOADS
@@ -323,16 +323,16 @@ class BenchmarkView(pn.viewable.Viewer):
         ]
         body = [
             self._captions,
-            card_row(
-                panel_card("Speedup", self._speedup, basis=380),
+            pn.Row(
+                panel_card("Speedup", self._speedup),
                 panel_card(
                     "Latency",
                     pn.widgets.Select.from_param(
                         m.param.latency_workload, label="workload", width=220
                     ),
                     self._latency,
-                    basis=380,
                 ),
+                sizing_mode="stretch_width",
             ),
             panel_card("Results", self._table),
         ]

@@ -59,47 +59,12 @@ def page(
     )
 
 
-MAX_BASIS = 2000
-"""Upper bound (px) of a card's preferred width in a :func:`card_row`."""
-
-
-def panel_card(title: str, *objects: Any, basis: int | None = None, **params: Any) -> pn.Card:
-    """A titled card holding one plot or table.
-
-    Parameters
-    ----------
-    title : str
-        The card's header.
-    *objects
-        Its content.
-    basis : int, optional
-        Preferred width in px (1 to :data:`MAX_BASIS`) when the card sits in a :func:`card_row`:
-        the card starts from this width, shares any room left over with its neighbours, and
-        shrinks (or wraps onto a new line) when the row is narrower. Without it the card
-        stretches to the width of its container.
-    **params
-        Passed to ``pn.Card``.
-    """
+def panel_card(title: str, *objects: Any, **params: Any) -> pn.Card:
+    """A titled card holding one plot or table."""
     params.setdefault("sizing_mode", "stretch_width")
     params.setdefault("collapsible", False)
     params.setdefault("margin", (6, 6))
-    if basis is not None:
-        if not 0 < int(basis) <= MAX_BASIS:
-            raise ValueError(f"basis must be a width in px in 1..{MAX_BASIS}, got {basis!r}")
-        params["styles"] = {**params.get("styles", {}), "flex": f"1 1 {int(basis)}px"}
     return pn.Card(*objects, title=title, **params)
-
-
-def card_row(*cards: pn.Card, **params: Any) -> pn.FlexBox:
-    """Cards side by side while the page is wide enough, wrapped onto more lines when not.
-
-    Each card should have a ``basis`` (:func:`panel_card`); the row never forces the page wider
-    than the window, whatever the window's width. ``**params`` go to ``pn.FlexBox``.
-    """
-    params.setdefault("flex_wrap", "wrap")
-    params.setdefault("sizing_mode", "stretch_width")
-    params.setdefault("margin", 0)
-    return pn.FlexBox(*cards, **params)
 
 
 def tabulator(frame, formats: dict[str, str] | None = None, **params: Any) -> pn.widgets.Tabulator:

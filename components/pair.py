@@ -15,7 +15,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap, plot_pane
-from components.layout import card_row, page, panel_card, section
+from components.layout import page, panel_card, section
 from lab.analytics.backtest.metric_table import METRIC_BY_NAME, SIGNED_METRICS
 from lab.models.pair import OU_BAND_CHOICES, PairModel
 from lab.plots import pair as pair_plots
@@ -464,17 +464,18 @@ class PairView(pn.viewable.Viewer):
             panel_card(
                 "Z-score, spread, equity and drawdown (shared date axis; zoom persists)", series
             ),
-            card_row(
-                panel_card("Backtest metrics", metrics, basis=380),
-                panel_card("Cointegration and OU fit", fit, basis=360),
+            pn.Row(
+                panel_card("Backtest metrics", metrics),
+                panel_card("Cointegration and OU fit", fit),
+                sizing_mode="stretch_width",
             ),
-            card_row(
+            pn.Row(
                 panel_card(
                     "Sweep: click a cell to use its lookback and entry z",
                     pn.Column(sweep_note, self._sweep_pane, sizing_mode="stretch_width"),
-                    basis=440,
                 ),
-                panel_card("Trades", self.trades, basis=500),
+                panel_card("Trades", self.trades),
+                sizing_mode="stretch_width",
             ),
         ]
 

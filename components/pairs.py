@@ -14,7 +14,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap
-from components.layout import card_row, page, panel_card, section, tabulator
+from components.layout import page, panel_card, section, tabulator
 from lab.models.pair import PairModel
 from lab.models.scan import ScanModel
 from lab.plots import pairs as pairs_plots
@@ -122,10 +122,11 @@ class PairScanView(pn.viewable.Viewer):
         body = [
             self.errors,
             kpis,
-            card_row(
+            pn.FlexBox(
                 panel_card("Cointegration heatmap: click a cell to pick the pair", self._heat_pane,
-                           basis=480),
-                panel_card("Ranked pairs: click a row", self.table, basis=680),
+                           min_width=480, styles={"flex": "1 1 480px"}),
+                panel_card("Ranked pairs: click a row", self.table, width=680, sizing_mode=None),
+                flex_wrap="wrap", sizing_mode="stretch_width",
             ),
         ]  # fmt: skip
         self._layout = page(

@@ -12,7 +12,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
-from components.layout import card_row, page, panel_card, section
+from components.layout import page, panel_card, section
 from lab.models.regimes import RegimeModel
 from lab.plots import regimes as regime_plots
 from lab.plots.regimes import PROB_TITLES  # noqa: F401  (the page's titles)
@@ -126,21 +126,21 @@ class RegimeView(pn.viewable.Viewer):
             self.errors,
             kpis,
             panel_card("Growth of 1, coloured by regime", hv_pane(price, css_classes=["arb-regime-price"], **hvpane)),
-            card_row(
+            pn.Row(
                 panel_card("Filtered P(state | data up to t) given full-sample parameters",
-                           hv_pane(filt, css_classes=["arb-filtered"], **hvpane), basis=340),
-                panel_card("Smoothed P(state | all data): LOOK-AHEAD", hv_pane(smooth, css_classes=["arb-smoothed"], **hvpane),
-                           basis=340),
+                           hv_pane(filt, css_classes=["arb-filtered"], **hvpane)),
+                panel_card("Smoothed P(state | all data): LOOK-AHEAD", hv_pane(smooth, css_classes=["arb-smoothed"], **hvpane)),
+                sizing_mode="stretch_width",
             ),
             pn.Column(
                 panel_card("Walk-forward P(state | data up to t), parameters re-fitted on past data: causal",
                            hv_pane(walked, css_classes=["arb-walk-forward"], **hvpane)),
                 visible=m.param.walk_forward.rx(), sizing_mode="stretch_width",
             ),
-            card_row(
-                panel_card("Transition matrix P(s[t+1] = j | s[t] = i)", hv_pane(trans, sizing_mode="stretch_width"),
-                           basis=360),
-                panel_card("Per-regime statistics", table, basis=420),
+            pn.Row(
+                panel_card("Transition matrix P(s[t+1] = j | s[t] = i)", hv_pane(trans, sizing_mode="stretch_width")),
+                panel_card("Per-regime statistics", table),
+                sizing_mode="stretch_width",
             ),
         ]  # fmt: skip
         self._layout = page(
