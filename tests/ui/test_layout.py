@@ -97,6 +97,29 @@ def _wait_drawn(page, css: str, timeout_s: float = 90.0) -> None:
     page.wait_for_timeout(500)  # late renders (tables, HTML panes) after the plots
 
 
+SCROLL_JS = """step => {
+  const el = Array.from(document.querySelectorAll('*')).find(e =>
+    ['auto', 'scroll'].includes(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight + 10);
+  if (!el) return false;
+  if (step === null) { el.scrollTop = 0; return false; }
+  const before = el.scrollTop;
+  el.scrollTop = before + step;
+  return el.scrollTop > before;
+}"""
+"""Scrolls the template's main area (it scrolls, not the document) by ``step`` px; True when
+it moved (``null``: back to the top)."""
+
+
+def _screenshots(page, stem: Path, max_shots: int = 8) -> None:
+    """Window screenshots ``<stem>-1.png``, ``-2.png``, ... down the whole page."""
+    for k in range(1, max_shots + 1):
+        page.screenshot(path=f"{stem}-{k}.png")
+        if not page.evaluate(SCROLL_JS, WINDOW["height"] - 150):
+            break
+        page.wait_for_timeout(700)  # plots scrolled into view draw
+    page.evaluate(SCROLL_JS, None)
+
+
 def test_every_page_fits_a_1440_px_window(served, browser, artifacts):
     context = browser.new_context(viewport=WINDOW)
     try:
@@ -108,11 +131,8 @@ def test_every_page_fits_a_1440_px_window(served, browser, artifacts):
         for name, css in PAGES.items():
             page.locator(".bk-tab", has_text=name).first.click()
             _wait_drawn(page, css)
-            stem = f"{PAGE_INDEX[name]}-{css}"
-            page.screenshot(path=str(artifacts / f"{stem}-window.png"))
-            # the template scrolls its main area, not the document: the page's whole height
-            page.locator(f".{css}").first.screenshot(path=str(artifacts / f"{stem}-page.png"))
             seen = page.evaluate(OVERFLOWS_JS)
+            _screenshots(page, artifacts / f"{PAGE_INDEX[name]}-{css}")
             assert seen["innerWidth"] == WINDOW["width"], seen
             assert seen["cards"] > 0, f"{name}: no card found"
             problems = list(seen["problems"])
