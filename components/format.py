@@ -59,11 +59,17 @@ def table(
     row_keys: Sequence[str] | None = None,
     signed: Sequence[str] = (),
     css_class: str = "arb-table",
+    scroll: bool = True,
 ) -> str:
     """A numeric table: right-aligned numbers, one format per column (default 4 decimals).
 
     ``row_keys`` (one per row) are written as ``data-row`` attributes and, with the column
     name, as ``data-metric="<row>:<column>"`` on each cell.
+
+    With ``scroll`` (the default) the table sits in a ``div.arb-scroll`` (``overflow-x: auto``,
+    ``assets/arblab.css``): a table wider than its card scrolls sideways inside the card instead
+    of widening the card and the page. Pass ``scroll=False`` when the caller already wraps the
+    table in a scroller of its own.
     """
     formats = dict(formats or {})
     head = f"<th>{html.escape(index_label or str(frame.index.name or ''))}</th>"
@@ -86,4 +92,5 @@ def table(
             )
         rows.append(f'<tr data-row="{html.escape(key)}">' + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    out = f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="arb-scroll">{out}</div>' if scroll else out

@@ -16,6 +16,24 @@ def section(title: str) -> pn.pane.HTML:
     return theme.html(f'<div class="arb-section-title">{title}</div>', margin=(8, 10, 0, 10))
 
 
+WRAP_LABELS_CSS = (
+    ".bk-input-group, .bk-slider-title { white-space: normal; overflow-wrap: anywhere; }"
+    " .bk-btn { white-space: normal; }"
+)
+"""Lets a widget's labels wrap (slider titles, radio and checkbox labels, button labels): Bokeh
+keeps them on one line, so a long label stuck out of the fixed-width Settings card."""
+
+
+def _fit_controls(objects: Sequence[Any]) -> None:
+    """Make the controls fit the Settings card: widget labels wrap (nested layouts included)."""
+    for obj in objects:
+        if isinstance(obj, pn.widgets.Widget):
+            if WRAP_LABELS_CSS not in obj.stylesheets:
+                obj.stylesheets = [*obj.stylesheets, WRAP_LABELS_CSS]
+        elif isinstance(obj, pn.layout.ListLike):
+            _fit_controls(obj.objects)
+
+
 def page(
     title: str,
     controls: Sequence[Any],
@@ -27,6 +45,7 @@ def page(
     header = [theme.html(f"<h2 style='margin:0'>{title}</h2>", margin=(0, 10))]
     if intro:
         header.append(theme.html(f'<div class="arb-note">{intro}</div>', margin=(0, 10, 6, 10)))
+    _fit_controls(controls)
     side = pn.Card(
         *controls,
         title="Settings",

@@ -66,7 +66,7 @@ def trades_html(trades: pd.DataFrame | None) -> str:
     )
     frame.index = np.arange(1, len(frame) + 1)
     table = fmt.table(
-        frame, {"pnl": "{:+.2%}", "days": "{:,.0f}"}, index_label="#", signed=("pnl",)
+        frame, {"pnl": "{:+.2%}", "days": "{:,.0f}"}, index_label="#", signed=("pnl",), scroll=False
     )
     return f'<div style="max-height:380px;overflow:auto" data-trades="{len(frame)}">{table}</div>'
 
@@ -482,7 +482,7 @@ class PairView(pn.viewable.Viewer):
                 "Z-score, spread, equity and drawdown (shared date axis; zoom persists)", series
             ),
             pn.Row(
-                panel_card("Backtest metrics", metrics, width=460, sizing_mode=None),
+                panel_card("Backtest metrics", metrics),
                 panel_card("Cointegration and OU fit", fit),
                 sizing_mode="stretch_width",
             ),
@@ -491,7 +491,7 @@ class PairView(pn.viewable.Viewer):
                     "Sweep: click a cell to use its lookback and entry z",
                     pn.Column(sweep_note, self._sweep_pane, sizing_mode="stretch_width"),
                 ),
-                panel_card("Trades", self.trades, width=500, sizing_mode=None),
+                panel_card("Trades", self.trades),
                 sizing_mode="stretch_width",
             ),
         ]

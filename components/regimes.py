@@ -71,7 +71,8 @@ class RegimeView(pn.viewable.Viewer):
             pn.widgets.Checkbox.from_param(m.param.wf_anchored, label="Anchored (all past days)",
                                            visible=m.param.walk_forward.rx()),
             section("Colour the price by"),
-            pn.widgets.RadioBoxGroup.from_param(self.param.colour_by, options=COLOUR_BY, label=""),
+            pn.widgets.RadioBoxGroup.from_param(self.param.colour_by, options=COLOUR_BY, label="",
+                                                sizing_mode="stretch_width"),
             theme.html(
                 '<div class="arb-note"><b>filtered given full-sample parameters</b> uses no data '
                 "after t in its recursion, but its parameters were fitted on the whole sample. "
@@ -137,8 +138,7 @@ class RegimeView(pn.viewable.Viewer):
                 visible=m.param.walk_forward.rx(), sizing_mode="stretch_width",
             ),
             pn.Row(
-                panel_card("Transition matrix P(s[t+1] = j | s[t] = i)", hv_pane(trans, sizing_mode="stretch_width"),
-                           width=400, sizing_mode=None),
+                panel_card("Transition matrix P(s[t+1] = j | s[t] = i)", hv_pane(trans, sizing_mode="stretch_width")),
                 panel_card("Per-regime statistics", table),
                 sizing_mode="stretch_width",
             ),
