@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from lab.plots.style import (  # noqa: F401  (the views' palette is the plots')
     apply_defaults,
 )
 
+log = logging.getLogger(__name__)
+
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 """The repository's ``assets/`` directory (stylesheet, logo, notebooks)."""
 
@@ -39,10 +43,53 @@ OfflineFast = type(
 )
 
 
+THEMES: tuple[str, ...] = ("dark", "default")
+"""The lab's themes, under Panel's names (``"default"`` is the light theme)."""
+
+DEFAULT_THEME = "dark"
+"""The theme of a session whose link names none."""
+
+HEADER_BACKGROUND: dict[str, str] = {"dark": "#075985", "default": "#0369a1"}
+"""Header bar colour per theme: dark enough under the header's white title and icons for WCAG
+AA (white on the accent itself, #0ea5e9, is only 2.8:1)."""
+
+_PALETTE = re.compile(r"/\* palette (\w+) \*/(.*?)/\* end palette \*/\n?", re.S)
+"""A colour set of ``assets/arblab.css``: ``/* palette <theme> */ ... /* end palette */``."""
+
+
+def resolve_theme(name: Any) -> str:
+    """``name`` if it is one of :data:`THEMES`, else :data:`DEFAULT_THEME` (a link may carry
+    any ``?theme=`` text; an unknown one is logged, never raised)."""
+    if name in THEMES:
+        return name
+    if name:
+        log.warning(
+            "unknown theme %r (known: %s): using %r", name, ", ".join(THEMES), DEFAULT_THEME
+        )
+    return DEFAULT_THEME
+
+
+def current_theme() -> str:
+    """The theme of the running session (``pn.config.theme``, which is per session when
+    served; :func:`components.app.create_app` sets it from the link), else of the notebook."""
+    return resolve_theme(pn.config.theme)
+
+
 @functools.cache
-def stylesheet() -> str:
-    """The app's CSS (``assets/arblab.css``)."""
-    return (ASSETS / "arblab.css").read_text()
+def _stylesheet(theme: str) -> str:
+    css = (ASSETS / "arblab.css").read_text()
+    found = {m.group(1) for m in _PALETTE.finditer(css)}
+    if found != set(THEMES):
+        raise RuntimeError(f"assets/arblab.css declares palettes {sorted(found)}, not {THEMES}")
+    return _PALETTE.sub(lambda m: m.group(2).lstrip("\n") if m.group(1) == theme else "", css)
+
+
+def stylesheet(theme: str | None = None) -> str:
+    """The app's CSS (``assets/arblab.css``) with the colour set of ``theme`` only (default:
+    :func:`current_theme`)."""
+    if theme is not None and theme not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
+    return _stylesheet(theme or current_theme())
 
 
 @functools.cache

@@ -159,7 +159,7 @@ def spread_plot(
         lv.append((ou.theta, "theta"))
     if show_bands and bands is not None:
         lv += [(bands.entry, "OU-optimal"), (bands.exit, "OU-optimal")]
-    curve = hv.Curve((dates, spread), kd, vd).opts(color="#e2e8f0", line_width=1)
+    curve = hv.Curve((dates, spread), kd, vd).opts(color=style.INK, line_width=1)
     return hv.Overlay([curve, oos_span(bt, dates), *levels(lv, SPREAD_KINDS)]).opts(
         title=title, **opts
     )
