@@ -207,7 +207,7 @@ class LabApp(pn.viewable.Viewer):
             accent=theme.ACCENT,
             header_background=theme.HEADER_BACKGROUND[theme.resolve_theme(theme_name)],
             theme=theme.resolve_theme(theme_name),
-            design=theme.OfflineFast,
+            design=theme.design(theme_name),
             sidebar=[self.sidebar],
             main=[self.tabs],
             sidebar_width=320,
@@ -250,8 +250,8 @@ def create_app() -> pn.template.FastListTemplate:
     # Pages are built on first visit, after the template has rendered: set the design and the
     # session's theme (the link's ``?theme=``, dark by default) for the whole session, so those
     # late widgets, their stylesheets and plots are themed like the rest.
-    pn.config.design = theme.OfflineFast
     pn.config.theme = session_theme()
+    pn.config.design = theme.design(pn.config.theme)
     app = LabApp()
     pn.state.on_session_destroyed(lambda _ctx: release_session(app))
     if pn.state.location is not None:
