@@ -79,3 +79,17 @@ def test_plot_marks_drawn_in_a_neutral_colour_read_on_both_backgrounds():
 
     # the Fast design's plot backgrounds: light #ffffff, dark #181818
     assert ratio(style.INK, "#ffffff") >= 3 and ratio(style.INK, "#181818") >= 3
+
+
+def test_unscanned_heatmap_cells_show_the_theme_background():
+    import holoviews as hv
+    import numpy as np
+    import pandas as pd
+
+    from lab.plots.pairs import heatmap
+
+    matrix = pd.DataFrame([[np.nan, 0.01], [np.nan, np.nan]], columns=["A", "B"], index=["A", "B"])
+    figure = hv.render(heatmap(matrix, "pvalue"))
+    colour = figure.renderers[0].glyph.fill_color["transform"]
+    # Bokeh's default NaN colour is grey and HoloViews' white: a white block on the dark theme
+    assert colour.nan_color in ("transparent", "rgba(0, 0, 0, 0)")
