@@ -124,7 +124,9 @@ def z_plot(
     }
     markers = [
         hv.Scatter((dates[rows], z[rows]), kd, vd, label=e).opts(
-            color=c, marker=mk, size=9, line_color="white", line_width=0.4
+            # an "x" is all outline: a white one vanished on the light theme's plot
+            color=c, marker=mk, size=9, line_color=c if mk == "x" else "white",
+            line_width=1.2 if mk == "x" else 0.4,
         )
         for e, (rows, c, mk) in marks.items()
     ]
