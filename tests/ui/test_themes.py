@@ -310,6 +310,10 @@ def test_the_theme_switch_keeps_the_page_pair_and_parameters(served, open_page):
     expect(table).to_have_attribute("data-lookback", lookback, timeout=30_000)
     assert page.locator(".bk-tab.bk-active", has_text="Mean reversion").count() == 1
     assert _background_luminance(page) > 0.8
+    # the page (built after the template) is in the light theme too: widgets, panes, plots
+    _wait_drawn(page, "arb-page-pair")
+    problems, _, _ = _measure(page, "default")
+    assert problems == [], "\n".join(problems[:8])
     # and back to dark, still on the same view
     with page.expect_navigation(timeout=120_000):
         page.locator("#theme-switch").click()
