@@ -22,9 +22,10 @@ Client side and both ends:
 * :mod:`lab.rpc.client` - :class:`~lab.rpc.client.AnalyticsClient`, the channel under
   :class:`lab.backends.grpc.GrpcBackend` (the backends build on this package; this package never
   imports :mod:`lab.backends`).
-* :mod:`lab.rpc.messages` - result and argument dataclasses as typed messages: the schema
-  derived from their annotations, the encoder (server) and the decoder (client, into the
-  registry's result class by function name).
+* :mod:`lab.rpc.schema` - result and argument dataclasses as protobuf messages, derived from
+  their annotations (what codegen writes).
+* :mod:`lab.rpc.messages` - the one encoder (server: dataclass -> typed message) and decoder
+  (client: typed message -> the registry's result class, by function name).
 * :mod:`lab.rpc.codec` - request arguments (``Value``) and uploaded datasets (refs, hashes).
 * :mod:`lab.rpc.arrays` - NumPy arrays (``NDArray``) and pandas objects (``Frame``).
 * :mod:`lab.rpc.wire` - the default address, message size limit and metadata keys.

@@ -6,7 +6,7 @@ Encoding rules (see ``proto/arblab/v1/analytics.proto``):
   tuples and dicts with string keys map to the corresponding kinds (NumPy scalars become
   Python scalars); arrays and pandas objects travel as ``NDArray`` / ``Frame``
   (:mod:`lab.rpc.arrays`); a dataclass argument is one of the typed members of ``Value``
-  (:data:`lab.rpc.messages.PARAMETER_TYPES`, encoded by :mod:`lab.rpc.messages`), so the set of
+  (:data:`lab.rpc.schema.PARAMETER_TYPES`, encoded by :mod:`lab.rpc.messages`), so the set of
   types a server builds is closed and no type name travels.
 * A dataset uploaded with ``PutDataset`` is hashed into a content-addressed ref
   (:func:`dataset_ref`) and can stand in for an array argument (``DatasetColumns``).
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lab.rpc import messages
+from lab.rpc import messages, schema
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc.arrays import (  # noqa: F401  (re-exported: the upload path and the cache)
     FrameLabels,
@@ -99,9 +99,9 @@ def encode_value(obj: Any, message: pb.Value, field: str = "value") -> None:
     elif isinstance(obj, DatasetArg):
         encode_dataset_arg(obj, message.dataset)
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        member = messages.parameter_member(type(obj))
+        member = schema.parameter_member(type(obj))
         if member is None:
-            known = ", ".join(c.__name__ for c in messages.PARAMETER_TYPES)
+            known = ", ".join(c.__name__ for c in schema.PARAMETER_TYPES)
             raise WireError(
                 field, f"a {type(obj).__name__} cannot be sent; dataclass arguments are {known}"
             )
@@ -190,8 +190,8 @@ def decode_value(
         return decode_array(message.array, field, allow_empty=allow_empty)
     if kind == "frame":
         return decode_frame(message.frame, field, allow_empty=allow_empty)
-    if kind in messages.PARAMETER_MEMBERS:
-        return messages.decode(messages.PARAMETER_MEMBERS[kind], getattr(message, kind), field)
+    if kind in schema.PARAMETER_MEMBERS:
+        return messages.decode(schema.PARAMETER_MEMBERS[kind], getattr(message, kind), field)
     if kind == "list":
         items = [again(item, f"{field}[{i}]") for i, item in enumerate(message.list.items)]
         return tuple(items) if message.list.tuple else items

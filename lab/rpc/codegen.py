@@ -14,8 +14,8 @@ The command does two things, in order:
      ``result`` is typed from :attr:`~lab.analytics.registry.Analytic.result`, and the
      ``StreamEvent`` of the streams (progress, or the typed response);
    * one message per result dataclass reachable from a result type, and per argument
-     dataclass (:data:`lab.rpc.messages.PARAMETER_TYPES`, also members of ``Value``), with a
-     field per dataclass field typed from its annotation (:mod:`lab.rpc.messages` holds the
+     dataclass (:data:`lab.rpc.schema.PARAMETER_TYPES`, also members of ``Value``), with a
+     field per dataclass field typed from its annotation (:mod:`lab.rpc.schema` holds the
      mapping) and documented from the class docstring. An annotation with no protobuf form
      makes the command fail naming the class and the field.
 
@@ -40,7 +40,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from lab.rpc import messages
+from lab.rpc import schema
 
 ROOT = Path(__file__).resolve().parents[2]
 PROTO_RELATIVE = Path("arblab") / "v1" / "analytics.proto"
@@ -104,7 +104,7 @@ def _comment(text: str, indent: str) -> list[str]:
     return [f"{indent}// {line}" for line in textwrap.wrap(text, width)]
 
 
-def _field_lines(f: messages.Field, indent: str = "  ") -> list[str]:
+def _field_lines(f: schema.Field, indent: str = "  ") -> list[str]:
     lines = _comment(f.doc or f.annotation, indent)
     if len(f.kinds) > 1:
         lines.append(f"{indent}oneof {f.name} {{")
@@ -123,7 +123,7 @@ def _field_lines(f: messages.Field, indent: str = "  ") -> list[str]:
     return lines
 
 
-def _dataclass_message(spec: messages.MessageSpec) -> str:
+def _dataclass_message(spec: schema.MessageSpec) -> str:
     cls = spec.cls
     lines = _comment(f"{cls.__module__}.{cls.__qualname__}: {spec.doc}", "")
     lines.append(f"message {spec.name} {{")
@@ -133,7 +133,7 @@ def _dataclass_message(spec: messages.MessageSpec) -> str:
     return "\n".join(lines)
 
 
-def _entry_message(kind: messages.Kind) -> str:
+def _entry_message(kind: schema.Kind) -> str:
     value = kind.value
     label = "repeated " if value.repeated else ""
     return "\n".join(
@@ -164,7 +164,7 @@ def _request_message(function: str, sig: inspect.Signature) -> str:
 
 
 def _response_message(function: str) -> str:
-    result = messages.result_field(function)
+    result = schema.result_field(function)
     engine = result.number + len(result.kinds)  # after the result (a union takes several)
     lines = [
         f"// The answer of {rpc_name(function)}: lab.analytics.{function} -> {result.annotation}",
@@ -202,17 +202,17 @@ def render_blocks() -> tuple[str, str, str]:
         rpcs.append(f"  rpc {name}({request_name(function)}) returns ({response_name(function)});")
         out.append(_request_message(function, analytic.signature))
         out.append(_response_message(function))
-        roots.extend(k.py for k in messages.result_field(function).kinds if k.tag == "message")
+        roots.extend(k.py for k in schema.result_field(function).kinds if k.tag == "message")
     for function in STREAMING:
         name = rpc_name(function)
         rpcs.append(f"  rpc {name}Stream({request_name(function)}) returns (stream StreamEvent);")
     out.append(_stream_event())
-    specs, entries = messages.closure((*roots, *messages.PARAMETER_TYPES))
+    specs, entries = schema.closure((*roots, *schema.PARAMETER_TYPES))
     out.extend(_dataclass_message(spec) for spec in specs)
     out.extend(_entry_message(kind) for kind in entries)
     members = [
-        f"    {cls.__name__} {messages.parameter_member(cls)} = {number};"
-        for number, cls in enumerate(messages.PARAMETER_TYPES, start=_FIRST_VALUE_MEMBER)
+        f"    {cls.__name__} {schema.parameter_member(cls)} = {number};"
+        for number, cls in enumerate(schema.PARAMETER_TYPES, start=_FIRST_VALUE_MEMBER)
     ]
     return "\n".join(rpcs), "\n".join(members), "\n\n".join(out)
 
@@ -303,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report out-of-date files")
     parser.add_argument("--out", type=Path, help="write proto/ and stubs under this directory")
     args = parser.parse_args(argv)
+    try:
+        render_blocks()
+    except schema.SchemaError as exc:
+        print(f"cannot generate the wire contract: {exc}", file=sys.stderr)
+        return 2
     if args.check:
         stale = stale_files()
         if stale:

@@ -75,3 +75,16 @@ def test_gencode_is_not_newer_than_the_protobuf_runtime_and_tools_match_grpc():
     runtime = tuple(int(v) for v in google.protobuf.__version__.split(".")[:3])
     assert gencode[0] == runtime[0] and gencode <= runtime
     assert grpc_version.VERSION == grpc.__version__
+
+
+def test_an_annotation_without_a_protobuf_form_fails_the_command(monkeypatch, capsys):
+    import dataclasses
+    from typing import Any
+
+    from lab.rpc import schema
+
+    Loose = dataclasses.make_dataclass("Loose", [("n", int), ("anything", Any)])
+    monkeypatch.setattr(schema, "PARAMETER_TYPES", (*schema.PARAMETER_TYPES, Loose))
+    assert codegen.main(["--check"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot generate the wire contract" in err and "Loose.anything: annotation 'Any'" in err

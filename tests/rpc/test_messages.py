@@ -1,4 +1,4 @@
-"""lab.rpc.messages: every registered result survives its typed response message exactly (same
+"""lab.rpc.messages and lab.rpc.schema: every registered result survives its typed response message exactly (same
 class, values, dtypes, index), argument dataclasses travel typed with their defaults, and an
 annotation with no protobuf form fails naming the class and the field."""
 
@@ -15,7 +15,7 @@ from lab import analytics
 from lab.analytics.backtest import PairParams
 from lab.analytics.registry import REGISTRY
 from lab.backends import native
-from lab.rpc import codegen, messages
+from lab.rpc import codegen, messages, schema
 from lab.rpc._gen import analytics_pb2 as pb
 from tests.rpc.rpc_support import assert_identical
 
@@ -101,8 +101,8 @@ def test_a_result_of_the_wrong_class_or_type_is_refused():
 )
 def test_an_annotation_without_a_protobuf_form_fails_naming_class_and_field(annotation, problem):
     Bad = dataclasses.make_dataclass("Bad", [("fine", float), ("loose", annotation)])
-    with pytest.raises(messages.SchemaError, match=rf"Bad\.loose: annotation {problem}"):
-        messages.spec(Bad)
+    with pytest.raises(schema.SchemaError, match=rf"Bad\.loose: annotation {problem}"):
+        schema.spec(Bad)
 
 
 def test_field_docs_become_proto_comments():
@@ -120,5 +120,5 @@ def test_pandas_annotations_travel_as_frames():
         series: pd.Series
         frame: pd.DataFrame
 
-    kinds = {f.name: f.kinds[0].proto for f in messages.spec(Labelled).fields}
+    kinds = {f.name: f.kinds[0].proto for f in schema.spec(Labelled).fields}
     assert kinds == {"series": "Frame", "frame": "Frame"}
