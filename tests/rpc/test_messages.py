@@ -122,3 +122,25 @@ def test_pandas_annotations_travel_as_frames():
 
     kinds = {f.name: f.kinds[0].proto for f in schema.spec(Labelled).fields}
     assert kinds == {"series": "Frame", "frame": "Frame"}
+
+
+def _dataclasses_in(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        yield type(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _dataclasses_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _dataclasses_in(item)
+
+
+def test_every_dataclass_argument_of_the_registry_examples_is_a_typed_value_member():
+    seen = set()
+    for analytic in REGISTRY.values():
+        args, kwargs = analytic.example()
+        seen.update(_dataclasses_in([*args, *kwargs.values()]))
+    assert seen and seen <= set(schema.PARAMETER_TYPES), seen - set(schema.PARAMETER_TYPES)
+    members = pb.Value.DESCRIPTOR.oneofs_by_name["kind"].fields
+    typed = {f.message_type.name for f in members if f.message_type is not None}
+    assert {cls.__name__ for cls in schema.PARAMETER_TYPES} <= typed
