@@ -1,4 +1,4 @@
-"""The ``arblab.v1.Analytics`` servicer: typed RPCs, the generic ``Call``, streams and uploads.
+"""The ``arblab.v1.Analytics`` servicer: typed RPCs, streams and uploads.
 
 Each RPC decodes its arguments (:mod:`lab.rpc.codec`, datasets from the server's
 :class:`~lab.rpc.cache.DatasetCache`), runs the analytic on the engine (the native engine,
@@ -28,11 +28,11 @@ import numpy as np
 
 from lab import __version__, analytics
 from lab.analytics import registry
-from lab.rpc import codec, limits, workers
+from lab.rpc import codec, limits, messages, workers
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.cache import CacheFullError, Dataset, DatasetCache
-from lab.rpc.codegen import request_name, rpc_name
+from lab.rpc.codegen import STREAMING, response_name, rpc_name
 from lab.rpc.handlers import chunk_part
 from lab.rpc.serving import usable_cores
 from lab.rpc.wire import MAX_MESSAGE_BYTES, SERVER_LOG, UNKNOWN_REF_KEY
@@ -40,7 +40,7 @@ from lab.rpc.wire import MAX_MESSAGE_BYTES, SERVER_LOG, UNKNOWN_REF_KEY
 log = logging.getLogger(SERVER_LOG)
 
 ENGINE = "native"
-"""The engine the server runs (reported by Info and in every Result)."""
+"""The engine the server runs (reported by Info and in every response)."""
 MAX_DETAILS_BYTES = 1024
 """Longest status message the server sends (longer ones are cut, with a marker)."""
 _PATH = re.compile(r"(?<![\w./\\-])(?:[A-Za-z]:)?[\\/](?:[\w.@+~-]+[\\/])+[\w.@+~-]*")
@@ -127,15 +127,16 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         self.signatures = {
             name: inspect.signature(getattr(analytics, name)) for name in analytics.FUNCTIONS
         }
+        missing = [name for name in analytics.FUNCTIONS if not hasattr(pb, response_name(name))]
+        if missing:
+            raise RuntimeError(
+                f"the generated stubs lack the RPCs of {', '.join(missing)}; run python -m "
+                "lab.rpc.codegen"
+            )
         for name in analytics.FUNCTIONS:
             setattr(self, rpc_name(name), self._typed_handler(name))
-        missing = [name for name in analytics.FUNCTIONS if not hasattr(pb, request_name(name))]
-        if missing:
-            log.warning(
-                "generated stubs lack RPCs for %s (run python -m lab.rpc.codegen); they are "
-                "reachable through Call only",
-                ", ".join(missing),
-            )
+        for name in STREAMING:
+            setattr(self, rpc_name(name) + "Stream", self._stream_handler(name))
 
     # -- bookkeeping ------------------------------------------------------------------------
 
@@ -228,13 +229,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         return dataset.select(selection, f"{field}.dataset")
 
     def _decode(self, message: pb.Value, path: str) -> Any:
-        return codec.decode_value(
-            message,
-            path,
-            allow_empty=False,
-            resolve_dataset=self._resolve,
-            record_modules=codec.SERVER_RECORD_MODULES,
-        )
+        return codec.decode_value(message, path, allow_empty=False, resolve_dataset=self._resolve)
 
     def _typed_arguments(self, function: str, request: Any) -> tuple[list[Any], dict[str, Any]]:
         signature = self.signatures[function]
@@ -251,59 +246,14 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             signature, present, lambda name: getattr(request, name), self._decode
         )
 
-    def _call_arguments(self, request: pb.CallRequest) -> tuple[str, list[Any], dict[str, Any]]:
-        function = request.function
-        if function not in self.signatures:
-            known = ", ".join(analytics.FUNCTIONS)
-            raise codec.WireError(
-                "function", f"unknown analytics function {function!r}; known: {known}"
-            )
-        signature = self.signatures[function]
-        named: dict[str, pb.Value] = {}
-        extra: list[pb.NamedValue] = []
-        var_kw = next(
-            (
-                p.name
-                for p in signature.parameters.values()
-                if p.kind is inspect.Parameter.VAR_KEYWORD
-            ),
-            None,
-        )
-        for entry in request.arguments:
-            param = signature.parameters.get(entry.name)
-            if entry.name in named:
-                raise codec.WireError(f"arguments.{entry.name}", "argument given twice")
-            if param is not None and param.kind not in (
-                inspect.Parameter.VAR_KEYWORD,
-                inspect.Parameter.VAR_POSITIONAL,
-            ):
-                named[entry.name] = entry.value
-            elif var_kw is not None:
-                extra.append(entry)
-            else:
-                raise codec.WireError(
-                    f"arguments.{entry.name}", f"{function}() has no parameter {entry.name!r}"
-                )
-
-        def present(name: str) -> bool:
-            return name in named or name == var_kw
-
-        def get(name: str) -> Any:
-            if name == var_kw:
-                return extra
-            return named.get(name, ())
-
-        args, kwargs = codec.decode_request(signature, present, get, self._decode)
-        return function, args, kwargs
-
-    def _result(self, value: Any, seconds: float) -> pb.Result:
-        result = pb.Result(engine=ENGINE, server_seconds=seconds)
+    def _response(self, function: str, value: Any, seconds: float) -> Any:
+        response = getattr(pb, response_name(function))(engine=ENGINE, server_seconds=seconds)
         try:
-            codec.encode_value(value, result.value, "result")
+            messages.encode_result(function, value, response)
         except codec.WireError as exc:
             # a result the wire cannot carry is a server-side defect, not a caller error
             raise _ServerDefect(f"cannot encode the result: {exc}") from None
-        return result
+        return response
 
     # -- execution ----------------------------------------------------------------------------
 
@@ -339,16 +289,25 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             return fn(*args, **kwargs)
         return self.pool.run(function, tuple(args), dict(kwargs), context.is_active)
 
-    def _typed_handler(self, function: str) -> Callable[[Any, grpc.ServicerContext], pb.Result]:
-        def handler(request: Any, context: grpc.ServicerContext) -> pb.Result:
+    def _typed_handler(self, function: str) -> Callable[[Any, grpc.ServicerContext], Any]:
+        def handler(request: Any, context: grpc.ServicerContext) -> Any:
             with (
                 self._call(context, rpc_name(function), function),
                 self.admission.analytics(context, context.peer()),
             ):
                 args, kwargs = self._typed_arguments(function, request)
-                return self._result(*self._execute(function, args, kwargs, context))
+                return self._response(function, *self._execute(function, args, kwargs, context))
 
         handler.__name__ = rpc_name(function)
+        return handler
+
+    def _stream_handler(
+        self, function: str
+    ) -> Callable[[Any, grpc.ServicerContext], Iterator[pb.StreamEvent]]:
+        def handler(request: Any, context: grpc.ServicerContext) -> Iterator[pb.StreamEvent]:
+            return self._stream(function, request, context)
+
+        handler.__name__ = rpc_name(function) + "Stream"
         return handler
 
     def _stream(
@@ -384,7 +343,8 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             yield from events
             note["chunks"] = len(plan.parts)
             result = plan.merge(parts)
-            yield pb.StreamEvent(result=self._result(result, time.perf_counter() - start))
+            response = self._response(function, result, time.perf_counter() - start)
+            yield pb.StreamEvent(**{function: response})
 
     # -- RPCs ---------------------------------------------------------------------------------
 
@@ -410,26 +370,6 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                 calls_cancelled=counters.cancelled,
                 max_message_bytes=self.max_message_bytes,
             )
-
-    def Call(self, request: pb.CallRequest, context: grpc.ServicerContext) -> pb.Result:
-        with (
-            self._call(
-                context, "Call", request.function if request.function in self.signatures else ""
-            ),
-            self.admission.analytics(context, context.peer()),
-        ):
-            function, args, kwargs = self._call_arguments(request)
-            return self._result(*self._execute(function, args, kwargs, context))
-
-    def PairScanStream(
-        self, request: pb.PairScanRequest, context: grpc.ServicerContext
-    ) -> Iterator[pb.StreamEvent]:
-        return self._stream("pair_scan", request, context)
-
-    def SweepStream(
-        self, request: pb.SweepRequest, context: grpc.ServicerContext
-    ) -> Iterator[pb.StreamEvent]:
-        return self._stream("sweep", request, context)
 
     def _header(self, header: pb.DatasetHeader) -> tuple[np.dtype, tuple[int, ...], int, Any]:
         dtype = codec.wire_dtype(header.dtype, "header")
