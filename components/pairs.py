@@ -16,6 +16,7 @@ from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap
 from components.export import download_button
 from components.layout import page, panel_card, section, tabulator
+from components.progress import WorkProgress
 from lab.models.pair import PairModel
 from lab.models.scan import ScanModel
 from lab.plots import pairs as pairs_plots
@@ -121,8 +122,10 @@ class PairScanView(pn.viewable.Viewer):
         self.table = pn.panel(
             bind(self._table, m.ranked, errors=self.errors), sizing_mode="stretch_width"
         )
+        self.progress = WorkProgress(work=m.work)
         body = [
             self.errors,
+            self.progress,
             kpis,
             pn.FlexBox(
                 panel_card("Cointegration heatmap: click a cell to pick the pair", self._heat_pane,
