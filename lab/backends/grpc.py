@@ -9,6 +9,16 @@ Use it through :func:`lab.backends.get_backend`::
 Datasets (array arguments of 32 KiB or more) are uploaded once, content-addressed, and then
 passed by ref, so repeating a call with other parameters sends only the parameters.
 
+A caller that needs only part of a result says so with :meth:`GrpcBackend.call_with`::
+
+    be.call_with("backtest_pairs", (y, x, params), fields=("metrics", "equity"))
+    be.call_with("backtest_pairs", (y, x, params), display_float32=True)
+
+``fields`` is a field mask (the answer is a :class:`lab.rpc.messages.PartialResult` holding
+those fields; unknown names are a ValueError listing the result's fields) and
+``display_float32`` sends the result's display series (``lab.rpc.messages.DISPLAY_SERIES``)
+as float32. The plain methods always return the whole, exact result.
+
 Fallback is visible, never silent: when the server cannot be reached, the call runs on the
 native engine in this process, :attr:`GrpcBackend.last_engine` is ``"native"`` and
 :attr:`GrpcBackend.status` reads ``"unavailable: <reason>; running native"``. Later calls probe
@@ -32,6 +42,7 @@ from typing import Any
 
 from lab.analytics.registry import REGISTRY
 from lab.backends.base import Backend
+from lab.rpc import messages
 from lab.rpc.client import (
     STREAMING,
     UPLOAD_THRESHOLD,
@@ -261,7 +272,13 @@ class GrpcBackend(Backend):
         except Exception:  # any other failure of the probe: the server is not answering
             return False
 
-    def _watched_call(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _watched_call(
+        self,
+        function: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        options: messages.ResultOptions = messages.EXACT,
+    ) -> Any:
         """The call, watched: while it runs, the server must answer a health check every second.
 
         A server that holds the call but stops answering (paused with SIGSTOP, wedged, cut
@@ -278,6 +295,7 @@ class GrpcBackend(Backend):
             kwargs,
             self.call_timeout(function, args, kwargs),
             lambda future: holder.__setitem__("future", future),
+            options,
         )
         wait = WATCH_AFTER_S
         strikes = 0
@@ -297,10 +315,16 @@ class GrpcBackend(Backend):
                 )
             wait = 0.0 if strikes else HEALTH_TIMEOUT_S
 
-    def _run(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _run(
+        self,
+        function: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        options: messages.ResultOptions = messages.EXACT,
+    ) -> Any:
         if self._use_server():
             try:
-                result = self._watched_call(function, args, kwargs)
+                result = self._watched_call(function, args, kwargs, options)
             except ServerUnavailable as exc:
                 self._mark_unavailable(exc.reason)
             except NotResponding as exc:
@@ -310,7 +334,41 @@ class GrpcBackend(Backend):
             else:
                 self.last_engine = self.name
                 return result
-        return self._on_native(function, args, kwargs)
+        return options.apply(self._on_native(function, args, kwargs))
+
+    def call_with(
+        self,
+        function: str,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        *,
+        fields: tuple[str, ...] | list[str] | str | None = None,
+        display_float32: bool = False,
+    ) -> Any:
+        """Run ``function(*args, **kwargs)`` asking for part of its result only.
+
+        Parameters
+        ----------
+        function : str
+            A name in :data:`lab.analytics.FUNCTIONS`.
+        args, kwargs
+            Its arguments, as for the method of that name.
+        fields : sequence of str, optional
+            Field mask: the result dataclass's fields to receive. The answer is a
+            :class:`lab.rpc.messages.PartialResult` whose attributes are those fields (reading
+            another raises AttributeError). Unknown names raise ValueError listing the fields.
+        display_float32 : bool
+            Receive the display series (:data:`lab.rpc.messages.DISPLAY_SERIES`: plotted
+            arrays such as ``equity`` and ``zscore``) as float32, rounded to about 7
+            significant digits; metrics, trades and positions stay exact.
+
+        Without options the answer is exactly the plain method's. On fallback the native
+        result is cut down the same way, so the answer has the same form either way.
+        """
+        if function not in REGISTRY:
+            raise ValueError(f"unknown analytics function {function!r}")
+        options = messages.ResultOptions.checked(function, fields, display_float32)
+        return self._run(function, tuple(args), dict(kwargs or {}), options)
 
     def stream(self, function: str, *args: Any, **kwargs: Any) -> Iterator[Progress | Any]:
         """Run ``pair_scan`` or ``sweep`` with progress.

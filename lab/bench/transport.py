@@ -4,7 +4,11 @@
   already uploaded, so each call names them by ref and sends only parameters. Every call
   asks for a new parameter set (``entry_z`` moved by 1e-9 per call, like a slider that never
   returns to a value), so the server computes each one: no answer comes from its result cache.
-- ``grpc_backtest_repeat``: the same call repeated identically (the server computes it again each time).
+- ``grpc_backtest_repeat``: the same call repeated identically (the server answers from its
+  cache of encoded responses, :class:`lab.rpc.cache.ResponseCache`).
+- ``grpc_backtest_fields``: fresh parameters, asking only for ``metrics`` and ``equity``
+  (a field mask, :meth:`lab.backends.grpc.GrpcBackend.call_with`); the rest stays on the
+  server.
 
 Each measurement times :data:`OVERHEAD_RUNS` pairs of calls, a native call and then the grpc
 call, interleaved so both see the same machine load; the row's time is the grpc median, its
@@ -121,6 +125,16 @@ TRANSPORT_WORKLOADS = (
         "cached grpc backtest_pairs vs native, one identical call repeated",
         kind="transport",
         call=lambda w, b, r: grpc_overhead(b, *r.args, repeat=True),
+        repeats=1,
+        warmup=0,
+    ),
+    Workload(
+        "grpc_backtest_fields",
+        "backtest_pairs",
+        _request,
+        "cached grpc backtest_pairs vs native, fields=('metrics', 'equity')",
+        kind="transport",
+        call=lambda w, b, r: grpc_overhead(b, *r.args, fields=("metrics", "equity")),
         repeats=1,
         warmup=0,
     ),
