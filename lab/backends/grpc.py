@@ -36,9 +36,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent import futures
 from pathlib import Path
 from typing import Any
+
+import grpc
 
 from lab.analytics.registry import REGISTRY
 from lab.backends.base import Backend
@@ -136,7 +137,6 @@ class GrpcBackend(Backend):
         self._closed = False
         self._stuck = False
         self.timeout = timeout
-        self._calls = futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="arblab-grpc")
         self.check()
 
     # -- state --------------------------------------------------------------------------------
@@ -285,35 +285,35 @@ class GrpcBackend(Backend):
         off) is detected within :data:`WATCH_AFTER_S` + :data:`HEALTH_STRIKES` x
         :data:`HEALTH_TIMEOUT_S`; the call is
         cancelled and :class:`NotResponding` raised, so the caller can fall back at once
-        instead of waiting for the deadline.
+        instead of waiting for the deadline. The watch runs in the calling thread, between
+        waits on the call in flight (no thread hop for a call that answers quickly).
         """
-        holder: dict[str, Any] = {}
-        task = self._calls.submit(
-            self.client.call,
+
+        def watch(future: Any) -> Any:
+            wait = WATCH_AFTER_S
+            strikes = 0
+            while True:
+                try:
+                    return future.result(timeout=wait)
+                except grpc.FutureTimeoutError:
+                    pass
+                strikes = 0 if self._responding() else strikes + 1
+                if strikes >= HEALTH_STRIKES:
+                    future.cancel()
+                    raise NotResponding(
+                        f"{self.address} did not answer {HEALTH_STRIKES} health checks within "
+                        f"{HEALTH_TIMEOUT_S:g} s each"
+                    )
+                wait = 0.0 if strikes else HEALTH_TIMEOUT_S
+
+        return self.client.call(
             function,
             args,
             kwargs,
             self.call_timeout(function, args, kwargs),
-            lambda future: holder.__setitem__("future", future),
-            options,
+            options=options,
+            wait=watch,
         )
-        wait = WATCH_AFTER_S
-        strikes = 0
-        while True:
-            try:
-                return task.result(timeout=wait)
-            except futures.TimeoutError:
-                pass
-            strikes = 0 if self._responding() else strikes + 1
-            if strikes >= HEALTH_STRIKES:
-                future = holder.get("future")
-                if future is not None:
-                    future.cancel()
-                raise NotResponding(
-                    f"{self.address} did not answer {HEALTH_STRIKES} health checks within "
-                    f"{HEALTH_TIMEOUT_S:g} s each"
-                )
-            wait = 0.0 if strikes else HEALTH_TIMEOUT_S
 
     def _run(
         self,
@@ -448,7 +448,6 @@ class GrpcBackend(Backend):
                 return
             self._closed = True
             self._connected = False
-        self._calls.shutdown(wait=False, cancel_futures=True)
         self.client.close()
         if self._native is not None:
             self._native.close()

@@ -426,11 +426,14 @@ class AnalyticsClient:
         timeout: float | None = None,
         on_call: Callable[[grpc.Future], None] | None = None,
         options: messages.ResultOptions = messages.EXACT,
+        wait: Callable[[grpc.Future], Any] | None = None,
     ) -> Any:
         """Run analytics ``function`` on the server and return its result dataclass/array.
 
         ``on_call`` receives the in-flight call (a ``grpc.Future``) so another thread can
-        cancel it; a cancelled call raises :class:`CallCancelled`. ``options`` (checked with
+        cancel it; a cancelled call raises :class:`CallCancelled`. ``wait(future)`` returns
+        the response (default ``future.result()``): the caller may watch the server while it
+        waits, in its own thread, and cancel the call. ``options`` (checked with
         :meth:`lab.rpc.messages.ResultOptions.checked`) ask for part of the result only: a
         field mask returns a :class:`lab.rpc.messages.PartialResult`.
         """
@@ -447,7 +450,7 @@ class AnalyticsClient:
                 if on_call is not None:
                     on_call(future)
                 try:
-                    response = future.result()
+                    response = future.result() if wait is None else wait(future)
                 except grpc.FutureCancelledError:
                     raise CallCancelled(f"{function}: the call was cancelled") from None
             except grpc.RpcError as error:
