@@ -425,25 +425,32 @@ class AnalyticsClient:
         kwargs: dict | None = None,
         timeout: float | None = None,
         on_call: Callable[[grpc.Future], None] | None = None,
+        options: messages.ResultOptions = messages.EXACT,
+        wait: Callable[[grpc.Future], Any] | None = None,
     ) -> Any:
         """Run analytics ``function`` on the server and return its result dataclass/array.
 
         ``on_call`` receives the in-flight call (a ``grpc.Future``) so another thread can
-        cancel it; a cancelled call raises :class:`CallCancelled`.
+        cancel it; a cancelled call raises :class:`CallCancelled`. ``wait(future)`` returns
+        the response (default ``future.result()``): the caller may watch the server while it
+        waits, in its own thread, and cancel the call. ``options`` (checked with
+        :meth:`lab.rpc.messages.ResultOptions.checked`) ask for part of the result only: a
+        field mask returns a :class:`lab.rpc.messages.PartialResult`.
         """
         kwargs = kwargs or {}
+        metadata = self.metadata + options.metadata()
         for attempt in (0, 1):
             method, request = self._request(function, args, kwargs, timeout)
             try:
                 future = method.future(
                     request,
                     timeout=self.timeout if timeout is None else timeout,
-                    metadata=self.metadata,
+                    metadata=metadata,
                 )
                 if on_call is not None:
                     on_call(future)
                 try:
-                    response = future.result()
+                    response = future.result() if wait is None else wait(future)
                 except grpc.FutureCancelledError:
                     raise CallCancelled(f"{function}: the call was cancelled") from None
             except grpc.RpcError as error:
@@ -454,7 +461,7 @@ class AnalyticsClient:
                     self._forget_all()  # the server restarted or evicted: upload again
                     continue
                 raise translate(error, function, self.address) from None
-            return messages.decode_result(function, response)
+            return messages.decode_result(function, response, options)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def stream(

@@ -8,19 +8,207 @@ called with :func:`decode_result` (no type name is read from the wire). Both wal
 values are what was encoded: the same class, NumPy arrays of the same dtype and shape, pandas
 objects with their index, tuples as tuples and dicts in their order; an absent optional field
 takes the dataclass's default (or None).
+
+A caller may ask for less than the whole result (:class:`ResultOptions`, sent as request
+metadata, see :data:`FIELDS_KEY`): a field mask (``fields=("metrics", "equity")``) and display
+series as float32 (``display_float32=True``). Without options the result is exactly the
+engine's. With a field mask the decoder returns a :class:`PartialResult`, a typed read-only view
+holding only the fields asked for, rather than the result class with None in fields whose
+annotations do not admit None: reading a field that was not asked for raises an AttributeError
+that says so. ``display_float32`` rounds only the float64 arrays listed in
+:data:`DISPLAY_SERIES` (series that are plotted, never the metrics or anything a number is
+computed from) to float32 (about 7 significant digits), which halves their bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from lab.analytics.backtest import BacktestResult
 from lab.rpc import arrays
 from lab.rpc.arrays import WireError
 from lab.rpc.schema import Field, Kind, result_field, spec
 
 _INT64 = (-(2**63), 2**63 - 1)
+
+FIELDS_KEY = "arblab-result-fields"
+"""Request-metadata key of a field mask: the result fields wanted, comma-separated."""
+FLOAT32_KEY = "arblab-display-float32"
+"""Request-metadata key asking for the display series as float32 (value ``"1"``)."""
+
+DISPLAY_SERIES: dict[type, tuple[str, ...]] = {
+    BacktestResult: (
+        "equity",
+        "zscore",
+        "hedge_ratio",
+        "returns",
+        "gross_exposure",
+        "net_exposure",
+    ),
+}
+"""Float64 array fields of a result class that are display series: plotted, never the input of
+another number the lab shows (metrics, trades and positions stay exact)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# result options
+
+
+def _result_class(function: str) -> type | None:
+    kinds = result_field(function).kinds
+    if len(kinds) == 1 and kinds[0].tag == "message" and kinds[0].repeated is None:
+        return kinds[0].py
+    return None
+
+
+@dataclass(frozen=True)
+class ResultOptions:
+    """What a caller asks of a result: a field mask and float32 display series.
+
+    Attributes
+    ----------
+    fields : tuple of str or None
+        Names of the result dataclass's fields to send, in the dataclass's order (None: all).
+    display_float32 : bool
+        Send the :data:`DISPLAY_SERIES` of the result as float32.
+    """
+
+    fields: tuple[str, ...] | None = None
+    display_float32: bool = False
+
+    @property
+    def exact(self) -> bool:
+        """No option: the result travels whole and exact."""
+        return self.fields is None and not self.display_float32
+
+    @classmethod
+    def checked(
+        cls, function: str, fields: Iterable[str] | str | None = None, display_float32: bool = False
+    ) -> ResultOptions:
+        """Options for ``function``'s result, checked: unknown fields, a mask on a result that
+        is not a dataclass, or float32 on a result without display series are a ValueError
+        naming the problem."""
+        result = _result_class(function)
+        if not isinstance(display_float32, bool | np.bool_):
+            raise ValueError(
+                f"display_float32 must be True or False, got {type(display_float32).__name__}"
+            )
+        if display_float32 and result not in DISPLAY_SERIES:
+            raise ValueError(
+                f"display_float32: {function} returns "
+                f"{result.__name__ if result else result_field(function).annotation}, which has "
+                "no display series"
+            )
+        if fields is None:
+            return cls(None, bool(display_float32))
+        if result is None:
+            raise ValueError(
+                f"fields: {function} returns {result_field(function).annotation}, not a "
+                "dataclass; there are no fields to select"
+            )
+        if isinstance(fields, str):
+            fields = [fields]
+        wanted = list(fields)
+        names = [f.name for f in spec(result).fields]
+        bad = [f for f in wanted if not isinstance(f, str) or f not in names]
+        if bad:
+            raise ValueError(
+                f"fields: {result.__name__} (the result of {function}) has no field(s) "
+                f"{', '.join(repr(b) for b in bad)}; its fields are {', '.join(names)}"
+            )
+        if not wanted:
+            raise ValueError(f"fields: name at least one field of {result.__name__}")
+        ordered = tuple(n for n in names if n in set(wanted))
+        return cls(ordered, bool(display_float32))
+
+    def apply(self, value: Any) -> Any:
+        """What the wire delivers of ``value`` under these options, computed locally (the
+        grpc backend's native fallback answers with it)."""
+        if self.exact:
+            return value
+        cls = type(value)
+        display = DISPLAY_SERIES.get(cls, ()) if self.display_float32 else ()
+        values = {}
+        for f in spec(cls).fields:
+            if self.fields is not None and f.name not in self.fields:
+                continue
+            item = getattr(value, f.name)
+            if f.name in display and isinstance(item, np.ndarray) and item.dtype == np.float64:
+                item = item.astype(np.float32)
+            values[f.name] = item
+        if self.fields is None:
+            return dataclasses.replace(value, **values)
+        return PartialResult(cls, values)
+
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        """The request metadata that carries these options."""
+        out: list[tuple[str, str]] = []
+        if self.fields is not None:
+            out.append((FIELDS_KEY, ",".join(self.fields)))
+        if self.display_float32:
+            out.append((FLOAT32_KEY, "1"))
+        return tuple(out)
+
+    @classmethod
+    def from_metadata(cls, function: str, metadata: Iterable[tuple[str, Any]]) -> ResultOptions:
+        """The options a request's metadata asks for (checked as :meth:`checked`)."""
+        fields: list[str] | None = None
+        float32 = False
+        for key, value in metadata or ():
+            if key == FIELDS_KEY:
+                fields = [f.strip() for f in str(value).split(",") if f.strip()]
+            elif key == FLOAT32_KEY:
+                if value not in ("1", "0"):
+                    raise WireError(FLOAT32_KEY, f"expected '1' or '0', got {value!r}")
+                float32 = value == "1"
+        try:
+            return cls.checked(function, fields, float32)
+        except ValueError as exc:
+            raise WireError("metadata", str(exc)) from None
+
+
+EXACT = ResultOptions()
+"""No options: the whole result, exact."""
+
+
+class PartialResult:
+    """The fields of a result that a caller asked for (a field mask), read-only.
+
+    Attributes are the requested fields of :attr:`result_type`; any other field of that class
+    raises AttributeError naming the mask. ``fields`` lists the fields held.
+    """
+
+    __slots__ = ("_values", "result_type")
+
+    def __init__(self, result_type: type, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "result_type", result_type)
+        object.__setattr__(self, "_values", dict(values))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self._values)
+
+    def __getattr__(self, name: str) -> Any:
+        values = object.__getattribute__(self, "_values")
+        if name in values:
+            return values[name]
+        cls = object.__getattribute__(self, "result_type")
+        if name in {f.name for f in dataclasses.fields(cls)}:
+            raise AttributeError(
+                f"{cls.__name__}.{name} was not requested (fields={tuple(values)})"
+            )
+        raise AttributeError(f"{cls.__name__} has no field {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a PartialResult is read-only")
+
+    def __repr__(self) -> str:
+        return f"PartialResult({self.result_type.__name__}, fields={self.fields})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,14 +379,42 @@ def _one(kind: Kind, sub: Any, path: str) -> Any:
 # responses
 
 
-def encode_result(function: str, value: Any, response: Any) -> None:
-    """Set ``response.result`` to ``function``'s result ``value``."""
-    put(response, result_field(function), value, "result")
+def encode_result(function: str, value: Any, response: Any, options: ResultOptions = EXACT) -> None:
+    """Set ``response.result`` to ``function``'s result ``value`` (what ``options`` ask for)."""
+    if options.exact:
+        put(response, result_field(function), value, "result")
+        return
+    cls = _result_class(function)
+    if type(value) is not cls:
+        raise WireError("result", f"expected {cls.__name__}, got {type(value).__name__}")
+    message = response.result
+    message.SetInParent()
+    display = DISPLAY_SERIES.get(cls, ()) if options.display_float32 else ()
+    for f in spec(cls).fields:
+        if options.fields is not None and f.name not in options.fields:
+            continue
+        item = getattr(value, f.name)
+        if f.name in display and isinstance(item, np.ndarray) and item.dtype == np.float64:
+            item = item.astype(np.float32)
+        put(message, f, item, f"result.{f.name}")
 
 
-def decode_result(function: str, response: Any) -> Any:
-    """``function``'s result, an instance of the registry's result type, from ``response``."""
-    present, value = get(response, result_field(function), "result")
-    if not present:
+def decode_result(function: str, response: Any, options: ResultOptions = EXACT) -> Any:
+    """``function``'s result, an instance of the registry's result type, from ``response``;
+    with a field mask, a :class:`PartialResult` of the fields asked for."""
+    if options.fields is None:
+        present, value = get(response, result_field(function), "result")
+        if not present:
+            raise WireError("result", f"the {function} response carries no result")
+        return value
+    cls = _result_class(function)
+    if not response.HasField("result"):
         raise WireError("result", f"the {function} response carries no result")
-    return value
+    values: dict[str, Any] = {}
+    for f in spec(cls).fields:
+        if f.name in options.fields:
+            present, value = get(response.result, f, f"result.{f.name}")
+            if not present and not f.optional:
+                raise WireError(f"result.{f.name}", "requested field is missing")
+            values[f.name] = value
+    return PartialResult(cls, values)
