@@ -189,14 +189,15 @@ class ResponseCache:
     capacity_bytes : int
         Memory cap for the stored responses, in bytes; 0 disables the cache.
     max_item_bytes : int
-        Largest response kept (bigger ones are answered but not stored).
+        Largest response kept (bigger ones are answered but not stored); default half the
+        capacity.
     """
 
     def __init__(self, capacity_bytes: int, max_item_bytes: int | None = None) -> None:
         if capacity_bytes < 0:
             raise ValueError(f"response cache capacity must be >= 0, got {capacity_bytes} bytes")
         self.capacity_bytes = int(capacity_bytes)
-        self.max_item_bytes = int(capacity_bytes // 4 if max_item_bytes is None else max_item_bytes)
+        self.max_item_bytes = int(capacity_bytes // 2 if max_item_bytes is None else max_item_bytes)
         self._items: OrderedDict[bytes, bytes] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -244,3 +245,15 @@ class ResponseCache:
                 "hits": self.hits,
                 "misses": self.misses,
             }
+
+
+RESPONSE_SHARE = 8
+"""The encoded responses take 1/RESPONSE_SHARE of the server's ``--cache-mb``."""
+
+
+def split_budget(cache_bytes: int, response_cap: int) -> tuple[int, int]:
+    """``(dataset bytes, response bytes)`` sharing one ``--cache-mb`` budget: the responses get
+    1/:data:`RESPONSE_SHARE` of it, at most ``response_cap``, and the datasets the rest, so
+    the two caches together stay within the cap."""
+    responses = min(int(response_cap), int(cache_bytes) // RESPONSE_SHARE)
+    return int(cache_bytes) - responses, responses

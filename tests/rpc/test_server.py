@@ -81,7 +81,11 @@ def test_info_reports_version_engine_cores_and_cache(stub):
     assert info.cores == usable_cores() <= os.cpu_count()
     assert info.workers == 4
     assert list(info.functions) == list(analytics.FUNCTIONS)
-    assert info.cache.capacity_bytes == CACHE_MB * 2**20
+    from lab.rpc.cache import split_budget
+    from lab.rpc.service import RESPONSE_CACHE_BYTES
+
+    # the dataset cache's share of --cache-mb (the encoded responses hold the rest)
+    assert info.cache.capacity_bytes == split_budget(CACHE_MB * 2**20, RESPONSE_CACHE_BYTES)[0]
     assert info.max_message_bytes == (CACHE_MB + 4) * 2**20
     assert info.pid == os.getpid()  # in-process server
 
@@ -285,7 +289,9 @@ def test_oversized_uploads_are_refused_cleanly(server, stub):
     with pytest.raises(grpc.RpcError) as caught:
         stub.PutDataset(stream(), timeout=30)
     assert caught.value.code() is grpc.StatusCode.RESOURCE_EXHAUSTED
-    assert "exceeds the server's dataset cache cap of 16.0 MiB" in caught.value.details()
+    assert (
+        "exceeds the server's dataset cache cap of 14.0 MiB" in caught.value.details()
+    )  # 7/8 of 16
 
     # a single message above the receive limit (cache cap + 4 MiB) is refused by gRPC itself
     over_limit = (CACHE_MB + 5) * 2**20 // 8
