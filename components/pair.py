@@ -672,7 +672,7 @@ class PairView(pn.viewable.Viewer):
     def _equity_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
         return pair_plots.equity_plot(bt, prices)
 
-    def _drawdown_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Area:
+    def _drawdown_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
         return pair_plots.drawdown_plot(bt, prices)
 
     def _wf_plot(self, evaluated: Any, prices: pd.DataFrame | None) -> hv.Overlay:

@@ -57,13 +57,15 @@ def hover(*rows: tuple[str, str, str], date: bool = True) -> dict[str, Any]:
         element's data (its dimension's name) and a ``numeral.js`` format such as ``"0.000"``
         (``""``: the value as it is). ``%`` formats show fractions as percentages.
     date : bool
-        Start with the ISO date of the ``date`` column (:data:`DATE_TOOLTIP`).
+        Start with the ISO date of the ``date`` column (:data:`DATE_TOOLTIP`), and show the
+        row under the mouse's date (``hover_mode="vline"``).
     """
     tips = [DATE_TOOLTIP] if date else []
     tips += [(label, f"@{{{field}}}" + (f"{{{fmt}}}" if fmt else "")) for label, field, fmt in rows]
     out: dict[str, Any] = {"tools": ["hover"], "hover_tooltips": tips}
-    if date:
+    if date:  # a time series: the tooltip follows the mouse's date, anywhere over the plot
         out["hover_formatters"] = {"@{date}": "datetime"}
+        out["hover_mode"] = "vline"
     return out
 
 
@@ -255,20 +257,29 @@ def equity_plot(bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
     return hv.Overlay([ins, oos, *sample_spans(bt, dates)]).opts(**opts)
 
 
-def drawdown_plot(bt: Any, prices: pd.DataFrame | None) -> hv.Area:
+def drawdown_plot(bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
     """Underwater curve: drawdown ``equity / running peak - 1`` (a fraction, <= 0; the page
-    draws it under the prices and their trade markers, on their date axis)."""
+    draws it under the prices and their trade markers, on their date axis).
+
+    The shaded area carries no tooltip: Bokeh hovers an area glyph as one shape, without a
+    row, so its fields showed ``???``. The line along its edge carries it (date, drawdown %).
+    """
     kd, vd = hv.Dimension("date"), hv.Dimension("drawdown", label="drawdown")
-    opts = dict(color=style.SHORT, alpha=0.45, line_width=0.8, title="Underwater: drawdown from the running peak", framewise=True,
-                height=180, yformatter=NumeralTickFormatter(format="0%"), xlabel="", padding=(0, 0.05),
-                # an Area's columns are x and y: name them, or the tooltip shows ???
-                hover_tooltips=[("date", "@x{%F}"), ("drawdown", "@y{0.00%}")],
-                hover_formatters={"@x": "datetime"})  # fmt: skip
+    opts = dict(title="Underwater: drawdown from the running peak", framewise=True, height=180,
+                yformatter=NumeralTickFormatter(format="0%"), xlabel="", padding=(0, 0.05),
+                show_legend=False)  # fmt: skip
+    area = dict(color=style.SHORT, alpha=0.35, line_width=0, tools=[])
+    line = dict(color=style.SHORT, line_width=0.9, **hover(("drawdown", "drawdown", "0.00%")))
     if bt is None or prices is None:
-        return hv.Area([], kd, vd).opts(**opts)
+        return hv.Overlay(
+            [hv.Area([], kd, vd).opts(**area), hv.Curve([], kd, vd).opts(**line)]
+        ).opts(**opts)
     eq = bt.equity
     dd = eq / np.maximum.accumulate(eq) - 1.0
-    return hv.Area((prices.index, dd), kd, vd).opts(**opts)
+    data = (prices.index, dd)
+    return hv.Overlay(
+        [hv.Area(data, kd, vd).opts(**area), hv.Curve(data, kd, vd).opts(**line)]
+    ).opts(**opts)
 
 
 PRICE_SCALES = ("linear", "log")
