@@ -180,3 +180,34 @@ def test_trades_tabulator_sorts_and_filters(served, open_page):
         page.wait_for_timeout(250)
     assert _column(page, "side") == ["long"] * longs and 0 < longs < n
     assert [e for e in console.errors if e.startswith("pageerror")] == []
+
+
+def test_ranked_pairs_filter_by_symbol_and_a_filtered_row_selects_its_pair(served, open_page):
+    from lab.bench.ui import PAGE_INDEX
+
+    page, console = open_page(f"{served.url}?page={PAGE_INDEX['Pairs']}")
+    page.locator(".arb-ranked .tabulator-row").first.wait_for(timeout=120_000)
+    cells = page.locator('.arb-ranked .tabulator-row .tabulator-cell[tabulator-field="y"]')
+    symbol = cells.nth(3).inner_text()  # the y of the 4th best pair
+    box = page.locator('.arb-ranked .tabulator-col[tabulator-field="y"] input').first
+    box.click()
+    box.press_sequentially(symbol, delay=50)
+    box.press("Enter")
+    ys: list[str] = []
+    for _ in range(40):
+        ys = [cells.nth(i).inner_text() for i in range(cells.count())]
+        if ys and set(ys) == {symbol}:
+            break
+        page.wait_for_timeout(250)
+    assert ys and set(ys) == {symbol}, ys
+    partner = page.locator('.arb-ranked .tabulator-row .tabulator-cell[tabulator-field="x"]')
+    x = partner.nth(len(ys) - 1).inner_text()  # the last shown row: not the unfiltered one
+    cells.nth(len(ys) - 1).click()
+    page.wait_for_function(
+        "(want) => { let found = false; const walk = r => { for (const e of r.querySelectorAll('*'))"
+        " { if (e.getAttribute && e.getAttribute('data-pair') === want) found = true;"
+        " if (e.shadowRoot) walk(e.shadowRoot); } }; walk(document); return found; }",
+        arg=f"{symbol}/{x}",
+        timeout=60_000,
+    )
+    assert [e for e in console.errors if e.startswith("pageerror")] == []
