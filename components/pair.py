@@ -423,6 +423,11 @@ class PairView(pn.viewable.Viewer):
         self.sharpe_window = pn.widgets.IntSlider.from_param(
             m.param.sharpe_window, end=252, css_classes=["arb-sharpe-window"], **slider,
         )  # fmt: skip
+        # a slider has no description: the window's definition (63 days, x sqrt(252)) as a tip
+        self.sharpe_window_help = pn.widgets.TooltipIcon(
+            value=m.param.sharpe_window.doc.replace(" (:meth:`PairModel.rolling_sharpe`)", ""),
+            css_classes=["arb-sharpe-window-help"], margin=(28, 4, 0, 0),
+        )  # fmt: skip
         note = '<div class="arb-note">{}</div>'
         return [
             section("Pair"), pn.Row(y, x, sizing_mode="stretch_width"), swap,
@@ -440,7 +445,8 @@ class PairView(pn.viewable.Viewer):
             section("Evaluation"), evaluation, wf_train, wf_test, wf_anchored, wf_steps,
             section("OU model"), bands, rf, *self.use_ou.values(),
             section("Sweep"), metric, sample, lb_range, z_range, steps,
-            section("Plots"), self.price_scale_widget, self.sharpe_window,
+            section("Plots"), self.price_scale_widget,
+            pn.Row(self.sharpe_window, self.sharpe_window_help, sizing_mode="stretch_width", margin=0),
             section("Export"), *self._export_buttons(),
         ]  # fmt: skip
 

@@ -212,6 +212,12 @@ def test_the_rolling_sharpe_window_redraws_the_plot(view):
     m.sharpe_window = 63
 
 
+def test_the_sharpe_window_tooltip_states_window_and_annualisation(view):
+    tip = view.sharpe_window_help.value
+    assert "default 63" in tip and "sqrt(252)" in tip and "trading days" in tip
+    assert view.sharpe_window.value == view.model.sharpe_window == 63
+
+
 def test_symbols_in_the_trades_note_are_escaped(view):
     from components.pair import trades_note_html
 
