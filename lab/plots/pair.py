@@ -136,7 +136,7 @@ def z_plot(
     """
     kd, vd = hv.Dimension("date"), hv.Dimension("z", label="z-score")
     spread_units = params is not None and params.band_units == "spread"
-    Z_HOVER = hover(("deviation (USD)", "z", "0.000") if spread_units else ("z-score", "z", "0.00"))
+    z_tips = hover(("deviation (USD)", "z", "0.000") if spread_units else ("z-score", "z", "0.00"))
     opts = dict(
         framewise=True,
         height=280,
@@ -147,12 +147,12 @@ def z_plot(
     )
     if bt is None or prices is None:
         empty = [
-            hv.Scatter([], kd, vd, label=e).opts(**Z_HOVER)
+            hv.Scatter([], kd, vd, label=e).opts(**z_tips)
             for e in ("long entry", "short entry", "exit")
         ]
         return hv.Overlay(
             [
-                hv.Curve([], kd, vd, label="z").opts(**Z_HOVER),
+                hv.Curve([], kd, vd, label="z").opts(**z_tips),
                 *sample_spans(),
                 *levels([], Z_KINDS),
                 *empty,
@@ -181,12 +181,12 @@ def z_plot(
     }
     markers = [
         hv.Scatter((dates[rows], z[rows]), kd, vd, label=e).opts(
-            color=c, marker=mk, size=9, line_color="white", line_width=0.4, **Z_HOVER
+            color=c, marker=mk, size=9, line_color="white", line_width=0.4, **z_tips
         )
         for e, (rows, c, mk) in marks.items()
     ]
     curve = hv.Curve((dates, z), kd, vd, label="z").opts(
-        color=style.ACCENT, line_width=1.2, **Z_HOVER
+        color=style.ACCENT, line_width=1.2, **z_tips
     )
     y, x = names
     if spread_units:
