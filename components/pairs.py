@@ -36,6 +36,15 @@ RANKED_FORMATS = {
     "half-life (d)": "0.0",
 }
 
+RANKED_FILTERS = {
+    "y": {"type": "input", "func": "like", "placeholder": "symbol"},
+    "x": {"type": "input", "func": "like", "placeholder": "symbol"},
+    "p-value": {"type": "number", "func": "<=", "placeholder": "≤"},
+    "q-value": {"type": "number", "func": "<=", "placeholder": "≤"},
+    "half-life (d)": {"type": "number", "func": "<=", "placeholder": "≤ days"},
+}
+"""Header filters of the ranked table: symbols by substring, p/q-values and half-life at most."""
+
 
 class PairScanView(pn.viewable.Viewer):
     """Scan every pair for cointegration; click a heatmap cell or a table row to pick a pair.
@@ -219,7 +228,7 @@ class PairScanView(pn.viewable.Viewer):
         frame.insert(0, "#", np.arange(1, len(frame) + 1))
         table = tabulator(
             frame, RANKED_FORMATS, height=560, show_index=False, selectable=1, pagination="local", page_size=50,
-            css_classes=["arb-ranked"], layout="fit_data_fill",
+            css_classes=["arb-ranked"], layout="fit_data_fill", header_filters=RANKED_FILTERS,
             widths={"#": 46, "y": 64, "x": 64, "EG stat": 78, "p-value": 76, "q-value": 76, "β (log)": 72,
                     "half-life (d)": 104, "lags": 56},
         )  # fmt: skip
