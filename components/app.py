@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
 import urllib.parse
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -16,6 +17,7 @@ from components import theme
 from components.backend import BackendView
 from components.dataset import DatasetView
 from components.memory import release_session
+from components.skeleton import page_skeleton
 from lab.models.pair import SHARED_PARAMETERS
 from lab.models.session import LabSession
 
@@ -129,6 +131,8 @@ class LabApp(pn.viewable.Viewer):
         self.backend_view = BackendView(model=self.session.backend)
         self.dataset_view = DatasetView(model=self.session.dataset)
         self.pages: dict[str, Any] = {}
+        self._building: set[str] = set()
+        self._build_lock = threading.RLock()  # a deferred build and show() may race
         self._slots = {name: pn.Column(sizing_mode="stretch_width", name=name) for name in PAGES}
         self.tabs = pn.Tabs(
             *self._slots.values(),
@@ -158,6 +162,10 @@ class LabApp(pn.viewable.Viewer):
 
     # -- navigation -------------------------------------------------------------------------
     def _build(self, name: str) -> Any:
+        with self._build_lock:
+            return self._build_locked(name)
+
+    def _build_locked(self, name: str) -> Any:
         if name not in self.pages:
             try:
                 self.pages[name] = FACTORIES[name](self)
@@ -174,7 +182,28 @@ class LabApp(pn.viewable.Viewer):
         return self.pages[name]
 
     def _on_tab(self, event: param.parameterized.Event) -> None:
-        self._build(PAGES[event.new])
+        """Open the chosen tab's page: built now outside a server session (a notebook, a
+        test); in a served session the tab first shows :func:`page_skeleton`, which reaches the
+        browser when this callback returns, and the page is built after it (on Panel's thread
+        pool when ``--num-threads`` is set, else on the next tick) and replaces it."""
+        name = PAGES[event.new]
+        if name in self.pages or name in self._building:
+            return
+        doc = pn.state.curdoc
+        if doc is None or doc.session_context is None:
+            self._build(name)
+            return
+        self._building.add(name)
+        self._slots[name][:] = [page_skeleton(name)]
+        pn.state.execute(
+            lambda: self._build_deferred(name), schedule="thread" if pn.config.nthreads else True
+        )
+
+    def _build_deferred(self, name: str) -> None:
+        try:
+            self._build(name)
+        finally:
+            self._building.discard(name)
 
     def show(self, name: str) -> None:
         """Open page ``name`` (building it if needed)."""

@@ -69,12 +69,18 @@ def panel_card(title: str, *objects: Any, **params: Any) -> pn.Card:
 
 def tabulator(frame, formats: dict[str, str] | None = None, **params: Any) -> pn.widgets.Tabulator:
     """A read-only, sortable table with numeric formatters (``formats`` maps column to a
-    ``numeral.js`` format such as ``"0.000"``)."""
+    ``numeral.js`` format such as ``"0.000"``; a missing value prints as
+    :data:`lab.format.MISSING`). ``formatters`` adds Tabulator formatters of other columns
+    (for example ``{"type": "plaintext"}`` for text, which shows HTML as text)."""
     from bokeh.models.widgets.tables import NumberFormatter
 
+    from lab.format import MISSING
+
     formatters = {
-        c: NumberFormatter(format=f, text_align="right") for c, f in (formats or {}).items()
+        c: NumberFormatter(format=f, text_align="right", nan_format=MISSING)
+        for c, f in (formats or {}).items()
     }
+    formatters.update(params.pop("formatters", {}))
     params.setdefault("sizing_mode", "stretch_width")
     params.setdefault("disabled", True)
     params.setdefault("layout", "fit_columns")

@@ -16,9 +16,9 @@ from components import format as fmt
 from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap, plot_pane
 from components.export import download_button
-from components.layout import page, panel_card, section
+from components.layout import page, panel_card, section, tabulator
 from lab.analytics.backtest.metric_table import METRIC_BY_NAME, SIGNED_METRICS
-from lab.models.pair import OU_BAND_CHOICES, PairModel
+from lab.models.pair import OU_BAND_CHOICES, TRADES_FRAME_COLUMNS, PairModel
 from lab.plots import pair as pair_plots
 
 
@@ -55,20 +55,61 @@ def metrics_html(table: pd.DataFrame | None) -> str:
     )
 
 
-def trades_html(trades: pd.DataFrame | None) -> str:
-    """The round trips as a scrollable table (P&L as a fraction of capital, after costs)."""
+TRADES_FORMATS: dict[str, str] = {
+    TRADES_FRAME_COLUMNS["y entry"]: "0,0.00",
+    TRADES_FRAME_COLUMNS["y exit"]: "0,0.00",
+    TRADES_FRAME_COLUMNS["x entry"]: "0,0.00",
+    TRADES_FRAME_COLUMNS["x exit"]: "0,0.00",
+    TRADES_FRAME_COLUMNS["pnl"]: "+0.00%",
+    TRADES_FRAME_COLUMNS["costs"]: "0.000%",
+    TRADES_FRAME_COLUMNS["days"]: "0,0",
+}
+"""``numeral.js`` formats of the trades table's numeric columns, as :func:`lab.format.number`
+prints them elsewhere (P&L ``{:+.2%}``, prices ``{:,.2f}``, days ``{:,.0f}``; a missing value
+prints as :data:`lab.format.MISSING`)."""
+
+TRADES_TEXT = ("side", "exit reason", "segment")
+"""Text columns of the trades table: shown as plain text, filtered by substring."""
+
+TRADES_DATES = (TRADES_FRAME_COLUMNS["entry"], TRADES_FRAME_COLUMNS["exit"])
+
+
+def trades_note_html(trades: pd.DataFrame | None, names: tuple[Any, Any]) -> str:
+    """The line above the trades table: the number of round trips (``data-trades``) and which
+    symbols the y and x columns are (escaped)."""
     if trades is None:
-        return ""
+        return '<div class="arb-note" data-trades="">no backtest</div>'
+    y, x = (html.escape(str(n)) for n in names)
     if len(trades) == 0:
-        return '<div class="arb-note" data-trades="0">no trades: |z| never crossed the entry level</div>'
-    frame = trades.assign(
-        entry=trades["entry"].dt.date.astype(str), exit=trades["exit"].dt.date.astype(str)
+        return (
+            f'<div class="arb-note" data-trades="0">no trades: |z| never crossed the entry level '
+            f"(y = {y}, x = {x})</div>"
+        )
+    return (
+        f'<div class="arb-note" data-trades="{len(trades)}">{len(trades)} round trips; y = {y}, '
+        f"x = {x}; P&amp;L and costs are fractions of the initial capital, after costs. Click a "
+        "header to sort; type in the boxes under the headers to filter (numbers: at least).</div>"
     )
-    frame.index = np.arange(1, len(frame) + 1)
-    table = fmt.table(
-        frame, {"pnl": "{:+.2%}", "days": "{:,.0f}"}, index_label="#", signed=("pnl",), scroll=False
+
+
+def trades_table(frame: pd.DataFrame) -> pn.widgets.Tabulator:
+    """The trades as a sortable Tabulator with header filters, showing the columns of the
+    export (:meth:`PairModel.trades_frame`, one source): dates as ISO days, numbers in
+    :data:`TRADES_FORMATS`, text as plain text."""
+    from bokeh.models.widgets.tables import DateFormatter
+
+    filters: dict[str, Any] = {
+        c: {"type": "input", "func": "like", "placeholder": "filter"} for c in TRADES_TEXT
+    }
+    filters.update(
+        {c: {"type": "number", "func": ">=", "placeholder": "≥"} for c in TRADES_FORMATS}
     )
-    return f'<div style="max-height:380px;overflow:auto" data-trades="{len(frame)}">{table}</div>'
+    formatters: dict[str, Any] = {c: {"type": "plaintext"} for c in TRADES_TEXT}
+    formatters.update({c: DateFormatter(format="%Y-%m-%d") for c in TRADES_DATES})
+    return tabulator(
+        frame, TRADES_FORMATS, formatters=formatters, header_filters=filters, show_index=False,
+        height=380, layout="fit_data_table", css_classes=["arb-trades-table"], selectable=False,
+    )  # fmt: skip
 
 
 DSR_THRESHOLD = 0.95
@@ -198,6 +239,12 @@ class PairView(pn.viewable.Viewer):
 
     model = param.ClassSelector(class_=PairModel, doc="The pair and its strategy parameters.")
     show_bands = param.Boolean(default=True, doc="Overlay the OU-optimal (Bertram) bands.")
+    price_scale = param.Selector(
+        default="linear",
+        objects=list(pair_plots.PRICE_SCALES),
+        doc="Y scale of the price plot (linear or log); switching redraws the same figure and "
+        "recomputes nothing.",
+    )
 
     def __init__(self, **params: Any) -> None:
         if params.get("model") is None:
@@ -367,6 +414,20 @@ class PairView(pn.viewable.Viewer):
         wf_steps = pn.widgets.IntSlider.from_param(
             m.param.wf_steps, label="Choice grid points per axis", **slider
         )
+        self.price_scale_widget = pn.widgets.RadioButtonGroup.from_param(
+            self.param.price_scale, options={"linear prices": "linear", "log prices": "log"},
+            description="Y axis of the price plot: linear or logarithmic (USD either way); "
+            "the figure is redrawn, nothing is recomputed.",
+            css_classes=["arb-price-scale"], **radio,
+        )  # fmt: skip
+        self.sharpe_window = pn.widgets.IntSlider.from_param(
+            m.param.sharpe_window, end=252, css_classes=["arb-sharpe-window"], **slider,
+        )  # fmt: skip
+        # a slider has no description: the window's definition (63 days, x sqrt(252)) as a tip
+        self.sharpe_window_help = pn.widgets.TooltipIcon(
+            value=m.param.sharpe_window.doc.replace(" (:meth:`PairModel.rolling_sharpe`)", ""),
+            css_classes=["arb-sharpe-window-help"], margin=(28, 4, 0, 0),
+        )  # fmt: skip
         note = '<div class="arb-note">{}</div>'
         return [
             section("Pair"), pn.Row(y, x, sizing_mode="stretch_width"), swap,
@@ -384,6 +445,8 @@ class PairView(pn.viewable.Viewer):
             section("Evaluation"), evaluation, wf_train, wf_test, wf_anchored, wf_steps,
             section("OU model"), bands, rf, *self.use_ou.values(),
             section("Sweep"), metric, sample, lb_range, z_range, steps,
+            section("Plots"), self.price_scale_widget,
+            pn.Row(self.sharpe_window, self.sharpe_window_help, sizing_mode="stretch_width", margin=0),
             section("Export"), *self._export_buttons(),
         ]  # fmt: skip
 
@@ -428,19 +491,33 @@ class PairView(pn.viewable.Viewer):
         fit = theme.html(
             bind(self._fit_html, m.coint, m.train_regression, m.ou, m.bands, errors=None)
         )
-        self.trades = theme.html(
-            bind(trades_html, m.trades_table, errors=e), css_classes=["arb-trades"]
+        # the trades: one Tabulator updated in place (its sort and filters stay), showing the
+        # export's frame (PairModel.trades_frame)
+        self.trades_note = theme.html("", margin=(0, 10))
+        self.trades_table = trades_table(pd.DataFrame(columns=list(TRADES_FRAME_COLUMNS.values())))
+        self.trades = pn.Column(
+            self.trades_note, self.trades_table, sizing_mode="stretch_width", css_classes=["arb-trades"]
+        )  # fmt: skip
+        self._trades_watch = bind(
+            self._show_trades, m.trades_frame, errors=e, name="trades", watch=True
         )
-        # separate panes in one layout: Panel links their shared "date" axes (linked_axes)
+        self._trades_watch()  # the first drawing (later ones follow each change)
+        # separate panes in one layout: Panel links their shared "date" axes (linked_axes);
+        # the underwater curve sits under the prices and their trade markers
         hv_pane = dict(sizing_mode="stretch_width", linked_axes=True)
         bands = [(self, ["show_bands"])]
         series = pn.Column(
+            plot_pane(self._prices_plot, m.backtest, m.prices, errors=e, extra=[(self, ["price_scale"])],
+                      name="prices", css_classes=["arb-prices"], **hv_pane),
+            plot_pane(self._drawdown_plot, m.backtest, m.prices, errors=e, name="drawdown", css_classes=["arb-drawdown"], **hv_pane),
             plot_pane(self._z_plot, m.backtest, m.prices, m.bands, errors=e, extra=bands, name="zscore",
                       css_classes=["arb-zscore"], **hv_pane),
             plot_pane(self._spread_plot, m.backtest, m.prices, m.bands, m.ou, extra=bands, name="spread",
                       css_classes=["arb-spread"], **hv_pane),
             plot_pane(self._equity_plot, m.backtest, m.prices, errors=e, name="equity", css_classes=["arb-equity"], **hv_pane),
-            plot_pane(self._drawdown_plot, m.backtest, m.prices, errors=e, name="drawdown", css_classes=["arb-drawdown"], **hv_pane),
+            plot_pane(self._sharpe_plot, m.backtest, m.prices, m.rolling_sharpe, errors=e,
+                      extra=[(m, ["sharpe_window"])], name="rolling-sharpe", css_classes=["arb-rolling-sharpe"], **hv_pane),
+            plot_pane(self._hedge_plot, m.backtest, m.prices, errors=e, name="hedge", css_classes=["arb-hedge"], **hv_pane),
             sizing_mode="stretch_width",
         )  # fmt: skip
         self._sweep_pane = pn.pane.HoloViews(
@@ -479,21 +556,20 @@ class PairView(pn.viewable.Viewer):
             engine,
             walk,
             panel_card(
-                "Z-score, spread, equity and drawdown (shared date axis; zoom persists)", series
+                "Prices and trades, drawdown, z-score, spread, equity, rolling Sharpe and hedge "
+                "ratio (shared date axis; zoom persists)",
+                series,
             ),
             pn.Row(
                 panel_card("Backtest metrics", metrics),
                 panel_card("Cointegration and OU fit", fit),
                 sizing_mode="stretch_width",
             ),
-            pn.Row(
-                panel_card(
-                    "Sweep: click a cell to use its lookback and entry z",
-                    pn.Column(sweep_note, self._sweep_pane, sizing_mode="stretch_width"),
-                ),
-                panel_card("Trades", self.trades),
-                sizing_mode="stretch_width",
+            panel_card(
+                "Sweep: click a cell to use its lookback and entry z",
+                pn.Column(sweep_note, self._sweep_pane, sizing_mode="stretch_width"),
             ),
+            panel_card("Trades (sortable, with header filters)", self.trades),
         ]
 
     # -- renderers --------------------------------------------------------------------------
@@ -602,22 +678,30 @@ class PairView(pn.viewable.Viewer):
     def _equity_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
         return pair_plots.equity_plot(bt, prices)
 
-    def _drawdown_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Area:
+    def _drawdown_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
         return pair_plots.drawdown_plot(bt, prices)
 
     def _wf_plot(self, evaluated: Any, prices: pd.DataFrame | None) -> hv.Overlay:
-        kd, vd = hv.Dimension("date"), hv.Dimension("equity", label="out-of-sample equity")
-        opts = dict(color=theme.LONG, line_width=1.6, framewise=True, height=240, responsive=True,
-                    title="Out-of-sample equity across folds (compounded; dashed lines: fold starts)")  # fmt: skip
-        if evaluated is None or prices is None:
-            return hv.Overlay([hv.Curve([], kd, vd).opts(**opts)])
-        wf = evaluated[0]
-        dates = prices.index
-        curve = hv.Curve((dates[wf.rows], wf.equity), kd, vd).opts(**opts)
-        starts = hv.VLines(list(dates[wf.test_start])).opts(
-            color="gray", line_dash="dashed", line_width=0.8
-        )
-        return curve * starts
+        return pair_plots.walk_forward_plot(None if evaluated is None else evaluated[0], prices)
+
+    def _prices_plot(self, bt: Any, prices: pd.DataFrame | None, scale: str) -> hv.Overlay:
+        return pair_plots.prices_plot(bt, prices, (self.model.y, self.model.x), scale)
+
+    def _sharpe_plot(
+        self, bt: Any, prices: pd.DataFrame | None, sharpe: Any, window: int
+    ) -> hv.Overlay:
+        return pair_plots.rolling_sharpe_plot(bt, prices, sharpe, window)
+
+    def _hedge_plot(self, bt: Any, prices: pd.DataFrame | None) -> hv.Overlay:
+        params = self.model.params() if bt is not None else None
+        return pair_plots.hedge_plot(bt, prices, params)
+
+    def _show_trades(self, frame: pd.DataFrame | None) -> None:
+        """Show the trades frame (the export's) in the table, in place."""
+        m = self.model
+        self.trades_note.object = trades_note_html(frame, (m.y, m.x))
+        if frame is not None:
+            self.trades_table.value = frame
 
     def _sweep_plot(self, res: Any) -> hv.QuadMesh:
         kdims = [
@@ -642,6 +726,8 @@ class PairView(pn.viewable.Viewer):
             cmap="RdYlGn" if diverging else "viridis", clim=(-lim, lim) if diverging else (np.nan, np.nan),
             colorbar=True, tools=["hover", "tap"], height=420, responsive=True, framewise=True,
             title=f"{label} over lookback × entry |z|", line_width=0,
+            hover_tooltips=[("lookback (days)", "@{lookback}{0}"), ("entry |z|", "@{entry_z}{0.00}"),
+                            (f"{label} [{METRIC_BY_NAME[res.metric].unit}]", "@{value}{0.000}")],
         )  # fmt: skip
 
     def _sweep_marker(self, res: Any, lookback: int, entry_z: float) -> hv.Points:

@@ -16,6 +16,7 @@ from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap
 from components.export import download_button
 from components.layout import page, panel_card, section, tabulator
+from components.progress import WorkProgress
 from lab.models.pair import PairModel
 from lab.models.scan import ScanModel
 from lab.plots import pairs as pairs_plots
@@ -34,6 +35,15 @@ RANKED_FORMATS = {
     "β (log)": "0.000",
     "half-life (d)": "0.0",
 }
+
+RANKED_FILTERS = {
+    "y": {"type": "input", "func": "like", "placeholder": "symbol"},
+    "x": {"type": "input", "func": "like", "placeholder": "symbol"},
+    "p-value": {"type": "number", "func": "<=", "placeholder": "≤"},
+    "q-value": {"type": "number", "func": "<=", "placeholder": "≤"},
+    "half-life (d)": {"type": "number", "func": "<=", "placeholder": "≤ days"},
+}
+"""Header filters of the ranked table: symbols by substring, p/q-values and half-life at most."""
 
 
 class PairScanView(pn.viewable.Viewer):
@@ -121,8 +131,10 @@ class PairScanView(pn.viewable.Viewer):
         self.table = pn.panel(
             bind(self._table, m.ranked, errors=self.errors), sizing_mode="stretch_width"
         )
+        self.progress = WorkProgress(work=m.work)
         body = [
             self.errors,
+            self.progress,
             kpis,
             pn.FlexBox(
                 panel_card("Cointegration heatmap: click a cell to pick the pair", self._heat_pane,
@@ -216,7 +228,7 @@ class PairScanView(pn.viewable.Viewer):
         frame.insert(0, "#", np.arange(1, len(frame) + 1))
         table = tabulator(
             frame, RANKED_FORMATS, height=560, show_index=False, selectable=1, pagination="local", page_size=50,
-            css_classes=["arb-ranked"], layout="fit_data_fill",
+            css_classes=["arb-ranked"], layout="fit_data_fill", header_filters=RANKED_FILTERS,
             widths={"#": 46, "y": 64, "x": 64, "EG stat": 78, "p-value": 76, "q-value": 76, "β (log)": 72,
                     "half-life (d)": 104, "lags": 56},
         )  # fmt: skip

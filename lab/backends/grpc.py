@@ -9,6 +9,16 @@ Use it through :func:`lab.backends.get_backend`::
 Datasets (array arguments of 32 KiB or more) are uploaded once, content-addressed, and then
 passed by ref, so repeating a call with other parameters sends only the parameters.
 
+A caller that needs only part of a result says so with :meth:`GrpcBackend.call_with`::
+
+    be.call_with("backtest_pairs", (y, x, params), fields=("metrics", "equity"))
+    be.call_with("backtest_pairs", (y, x, params), display_float32=True)
+
+``fields`` is a field mask (the answer is a :class:`lab.rpc.messages.PartialResult` holding
+those fields; unknown names are a ValueError listing the result's fields) and
+``display_float32`` sends the result's display series (``lab.rpc.messages.DISPLAY_SERIES``)
+as float32. The plain methods always return the whole, exact result.
+
 Fallback is visible, never silent: when the server cannot be reached, the call runs on the
 native engine in this process, :attr:`GrpcBackend.last_engine` is ``"native"`` and
 :attr:`GrpcBackend.status` reads ``"unavailable: <reason>; running native"``. Later calls probe
@@ -26,12 +36,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent import futures
 from pathlib import Path
 from typing import Any
 
+import grpc
+
 from lab.analytics.registry import REGISTRY
 from lab.backends.base import Backend
+from lab.rpc import messages
 from lab.rpc.client import (
     STREAMING,
     UPLOAD_THRESHOLD,
@@ -125,7 +137,6 @@ class GrpcBackend(Backend):
         self._closed = False
         self._stuck = False
         self.timeout = timeout
-        self._calls = futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="arblab-grpc")
         self.check()
 
     # -- state --------------------------------------------------------------------------------
@@ -261,46 +272,59 @@ class GrpcBackend(Backend):
         except Exception:  # any other failure of the probe: the server is not answering
             return False
 
-    def _watched_call(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _watched_call(
+        self,
+        function: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        options: messages.ResultOptions = messages.EXACT,
+    ) -> Any:
         """The call, watched: while it runs, the server must answer a health check every second.
 
         A server that holds the call but stops answering (paused with SIGSTOP, wedged, cut
         off) is detected within :data:`WATCH_AFTER_S` + :data:`HEALTH_STRIKES` x
         :data:`HEALTH_TIMEOUT_S`; the call is
         cancelled and :class:`NotResponding` raised, so the caller can fall back at once
-        instead of waiting for the deadline.
+        instead of waiting for the deadline. The watch runs in the calling thread, between
+        waits on the call in flight (no thread hop for a call that answers quickly).
         """
-        holder: dict[str, Any] = {}
-        task = self._calls.submit(
-            self.client.call,
+
+        def watch(future: Any) -> Any:
+            wait = WATCH_AFTER_S
+            strikes = 0
+            while True:
+                try:
+                    return future.result(timeout=wait)
+                except grpc.FutureTimeoutError:
+                    pass
+                strikes = 0 if self._responding() else strikes + 1
+                if strikes >= HEALTH_STRIKES:
+                    future.cancel()
+                    raise NotResponding(
+                        f"{self.address} did not answer {HEALTH_STRIKES} health checks within "
+                        f"{HEALTH_TIMEOUT_S:g} s each"
+                    )
+                wait = 0.0 if strikes else HEALTH_TIMEOUT_S
+
+        return self.client.call(
             function,
             args,
             kwargs,
             self.call_timeout(function, args, kwargs),
-            lambda future: holder.__setitem__("future", future),
+            options=options,
+            wait=watch,
         )
-        wait = WATCH_AFTER_S
-        strikes = 0
-        while True:
-            try:
-                return task.result(timeout=wait)
-            except futures.TimeoutError:
-                pass
-            strikes = 0 if self._responding() else strikes + 1
-            if strikes >= HEALTH_STRIKES:
-                future = holder.get("future")
-                if future is not None:
-                    future.cancel()
-                raise NotResponding(
-                    f"{self.address} did not answer {HEALTH_STRIKES} health checks within "
-                    f"{HEALTH_TIMEOUT_S:g} s each"
-                )
-            wait = 0.0 if strikes else HEALTH_TIMEOUT_S
 
-    def _run(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _run(
+        self,
+        function: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        options: messages.ResultOptions = messages.EXACT,
+    ) -> Any:
         if self._use_server():
             try:
-                result = self._watched_call(function, args, kwargs)
+                result = self._watched_call(function, args, kwargs, options)
             except ServerUnavailable as exc:
                 self._mark_unavailable(exc.reason)
             except NotResponding as exc:
@@ -310,7 +334,41 @@ class GrpcBackend(Backend):
             else:
                 self.last_engine = self.name
                 return result
-        return self._on_native(function, args, kwargs)
+        return options.apply(self._on_native(function, args, kwargs))
+
+    def call_with(
+        self,
+        function: str,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        *,
+        fields: tuple[str, ...] | list[str] | str | None = None,
+        display_float32: bool = False,
+    ) -> Any:
+        """Run ``function(*args, **kwargs)`` asking for part of its result only.
+
+        Parameters
+        ----------
+        function : str
+            A name in :data:`lab.analytics.FUNCTIONS`.
+        args, kwargs
+            Its arguments, as for the method of that name.
+        fields : sequence of str, optional
+            Field mask: the result dataclass's fields to receive. The answer is a
+            :class:`lab.rpc.messages.PartialResult` whose attributes are those fields (reading
+            another raises AttributeError). Unknown names raise ValueError listing the fields.
+        display_float32 : bool
+            Receive the display series (:data:`lab.rpc.messages.DISPLAY_SERIES`: plotted
+            arrays such as ``equity`` and ``zscore``) as float32, rounded to about 7
+            significant digits; metrics, trades and positions stay exact.
+
+        Without options the answer is exactly the plain method's. On fallback the native
+        result is cut down the same way, so the answer has the same form either way.
+        """
+        if function not in REGISTRY:
+            raise ValueError(f"unknown analytics function {function!r}")
+        options = messages.ResultOptions.checked(function, fields, display_float32)
+        return self._run(function, tuple(args), dict(kwargs or {}), options)
 
     def stream(self, function: str, *args: Any, **kwargs: Any) -> Iterator[Progress | Any]:
         """Run ``pair_scan`` or ``sweep`` with progress.
@@ -390,7 +448,6 @@ class GrpcBackend(Backend):
                 return
             self._closed = True
             self._connected = False
-        self._calls.shutdown(wait=False, cancel_futures=True)
         self.client.close()
         if self._native is not None:
             self._native.close()

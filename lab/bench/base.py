@@ -44,6 +44,7 @@ def _default_call(workload: Workload, backend: Any, request: Request) -> Any:
 
 FIXED_BACKEND = {
     "grpc": "grpc",
+    "transport": "grpc",
     "jit": "native",
     "feed": "native",
     "startup": "native",
@@ -76,7 +77,8 @@ class Workload:
         native only, fixed size, self-timed) or ``"startup"`` (fresh-process start-up rows of
         :mod:`lab.bench.startup`, fixed size, self-timed) or ``"kernel"`` (kernel-efficiency rows
         of :mod:`lab.bench.kernels`: Python share, memory-bandwidth floor; native only, fixed
-        size, self-timed).
+        size, self-timed) or ``"transport"`` (gRPC overhead rows of :mod:`lab.bench.transport`:
+        a grpc call against native in the same run; grpc only, fixed size, self-timed).
     call : callable, optional
         ``call(workload, backend, request)``; defaults to the backend method ``function``.
     quantiles : tuple of float
@@ -117,4 +119,4 @@ class Workload:
     @property
     def self_timed(self) -> bool:
         """The call returns its own duration (:class:`Timed`); the runner times it by that."""
-        return self.kind in ("jit", "feed", "startup", "kernel")
+        return self.kind in ("jit", "feed", "startup", "kernel", "transport")

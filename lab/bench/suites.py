@@ -6,8 +6,9 @@
   issue 2's five workloads (pair_scan, engle_granger, backtest_pairs, sweep, rolling_stats),
   issue 3's rows (hmm_fit, optimize_portfolio, ob_replay), the kernel-efficiency rows of
   :mod:`lab.bench.kernels` on native (Python share, memory floor, 16M bars) and, when grpc is among the
-  backends, issue 4's transport rows (Info round-trip, 80 MB streaming and unary upload), at
-  size 1x on reference, native and grpc.
+  backends, issue 4's transport rows (Info round-trip, 80 MB streaming and unary upload) and
+  the gRPC overhead rows of :mod:`lab.bench.transport` (a cached ``backtest_pairs`` against
+  native in the same run), at size 1x on reference, native and grpc.
 - ``full``: the compile-time rows first, then every workload at 1x, 4x and 16x on all four
   backends; reference calls that would take longer than 30 s (extrapolated from the smaller
   size) are recorded as skipped.

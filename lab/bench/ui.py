@@ -9,6 +9,11 @@ Two measurements, on the real ``arblab serve`` command:
   lookback (its ``data-lookback`` attribute changes; a ``requestAnimationFrame`` poller stamps
   the first frame that shows it, so the resolution is one frame, about 16 ms). Reported: median,
   p95, p99 and min over the moves.
+- **tab click -> page skeleton.** On one session, each page built on first visit is opened
+  once: from the tab click (stamped in the page just before it) until the page's skeleton
+  (``components/skeleton.py``) shows, and until the built page's own element appears, each by a
+  ``requestAnimationFrame`` poller (one-frame resolution). Reported: median and p95 over the
+  pages of the skeleton time; the note lists each page's skeleton / page times.
 - **serve -> first interactive page.** From launching ``arblab serve`` until the landing page
   (Data) shows its plots in the browser: the process start, the HTTP server, the session's
   models and the first render. The time until the server answers HTTP is in the row's note.
@@ -67,6 +72,33 @@ PAGE_INDEX = {
 
 SLIDER_WORKLOAD = "ui: lookback slider release -> metric shown"
 STARTUP_WORKLOAD = "ui: arblab serve -> first interactive page"
+SKELETON_WORKLOAD = "ui: tab click -> page skeleton (first visit)"
+
+PAGE_MARKERS = {
+    "Pairs": ".arb-page-pairs",
+    "Mean reversion": ".arb-page-pair",
+    "Regimes": ".arb-page-regimes",
+    "Portfolio": ".arb-page-portfolio",
+    "Options": ".arb-page-options",
+    "Order book": ".arb-page-orderbook",
+    "Benchmark": ".arb-bench-table",
+}
+"""Pages built on first visit -> a selector that exists once the page is built."""
+
+RECORD_JS = """sel => {
+  const rec = {skeleton: null, page: null};
+  const t0 = performance.now();
+  const tick = () => {
+    const now = performance.now() - t0;
+    if (rec.skeleton === null && window.__arbDeep('.arb-skeleton')) rec.skeleton = now;
+    if (rec.page === null && window.__arbDeep(sel)) rec.page = now;
+    if (rec.page === null) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  window.__arbRecord = rec;
+}"""
+"""Record, frame by frame, when the skeleton and the page's marker first appear (ms after the
+call, made just before the tab click)."""
 
 
 def free_port() -> int:
@@ -349,6 +381,27 @@ def first_interactive_page(browser: Any, app: ServedApp, timeout_ms: float = 120
         page.close()
 
 
+def open_tab(page: Any, name: str, timeout_ms: float = 120_000) -> dict[str, float | None]:
+    """Click page ``name``'s tab and wait for its marker (:data:`PAGE_MARKERS`); return the
+    milliseconds from the click to the skeleton (None: none was shown) and to the page."""
+    page.evaluate(RECORD_JS, PAGE_MARKERS[name])
+    page.locator(".bk-tab", has_text=name).first.click()
+    page.wait_for_function("() => window.__arbRecord.page !== null", timeout=timeout_ms)
+    return page.evaluate("() => window.__arbRecord")
+
+
+def first_visits(browser: Any, url: str) -> dict[str, dict[str, float | None]]:
+    """:func:`open_tab` of every page of :data:`PAGE_MARKERS`, in order, in one new session."""
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.add_init_script(DEEP_QUERY_JS)
+        page.goto(url)
+        page.locator(".arb-page-data canvas").first.wait_for(timeout=120_000)
+        return {name: open_tab(page, name) for name in PAGE_MARKERS}
+    finally:
+        page.close()
+
+
 def _percentile(values: Sequence[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q))
 
@@ -381,7 +434,7 @@ def run_ui_suite(
     """
     from playwright.sync_api import sync_playwright
 
-    from lab.bench.runner import OK, BenchResults, Row
+    from lab.bench.runner import ERROR, OK, BenchResults, Row
 
     reason = chromium_missing_reason()
     if reason is not None:
@@ -417,6 +470,30 @@ def run_ui_suite(
                     min_s=startup,
                     unit="startups",
                     note=f"HTTP ready after {app.http_ready_s:.2f} s",
+                )  # fmt: skip
+            )
+            visits = first_visits(browser, app.url)
+            shown = [v["skeleton"] / 1000.0 for v in visits.values() if v["skeleton"] is not None]
+            missing = [n for n, v in visits.items() if v["skeleton"] is None]
+            results.rows.append(
+                Row(
+                    workload=SKELETON_WORKLOAD,
+                    size=1.0,
+                    shape=f"{len(visits)} pages, bundled data",
+                    backend="native",
+                    ran_on="native",
+                    status=OK if shown else ERROR,
+                    runs=len(shown),
+                    median_s=float(np.median(shown)) if shown else None,
+                    p95_s=_percentile(shown, 95) if shown else None,
+                    min_s=float(np.min(shown)) if shown else None,
+                    unit="pages",
+                    error=f"no skeleton on {', '.join(missing)}" if missing else "",
+                    note="goal: <= 200 ms; skeleton / page ms: "
+                    + ", ".join(
+                        f"{n} {v['skeleton'] or float('nan'):.0f} / {v['page']:.0f}"
+                        for n, v in visits.items()
+                    ),
                 )  # fmt: skip
             )
             for name in names:

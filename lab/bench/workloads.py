@@ -10,6 +10,9 @@ dataset holds. The ``shape`` string of every request says which.
 Workloads whose ``kind`` is ``"grpc"`` measure the transport itself (``Info`` round-trip and
 dataset upload throughput) and run only on the grpc backend, at one fixed size.
 
+Workloads whose ``kind`` is ``"transport"`` time a cached grpc ``backtest_pairs`` against native
+in the same run (:mod:`lab.bench.transport`); self-timed, grpc only, once per suite.
+
 Workloads whose ``kind`` is ``"jit"`` measure the native engine's numba compilation
 (``numba_compile``: first calls in a fresh process with an empty numba cache) and cache loading
 (``numba_cache_load``: the same with the cache an earlier process wrote), see
@@ -38,6 +41,7 @@ from lab.bench.feeds import FEED_WORKLOADS
 from lab.bench.jit import jit_workload
 from lab.bench.kernels import KERNEL_WORKLOADS
 from lab.bench.startup import STARTUP_WORKLOADS
+from lab.bench.transport import TRANSPORT_WORKLOADS
 
 DEFAULT_LADDER: tuple[float, ...] = (1.0, 4.0, 16.0)
 """Size multipliers of the full suite."""
@@ -127,9 +131,14 @@ WORKLOADS: dict[str, Workload] = {
 """Every benchmark workload, by name: the analytics ones derived from the registry, then the
 transport and compile-time rows."""
 
-WORKLOADS.update({w.name: w for w in (*FEED_WORKLOADS, *STARTUP_WORKLOADS, *KERNEL_WORKLOADS)})
+WORKLOADS.update(
+    {
+        w.name: w
+        for w in (*FEED_WORKLOADS, *STARTUP_WORKLOADS, *KERNEL_WORKLOADS, *TRANSPORT_WORKLOADS)
+    }
+)
 
-GRPC_ROWS = ("grpc_info", "upload_stream", "upload_unary")
+GRPC_ROWS = ("grpc_info", "upload_stream", "upload_unary", *(w.name for w in TRANSPORT_WORKLOADS))
 FEED_ROWS = tuple(w.name for w in FEED_WORKLOADS)
 STARTUP_ROWS = tuple(w.name for w in STARTUP_WORKLOADS)
 KERNEL_ROWS = tuple(w.name for w in KERNEL_WORKLOADS)

@@ -14,7 +14,9 @@ import param
 
 from lab.analytics import PairParams
 from lab.analytics.backtest import METRIC_NAMES, PERIODS_PER_YEAR, SWEEP_METRICS
+from lab.analytics.backtest.ledger import trade_ledger
 from lab.analytics.backtest.metric_table import metric
+from lab.analytics.backtest.rolling import SHARPE_WINDOW, rolling_sharpe
 from lab.analytics.backtest.walkforward import fold_lengths
 from lab.models.base import DATA_DEPENDENCIES, AnalysisModel
 
@@ -54,7 +56,12 @@ SHARED_VALUE_CHARS = 40
 TRADES_FRAME_COLUMNS: dict[str, str] = {
     "entry": "entry date",
     "exit": "exit date",
+    "y entry": "y entry [USD]",
+    "y exit": "y exit [USD]",
+    "x entry": "x entry [USD]",
+    "x exit": "x exit [USD]",
     "pnl": "P&L [fraction of capital]",
+    "costs": "costs [fraction of capital]",
     "days": "holding [trading days]",
 }
 """Columns of :meth:`PairModel.trades_table` renamed, with units, in the exported trades."""
@@ -177,6 +184,15 @@ class PairModel(AnalysisModel, StrategyParameters):
         bounds=(1, 10),
         doc="Grid points per axis of the walk-forward parameter choice (within the sweep "
         "ranges; 1: no choice, the current lookback and entry z in every fold).",
+    )
+
+    sharpe_window = param.Integer(
+        default=SHARPE_WINDOW,
+        bounds=(5, 504),
+        label="Rolling Sharpe window (days)",
+        doc="Trailing window of the rolling Sharpe ratio, trading days (default 63, a "
+        "quarter): mean / std (ddof 1) of the daily strategy returns in the window, "
+        "annualised by sqrt(252), no risk-free rate (:meth:`PairModel.rolling_sharpe`).",
     )
 
     refused = param.String(
@@ -517,15 +533,28 @@ class PairModel(AnalysisModel, StrategyParameters):
         table.attrs["pair"] = (self.y, self.x)
         return table
 
+    @param.depends("backtest", "sharpe_window")
+    def rolling_sharpe(self) -> np.ndarray:
+        """Rolling Sharpe ratio of the strategy's daily returns (``BacktestResult.returns``,
+        net of costs) over :attr:`sharpe_window` trading days, annualised by sqrt(252)
+        (:func:`lab.analytics.backtest.rolling.rolling_sharpe`): one value per row of
+        :meth:`prices`, NaN for the first ``sharpe_window - 1`` rows and for windows without
+        variation (no position)."""
+        return rolling_sharpe(self.backtest().returns, self.sharpe_window)
+
     @param.depends("backtest")
     def trades_table(self) -> pd.DataFrame:
-        """Round trips with dates: entry, exit, direction, P&L (fraction of capital), holding
-        (days), exit reason and segment."""
+        """Round trips with dates: entry, exit, direction, the closes of both legs at entry and
+        exit (price units), P&L and transaction costs (fractions of capital,
+        :func:`lab.analytics.backtest.ledger.trade_ledger`), holding (days), exit reason and
+        segment. The page's trades table and the trades export show this frame."""
         from lab.analytics.backtest import EXIT_NO_SIGNAL, EXIT_OPEN, EXIT_SIGNAL, EXIT_STOP
 
         res = self.backtest()
-        dates = self.prices().index
+        prices = self.prices()
+        dates = prices.index
         t = res.trades
+        ledger = trade_ledger(res, prices["y"], prices["x"], self.params().cost_bps)
         reasons = {
             EXIT_OPEN: "open",
             EXIT_SIGNAL: "signal",
@@ -537,7 +566,12 @@ class PairModel(AnalysisModel, StrategyParameters):
                 "entry": dates[t.entry],
                 "exit": dates[t.exit],
                 "side": np.where(t.direction > 0, "long", "short"),
+                "y entry": ledger.y_entry,
+                "y exit": ledger.y_exit,
+                "x entry": ledger.x_entry,
+                "x exit": ledger.x_exit,
                 "pnl": t.pnl,
+                "costs": ledger.costs,
                 "days": t.holding,
                 "exit reason": [reasons.get(int(r), str(r)) for r in t.reason],
                 "segment": np.where(t.entry < res.n_train, "in-sample", "out-of-sample"),

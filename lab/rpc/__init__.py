@@ -22,9 +22,21 @@ Client side and both ends:
 * :mod:`lab.rpc.client` - :class:`~lab.rpc.client.AnalyticsClient`, the channel under
   :class:`lab.backends.grpc.GrpcBackend` (the backends build on this package; this package never
   imports :mod:`lab.backends`).
-* :mod:`lab.rpc.codec` - NumPy / pandas / dataclass values to wire messages and back.
+* :mod:`lab.rpc.schema` - result and argument dataclasses as protobuf messages, derived from
+  their annotations (what codegen writes).
+* :mod:`lab.rpc.messages` - the one encoder (server: dataclass -> typed message) and decoder
+  (client: typed message -> the registry's result class, by function name).
+* :mod:`lab.rpc.codec` - request arguments (``Value``) and uploaded datasets (refs, hashes).
+* :mod:`lab.rpc.arrays` - NumPy arrays (``NDArray``) and pandas objects (``Frame``).
 * :mod:`lab.rpc.wire` - the default address, message size limit and metadata keys.
-* :mod:`lab.rpc.codegen` - ``python -m lab.rpc.codegen`` regenerates the request messages of
-  ``proto/arblab/v1/analytics.proto`` from :data:`lab.analytics.FUNCTIONS` and the stubs in
-  :mod:`lab.rpc._gen` (committed; a test fails when they are stale).
+* :mod:`lab.rpc.codegen` - ``python -m lab.rpc.codegen`` regenerates the RPCs, request,
+  response and dataclass messages of ``proto/arblab/v1/analytics.proto`` from
+  :data:`lab.analytics.registry.REGISTRY` and the stubs in :mod:`lab.rpc._gen` (committed; a
+  test fails when they are stale).
+
+The wire has one path: typed messages generated from the result dataclasses, chosen over Arrow
+IPC because server reflection then gives any client (grpcurl, Go, Rust) the full schema of every
+result field by field, arrays stay ``NDArray``/``Frame`` that any language reads, and the
+registry names each analytic's result type, so the set is closed by construction and no type
+name is ever resolved from the wire. There is no generic ``Call`` and no stale-stub fallback.
 """

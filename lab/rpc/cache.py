@@ -1,4 +1,5 @@
-"""The server's dataset cache: content-addressed, least-recently-used, with a memory cap.
+"""The server's caches: datasets (content-addressed, least-recently-used, with a memory cap) and
+encoded responses (:class:`ResponseCache`).
 
 A dataset is stored once per content ref (:func:`lab.rpc.codec.dataset_ref`); uploading the
 same bytes again only refreshes its position. When a new dataset does not fit, the least
@@ -173,3 +174,86 @@ class DatasetCache:
                 "evictions": self.evictions,
                 "uploads": self.uploads,
             }
+
+
+class ResponseCache:
+    """Thread-safe LRU of encoded responses (serialised bytes) by request key, bounded in bytes.
+
+    The analytics are pure functions of their arguments, and datasets are named by content
+    (their ref is a SHA-256 of dtype, shape and bytes), so a request's serialised bytes together
+    with its result options identify its answer. A repeated identical call is answered with the
+    bytes the first one produced (its ``server_seconds`` are those of that computation).
+
+    Parameters
+    ----------
+    capacity_bytes : int
+        Memory cap for the stored responses, in bytes; 0 disables the cache.
+    max_item_bytes : int
+        Largest response kept (bigger ones are answered but not stored); default half the
+        capacity.
+    """
+
+    def __init__(self, capacity_bytes: int, max_item_bytes: int | None = None) -> None:
+        if capacity_bytes < 0:
+            raise ValueError(f"response cache capacity must be >= 0, got {capacity_bytes} bytes")
+        self.capacity_bytes = int(capacity_bytes)
+        self.max_item_bytes = int(capacity_bytes // 2 if max_item_bytes is None else max_item_bytes)
+        self._items: OrderedDict[bytes, bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.capacity_bytes > 0
+
+    def get(self, key: bytes) -> bytes | None:
+        """The response stored under ``key`` (now most recently used), or None."""
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item
+
+    def put(self, key: bytes, response: bytes) -> bool:
+        """Store ``response`` under ``key`` unless it is too large; returns whether it was."""
+        size = len(response) + len(key)
+        if not self.enabled or size > self.max_item_bytes:
+            return False
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old) + len(key)
+            while self._items and self._bytes + size > self.capacity_bytes:
+                k, v = self._items.popitem(last=False)
+                self._bytes -= len(v) + len(k)
+            self._items[key] = response
+            self._bytes += size
+            return True
+
+    def stats(self) -> dict[str, int]:
+        """Entries, bytes, capacity, hits and misses."""
+        with self._lock:
+            return {
+                "entries": len(self._items),
+                "bytes": self._bytes,
+                "capacity_bytes": self.capacity_bytes,
+                "hits": self.hits,
+                "misses": self.misses,
+            }
+
+
+RESPONSE_SHARE = 8
+"""The encoded responses take 1/RESPONSE_SHARE of the server's ``--cache-mb``."""
+
+
+def split_budget(cache_bytes: int, response_cap: int) -> tuple[int, int]:
+    """``(dataset bytes, response bytes)`` sharing one ``--cache-mb`` budget: the responses get
+    1/:data:`RESPONSE_SHARE` of it, at most ``response_cap``, and the datasets the rest, so
+    the two caches together stay within the cap."""
+    responses = min(int(response_cap), int(cache_bytes) // RESPONSE_SHARE)
+    return int(cache_bytes) - responses, responses

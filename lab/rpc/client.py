@@ -5,7 +5,9 @@ the backend in application code. The client
 
 * binds the caller's arguments to the analytics signature (so argument errors are raised
   locally, exactly as in-process), sends only the arguments given (the server applies the same
-  defaults), and calls the function's typed RPC;
+  defaults), calls the function's typed RPC and decodes its typed response into the registry's
+  result class (:func:`lab.rpc.messages.decode_result`); stubs that lack the RPC are a clear
+  error naming ``python -m lab.rpc.codegen`` (there is no other path);
 * uploads every array, Series or DataFrame argument of at least ``upload_threshold`` bytes once
   with the streaming ``PutDataset`` (content-addressed: the ref is a SHA-256 of the content,
   computed locally, so known content is never sent twice) and passes its ref instead; when the
@@ -38,18 +40,16 @@ import pandas as pd
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from lab import analytics
-from lab.rpc import codec
+from lab.rpc import codec, messages
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
-from lab.rpc.codegen import request_name, rpc_name
+from lab.rpc.codegen import STREAMING, request_name, rpc_name
 from lab.rpc.wire import MAX_MESSAGE_BYTES, UNKNOWN_REF_KEY
 
 CHUNK_BYTES = 1 << 20
 """Size of the data chunks of a streaming upload (1 MiB)."""
 UPLOAD_THRESHOLD = 32 * 1024
 """Array arguments of at least this many bytes are uploaded once and passed by ref."""
-STREAMING = ("pair_scan", "sweep")
-"""Functions with a server-streaming variant that reports progress."""
 
 SERVICE_CONFIG = {
     "methodConfig": [
@@ -409,26 +409,14 @@ class AnalyticsClient:
         prepared = self._prepare(bound, timeout)
         request_class = getattr(pb, request_name(function), None)
         method = getattr(self.stub, rpc_name(function), None)
-        stale = request_class is None or method is None
-        if not stale:
-            fields = request_class.DESCRIPTOR.fields_by_name
-            stale = any(name not in fields for name in prepared.arguments)
-        if stale:
-            # stubs older than lab.analytics (run python -m lab.rpc.codegen): the generic Call
-            request = pb.CallRequest(function=function)
-            for name, value in prepared.arguments.items():
-                entry = request.arguments.add()
-                entry.name = name
-                codec.encode_value(value, entry.value, name)
-            return self.stub.Call, request
+        if request_class is None or method is None:
+            raise RuntimeError(
+                f"the generated stubs have no {rpc_name(function)} RPC; run python -m "
+                "lab.rpc.codegen"
+            )
         request = request_class()
         codec.encode_request(function, prepared, request)
         return method, request
-
-    def _decode_result(self, result: pb.Result) -> Any:
-        return codec.decode_value(
-            result.value, "result", allow_empty=True, record_modules=codec.CLIENT_RECORD_MODULES
-        )
 
     def call(
         self,
@@ -437,25 +425,32 @@ class AnalyticsClient:
         kwargs: dict | None = None,
         timeout: float | None = None,
         on_call: Callable[[grpc.Future], None] | None = None,
+        options: messages.ResultOptions = messages.EXACT,
+        wait: Callable[[grpc.Future], Any] | None = None,
     ) -> Any:
         """Run analytics ``function`` on the server and return its result dataclass/array.
 
         ``on_call`` receives the in-flight call (a ``grpc.Future``) so another thread can
-        cancel it; a cancelled call raises :class:`CallCancelled`.
+        cancel it; a cancelled call raises :class:`CallCancelled`. ``wait(future)`` returns
+        the response (default ``future.result()``): the caller may watch the server while it
+        waits, in its own thread, and cancel the call. ``options`` (checked with
+        :meth:`lab.rpc.messages.ResultOptions.checked`) ask for part of the result only: a
+        field mask returns a :class:`lab.rpc.messages.PartialResult`.
         """
         kwargs = kwargs or {}
+        metadata = self.metadata + options.metadata()
         for attempt in (0, 1):
             method, request = self._request(function, args, kwargs, timeout)
             try:
                 future = method.future(
                     request,
                     timeout=self.timeout if timeout is None else timeout,
-                    metadata=self.metadata,
+                    metadata=metadata,
                 )
                 if on_call is not None:
                     on_call(future)
                 try:
-                    response = future.result()
+                    response = future.result() if wait is None else wait(future)
                 except grpc.FutureCancelledError:
                     raise CallCancelled(f"{function}: the call was cancelled") from None
             except grpc.RpcError as error:
@@ -466,7 +461,7 @@ class AnalyticsClient:
                     self._forget_all()  # the server restarted or evicted: upload again
                     continue
                 raise translate(error, function, self.address) from None
-            return self._decode_result(response)
+            return messages.decode_result(function, response, options)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def stream(
@@ -487,10 +482,6 @@ class AnalyticsClient:
         kwargs = kwargs or {}
         for attempt in (0, 1):
             _, request = self._request(function, args, kwargs, timeout)
-            if isinstance(request, pb.CallRequest):
-                raise RuntimeError(
-                    f"the generated stubs lack parameters of {function}; run python -m lab.rpc.codegen"
-                )
             method = getattr(self.stub, rpc_name(function) + "Stream")
             call = method(
                 request,
@@ -499,12 +490,18 @@ class AnalyticsClient:
             )
             try:
                 for event in call:
-                    if event.WhichOneof("event") == "progress":
+                    kind = event.WhichOneof("event")
+                    if kind == "progress":
                         p = event.progress
                         yield Progress(int(p.done), int(p.total), p.unit)
-                    else:
-                        yield self._decode_result(event.result)
+                    elif kind == function:
+                        yield messages.decode_result(function, getattr(event, function))
                         return
+                    else:
+                        raise RemoteError(
+                            grpc.StatusCode.DATA_LOSS,
+                            f"{function}: the stream sent a {kind or 'empty'} event",
+                        )
             except grpc.RpcError as error:
                 lost = _unknown_ref(error)
                 if lost is not None and attempt == 0:

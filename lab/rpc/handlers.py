@@ -174,12 +174,26 @@ def add_decoding_in_handler(server: grpc.Server, register: Callable[[Any], None]
     return list(capture.services)
 
 
+def _serializer(response_class: type) -> Callable[[Any], bytes]:
+    """``response_class``'s serialiser that passes bytes through: a handler may answer with a
+    response already serialised (the servicer's typed calls, :class:`lab.rpc.cache.ResponseCache`)."""
+    serialize = response_class.SerializeToString
+
+    def serializer(response: Any) -> bytes:
+        if isinstance(response, bytes):
+            return response
+        return serialize(response)
+
+    return serializer
+
+
 def method_handlers(servicer: AnalyticsServicer) -> dict[str, grpc.RpcMethodHandler]:
     """gRPC handlers for every method of ``arblab.v1.Analytics`` on ``servicer``.
 
     The same as the generated ``add_AnalyticsServicer_to_server`` except that every method is
     registered with an identity deserialiser: unary requests are parsed inside the handler
-    (:func:`_parsing`), and PutDataset reads its chunks in place (see :func:`chunk_part`).
+    (:func:`_parsing`), and PutDataset reads its chunks in place (see :func:`chunk_part`); and
+    responses may be returned already serialised (:func:`_serializer`).
     """
     handlers: dict[str, grpc.RpcMethodHandler] = {}
     for method in pb.DESCRIPTOR.services_by_name["Analytics"].methods:
@@ -197,7 +211,7 @@ def method_handlers(servicer: AnalyticsServicer) -> dict[str, grpc.RpcMethodHand
         handlers[method.name] = factory(
             behaviour,
             request_deserializer=None,
-            response_serializer=response_class.SerializeToString,
+            response_serializer=_serializer(response_class),
         )
     return handlers
 

@@ -31,7 +31,11 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     parser.add_argument("--tls-key", metavar="FILE", help="PEM private key for TLS")
     parser.add_argument("--workers", type=int, default=4, help="worker threads (default 4)")
     parser.add_argument(
-        "--cache-mb", type=float, default=512.0, help="dataset cache cap in MiB (default 512)"
+        "--cache-mb",
+        type=float,
+        default=512.0,
+        help="memory cap of the dataset and response caches in MiB (default 512; encoded "
+        "responses take an eighth, at most 64)",
     )
     parser.add_argument(
         "--max-request-mb",

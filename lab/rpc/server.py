@@ -50,7 +50,7 @@ from grpc_reflection.v1alpha import reflection
 
 from lab.rpc import limits, workers
 from lab.rpc.auth import BearerTokenInterceptor
-from lab.rpc.cache import DatasetCache
+from lab.rpc.cache import DatasetCache, ResponseCache, split_budget
 from lab.rpc.handlers import (
     SERVICE_NAME,
     UnknownMethodHandler,
@@ -58,7 +58,7 @@ from lab.rpc.handlers import (
     method_handlers,
 )
 from lab.rpc.options import add_server_arguments
-from lab.rpc.service import ENGINE, AnalyticsServicer
+from lab.rpc.service import ENGINE, RESPONSE_CACHE_BYTES, AnalyticsServicer
 from lab.rpc.serving import (
     GRACE_SECONDS,
     READY_PREFIX,
@@ -90,7 +90,8 @@ class AnalyticsServer:
             options=options,
             maximum_concurrent_rpcs=caps.threads,
         )
-        self.cache = DatasetCache(config.cache_bytes)
+        dataset_bytes, response_bytes = split_budget(config.cache_bytes, RESPONSE_CACHE_BYTES)
+        self.cache = DatasetCache(dataset_bytes)
         self.admission = limits.Admission(caps)
         self.pool = workers.WorkerPool(config.workers) if config.isolation == "process" else None
         self.servicer = AnalyticsServicer(
@@ -101,6 +102,7 @@ class AnalyticsServer:
             max_message_bytes=config.max_receive_bytes,
             admission=self.admission,
             pool=self.pool,
+            responses=ResponseCache(response_bytes),
         )
         handlers = method_handlers(self.servicer)
         self.server.add_generic_rpc_handlers(

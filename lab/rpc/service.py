@@ -1,4 +1,4 @@
-"""The ``arblab.v1.Analytics`` servicer: typed RPCs, the generic ``Call``, streams and uploads.
+"""The ``arblab.v1.Analytics`` servicer: typed RPCs, streams and uploads.
 
 Each RPC decodes its arguments (:mod:`lab.rpc.codec`, datasets from the server's
 :class:`~lab.rpc.cache.DatasetCache`), runs the analytic on the engine (the native engine,
@@ -7,11 +7,28 @@ failure to a status code: invalid input to INVALID_ARGUMENT naming the field, a 
 computation to FAILED_PRECONDITION, exhausted caps to RESOURCE_EXHAUSTED, a caller gone to
 CANCELLED and a defect of the server to INTERNAL. Status messages carry no filesystem paths and
 at most :data:`MAX_DETAILS_BYTES` (:func:`short_message`).
+
+A typed call may carry result options in its metadata (:class:`lab.rpc.messages.ResultOptions`:
+a field mask, float32 display series); the answer of a unary call is kept serialised in a
+:class:`~lab.rpc.cache.ResponseCache`, so a repeated identical call (same arguments, same
+dataset refs, same options) is answered with the bytes of the first one without running the
+analytic again. Its arguments are still decoded first: a ref the server no longer holds is
+reported as before, and every call counts as a use of its datasets.
+
+Worker processes exist so that a runaway call can be stopped (:mod:`lab.rpc.workers`). A call
+whose work is bounded and small cannot run away: :func:`inline_work` bounds it from the
+arguments (a ``backtest_pairs`` does at most rows x window steps, the window being the larger
+of ``lookback`` and ``vol_window``), and a call within :data:`INLINE_WORK` steps runs in the
+handler thread, saving the round trip to a worker (pickling the result through a pipe and two
+process wake-ups: about 0.5 ms idle and several ms on a loaded machine). Its worst case
+(every row recomputing its window) takes tens of milliseconds, under the
+:data:`lab.rpc.workers.POLL_SECONDS` granularity at which a worker is stopped anyway.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import inspect
 import logging
 import os
@@ -28,11 +45,11 @@ import numpy as np
 
 from lab import __version__, analytics
 from lab.analytics import registry
-from lab.rpc import codec, limits, workers
+from lab.rpc import codec, limits, messages, workers
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
-from lab.rpc.cache import CacheFullError, Dataset, DatasetCache
-from lab.rpc.codegen import request_name, rpc_name
+from lab.rpc.cache import CacheFullError, Dataset, DatasetCache, ResponseCache
+from lab.rpc.codegen import STREAMING, response_name, rpc_name
 from lab.rpc.handlers import chunk_part
 from lab.rpc.serving import usable_cores
 from lab.rpc.wire import MAX_MESSAGE_BYTES, SERVER_LOG, UNKNOWN_REF_KEY
@@ -40,9 +57,13 @@ from lab.rpc.wire import MAX_MESSAGE_BYTES, SERVER_LOG, UNKNOWN_REF_KEY
 log = logging.getLogger(SERVER_LOG)
 
 ENGINE = "native"
-"""The engine the server runs (reported by Info and in every Result)."""
+"""The engine the server runs (reported by Info and in every response)."""
 MAX_DETAILS_BYTES = 1024
 """Longest status message the server sends (longer ones are cut, with a marker)."""
+RESPONSE_CACHE_BYTES = 64 * 2**20
+"""Default memory cap of the server's cache of encoded responses (64 MiB)."""
+INLINE_WORK = 2**23
+"""Most steps (rows x window) of a call run in the handler thread instead of a worker."""
 _PATH = re.compile(r"(?<![\w./\\-])(?:[A-Za-z]:)?[\\/](?:[\w.@+~-]+[\\/])+[\w.@+~-]*")
 """An absolute filesystem path (``/usr/lib/...``, ``C:\\...``): it starts with a separator (or a
 drive) after a space or punctuation, so ``spot/strike/t`` in a message is not one."""
@@ -60,6 +81,27 @@ def short_message(text: str, limit: int = MAX_DETAILS_BYTES) -> str:
         return text
     marker = " ... (cut)"
     return data[: limit - len(marker)].decode(errors="ignore") + marker
+
+
+def inline_work(function: str, args: Sequence[Any], kwargs: dict[str, Any]) -> int | None:
+    """An upper bound on the inner steps of ``function(*args, **kwargs)``, or None when its
+    work is not bounded by its arguments in a known way (it then runs in a worker)."""
+    if function != "backtest_pairs":
+        return None
+    from lab.analytics.backtest import PairParams
+
+    try:
+        bound = inspect.signature(analytics.backtest_pairs).bind(*args, **kwargs)
+    except TypeError:
+        return None
+    y = bound.arguments.get("y")
+    params = bound.arguments.get("params")
+    params = PairParams() if params is None else params
+    rows = getattr(y, "shape", (None,))[0] if getattr(y, "ndim", 0) == 1 else None
+    if not isinstance(params, PairParams) or not isinstance(rows, int):
+        return None
+    window = max(int(params.lookback), int(params.vol_window), 1)
+    return rows * window
 
 
 class _ServerDefect(Exception):
@@ -110,6 +152,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         engine: Any = None,
         admission: limits.Admission | None = None,
         pool: workers.WorkerPool | None = None,
+        responses: ResponseCache | None = None,
     ) -> None:
         if engine is None:
             from lab.analytics import native as engine
@@ -117,6 +160,8 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         self.cache = cache
         self.admission = admission or limits.Admission(limits.Limits(workers=workers))
         self.pool = pool
+        self.responses = ResponseCache(RESPONSE_CACHE_BYTES) if responses is None else responses
+        self.inline_calls = 0
         self.workers = workers
         self.auth = auth
         self.tls = tls
@@ -127,15 +172,16 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         self.signatures = {
             name: inspect.signature(getattr(analytics, name)) for name in analytics.FUNCTIONS
         }
+        missing = [name for name in analytics.FUNCTIONS if not hasattr(pb, response_name(name))]
+        if missing:
+            raise RuntimeError(
+                f"the generated stubs lack the RPCs of {', '.join(missing)}; run python -m "
+                "lab.rpc.codegen"
+            )
         for name in analytics.FUNCTIONS:
             setattr(self, rpc_name(name), self._typed_handler(name))
-        missing = [name for name in analytics.FUNCTIONS if not hasattr(pb, request_name(name))]
-        if missing:
-            log.warning(
-                "generated stubs lack RPCs for %s (run python -m lab.rpc.codegen); they are "
-                "reachable through Call only",
-                ", ".join(missing),
-            )
+        for name in STREAMING:
+            setattr(self, rpc_name(name) + "Stream", self._stream_handler(name))
 
     # -- bookkeeping ------------------------------------------------------------------------
 
@@ -228,13 +274,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         return dataset.select(selection, f"{field}.dataset")
 
     def _decode(self, message: pb.Value, path: str) -> Any:
-        return codec.decode_value(
-            message,
-            path,
-            allow_empty=False,
-            resolve_dataset=self._resolve,
-            record_modules=codec.SERVER_RECORD_MODULES,
-        )
+        return codec.decode_value(message, path, allow_empty=False, resolve_dataset=self._resolve)
 
     def _typed_arguments(self, function: str, request: Any) -> tuple[list[Any], dict[str, Any]]:
         signature = self.signatures[function]
@@ -251,59 +291,20 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             signature, present, lambda name: getattr(request, name), self._decode
         )
 
-    def _call_arguments(self, request: pb.CallRequest) -> tuple[str, list[Any], dict[str, Any]]:
-        function = request.function
-        if function not in self.signatures:
-            known = ", ".join(analytics.FUNCTIONS)
-            raise codec.WireError(
-                "function", f"unknown analytics function {function!r}; known: {known}"
-            )
-        signature = self.signatures[function]
-        named: dict[str, pb.Value] = {}
-        extra: list[pb.NamedValue] = []
-        var_kw = next(
-            (
-                p.name
-                for p in signature.parameters.values()
-                if p.kind is inspect.Parameter.VAR_KEYWORD
-            ),
-            None,
-        )
-        for entry in request.arguments:
-            param = signature.parameters.get(entry.name)
-            if entry.name in named:
-                raise codec.WireError(f"arguments.{entry.name}", "argument given twice")
-            if param is not None and param.kind not in (
-                inspect.Parameter.VAR_KEYWORD,
-                inspect.Parameter.VAR_POSITIONAL,
-            ):
-                named[entry.name] = entry.value
-            elif var_kw is not None:
-                extra.append(entry)
-            else:
-                raise codec.WireError(
-                    f"arguments.{entry.name}", f"{function}() has no parameter {entry.name!r}"
-                )
-
-        def present(name: str) -> bool:
-            return name in named or name == var_kw
-
-        def get(name: str) -> Any:
-            if name == var_kw:
-                return extra
-            return named.get(name, ())
-
-        args, kwargs = codec.decode_request(signature, present, get, self._decode)
-        return function, args, kwargs
-
-    def _result(self, value: Any, seconds: float) -> pb.Result:
-        result = pb.Result(engine=ENGINE, server_seconds=seconds)
+    def _response(
+        self,
+        function: str,
+        value: Any,
+        seconds: float,
+        options: messages.ResultOptions = messages.EXACT,
+    ) -> Any:
+        response = getattr(pb, response_name(function))(engine=ENGINE, server_seconds=seconds)
         try:
-            codec.encode_value(value, result.value, "result")
+            messages.encode_result(function, value, response, options)
         except codec.WireError as exc:
             # a result the wire cannot carry is a server-side defect, not a caller error
             raise _ServerDefect(f"cannot encode the result: {exc}") from None
-        return result
+        return response
 
     # -- execution ----------------------------------------------------------------------------
 
@@ -334,21 +335,60 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
         kwargs: dict[str, Any],
         context: grpc.ServicerContext,
     ) -> Any:
-        """One engine call: in a worker process (killed if the caller goes away) or in-thread."""
+        """One engine call: in a worker process (killed if the caller goes away) or in-thread
+        (without a pool, or for a call of at most :data:`INLINE_WORK` steps)."""
         if self.pool is None:
+            return fn(*args, **kwargs)
+        work = inline_work(function, args, kwargs)
+        if work is not None and work <= INLINE_WORK:
+            self.inline_calls += 1
             return fn(*args, **kwargs)
         return self.pool.run(function, tuple(args), dict(kwargs), context.is_active)
 
-    def _typed_handler(self, function: str) -> Callable[[Any, grpc.ServicerContext], pb.Result]:
-        def handler(request: Any, context: grpc.ServicerContext) -> pb.Result:
+    @staticmethod
+    def _options(function: str, context: grpc.ServicerContext) -> messages.ResultOptions:
+        return messages.ResultOptions.from_metadata(function, context.invocation_metadata())
+
+    @staticmethod
+    def _response_key(function: str, request: Any, options: messages.ResultOptions) -> bytes:
+        """What identifies a call's answer: the function, the options and the request bytes
+        (datasets appear in them by content ref)."""
+        digest = hashlib.sha256(function.encode())
+        digest.update(repr((options.fields, options.display_float32)).encode())
+        digest.update(request.SerializeToString(deterministic=True))
+        return digest.digest()
+
+    def _typed_handler(self, function: str) -> Callable[[Any, grpc.ServicerContext], Any]:
+        def handler(request: Any, context: grpc.ServicerContext) -> bytes:
             with (
-                self._call(context, rpc_name(function), function),
+                self._call(context, rpc_name(function), function) as note,
                 self.admission.analytics(context, context.peer()),
             ):
+                options = self._options(function, context)
+                # decoded even when the answer is cached: unknown refs are reported as always
                 args, kwargs = self._typed_arguments(function, request)
-                return self._result(*self._execute(function, args, kwargs, context))
+                key = self._response_key(function, request, options)
+                cached = self.responses.get(key) if self.responses.enabled else None
+                if cached is not None:
+                    note["cached"] = True
+                    return cached
+                response = self._response(
+                    function, *self._execute(function, args, kwargs, context), options
+                )
+                data = response.SerializeToString()
+                self.responses.put(key, data)
+                return data
 
         handler.__name__ = rpc_name(function)
+        return handler
+
+    def _stream_handler(
+        self, function: str
+    ) -> Callable[[Any, grpc.ServicerContext], Iterator[pb.StreamEvent]]:
+        def handler(request: Any, context: grpc.ServicerContext) -> Iterator[pb.StreamEvent]:
+            return self._stream(function, request, context)
+
+        handler.__name__ = rpc_name(function) + "Stream"
         return handler
 
     def _stream(
@@ -358,6 +398,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             self._call(context, rpc_name(function) + "Stream", function) as note,
             self.admission.analytics(context, context.peer()),
         ):
+            options = self._options(function, context)
             args, kwargs = self._typed_arguments(function, request)
             events: list[pb.StreamEvent] = []
 
@@ -384,7 +425,8 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             yield from events
             note["chunks"] = len(plan.parts)
             result = plan.merge(parts)
-            yield pb.StreamEvent(result=self._result(result, time.perf_counter() - start))
+            response = self._response(function, result, time.perf_counter() - start, options)
+            yield pb.StreamEvent(**{function: response})
 
     # -- RPCs ---------------------------------------------------------------------------------
 
@@ -410,26 +452,6 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
                 calls_cancelled=counters.cancelled,
                 max_message_bytes=self.max_message_bytes,
             )
-
-    def Call(self, request: pb.CallRequest, context: grpc.ServicerContext) -> pb.Result:
-        with (
-            self._call(
-                context, "Call", request.function if request.function in self.signatures else ""
-            ),
-            self.admission.analytics(context, context.peer()),
-        ):
-            function, args, kwargs = self._call_arguments(request)
-            return self._result(*self._execute(function, args, kwargs, context))
-
-    def PairScanStream(
-        self, request: pb.PairScanRequest, context: grpc.ServicerContext
-    ) -> Iterator[pb.StreamEvent]:
-        return self._stream("pair_scan", request, context)
-
-    def SweepStream(
-        self, request: pb.SweepRequest, context: grpc.ServicerContext
-    ) -> Iterator[pb.StreamEvent]:
-        return self._stream("sweep", request, context)
 
     def _header(self, header: pb.DatasetHeader) -> tuple[np.dtype, tuple[int, ...], int, Any]:
         dtype = codec.wire_dtype(header.dtype, "header")

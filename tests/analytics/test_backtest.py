@@ -409,3 +409,18 @@ def test_sweep_rejects_bad_input(kwargs, message):
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         sweep(y, x, args["grid"], metric=args["metric"], sample=args["sample"])
+
+
+@pytest.mark.parametrize("hedge", ["static", "rolling"])
+def test_a_flat_opening_warns_nothing_and_trades_only_where_the_hedge_exists(hedge):
+    """Equal opening closes (a late listing filled flat) make the first variances zero: the
+    hedge there is undefined (NaN, no position), and no division warning escapes."""
+    import warnings
+
+    rng = np.random.default_rng(1)
+    y = np.r_[np.full(30, 10.0), 10 + np.cumsum(rng.normal(0, 0.1, 300))]
+    x = np.r_[np.full(30, 5.0), 5 + np.cumsum(rng.normal(0, 0.1, 300))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        res = backtest_pairs(y, x, PairParams(hedge=hedge, lookback=20))
+    assert np.all(np.isnan(res.hedge_ratio[:2])) and np.all(res.positions[:30] == 0)

@@ -74,3 +74,32 @@ def test_transport_rows_measure_info_round_trips_and_uploads(server, monkeypatch
 def test_transport_rows_run_only_on_grpc():
     results = run_suite(["grpc_info"], {"native": get_backend("native")}, repeats=1)
     assert results.rows == []
+
+
+def test_overhead_row_times_grpc_against_native_in_the_same_run(server):
+    from lab.bench import transport
+
+    row = dataclasses.replace(
+        workloads.WORKLOADS["grpc_backtest"],
+        call=lambda w, b, r: transport.grpc_overhead(b, *r.args, runs=5),
+    )
+    with open_backends(["grpc"], grpc_address=server.address) as (backends, _):
+        results = run_suite([row], backends, repeats=1)
+    (got,) = results.rows
+    assert got.ok and got.ran_on == "grpc" and got.runs == 1
+    assert "grpc = native + " in got.note and "ms goal" in got.note
+    parts = dict(p.split(" ", 1) for p in got.note.split(";")[0].split(", "))
+    assert set(parts) == {"native", "grpc", "overhead"}
+
+
+def test_overhead_row_refuses_a_fallback(server):
+    from lab.bench import transport
+
+    grpc = get_backend("grpc", address=server.address)
+    y, x, params = transport._request(1.0).args
+    server.stop()
+    try:
+        with pytest.raises(RuntimeError, match="ran on native"):
+            transport.grpc_overhead(grpc, y, x, params, runs=2)
+    finally:
+        grpc.close()

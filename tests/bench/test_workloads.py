@@ -23,7 +23,7 @@ def test_every_analytics_workload_names_a_backend_method():
     assert set(CORE_FUNCTIONS) <= set(ANALYTICS)
     for name in ANALYTICS:
         assert WORKLOADS[name].function in FUNCTIONS
-    assert {WORKLOADS[n].kind for n in GRPC_ROWS} == {"grpc"}
+    assert {WORKLOADS[n].kind for n in GRPC_ROWS} == {"grpc", "transport"}
     with pytest.raises(ValueError, match="unknown workload 'nope'"):
         get_workload("nope")
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from components import format as fmt
-from components.pair import metrics_html, trades_html
+from components.pair import metrics_html, trades_note_html
 from lab.analytics.backtest.metric_table import METRIC_BY_NAME
 from lab.models import PairModel
 
@@ -42,9 +42,9 @@ def test_metrics_table_carries_the_parameters_it_was_computed_with():
     assert metrics_html(None).startswith("<div")
 
 
-def test_trades_table_and_no_trades():
+def test_trades_note_and_no_trades():
     model = PairModel(lookback=40)
-    trades = model.trades_table()
-    html = trades_html(trades)
-    assert f'data-trades="{len(trades)}"' in html
-    assert "no trades" in trades_html(trades.iloc[:0])
+    trades = model.trades_frame()
+    html = trades_note_html(trades, ("KO", "PEP"))
+    assert f'data-trades="{len(trades)}"' in html and "y = KO, x = PEP" in html
+    assert "no trades" in trades_note_html(trades.iloc[:0], ("KO", "PEP"))

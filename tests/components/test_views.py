@@ -236,16 +236,27 @@ def test_pair_view_execution_widgets_reach_the_model(session):
 
 
 def test_drawdown_tooltip_names_columns_the_plot_has(session):
-    """The drawdown tooltip showed ??? (it named columns an Area does not have)."""
+    """The drawdown tooltip showed ??? (it named columns an Area does not have, and an area
+    glyph has no row to show): a line carries it, naming its own columns."""
     import holoviews as hv
     from bokeh.models import HoverTool
 
     view = PairView(model=session.pair)
-    area = view._drawdown_plot(session.pair.backtest(), session.pair.prices())
-    plot = hv.renderer("bokeh").get_plot(area)
-    columns = set(plot.handles["source"].data)
-    tooltips = [t.tooltips for t in plot.state.tools if isinstance(t, HoverTool)]
-    assert tooltips, "the drawdown plot has no hover tool"
-    for _, field in tooltips[0]:
-        name = field.split("{")[0].lstrip("@")
-        assert name in columns, f"tooltip field {field} is not a column of {sorted(columns)}"
+    overlay = view._drawdown_plot(session.pair.backtest(), session.pair.prices())
+    fig = hv.renderer("bokeh").get_plot(overlay).state
+    hovers = [t for t in fig.tools if isinstance(t, HoverTool)]
+    assert hovers, "the drawdown plot has no hover tool"
+    for tool in hovers:
+        assert tool.renderers and tool.renderers != "auto"
+        for renderer in tool.renderers:
+            assert type(renderer.glyph).__name__ == "Line"
+            columns = set(renderer.data_source.data)
+            for _, field in tool.tooltips:
+                name = (
+                    field.split("{")[1].split("}")[0]
+                    if field.startswith("@{")
+                    else field.split("{")[0].lstrip("@")
+                )
+                assert name in columns, (
+                    f"tooltip field {field} is not a column of {sorted(columns)}"
+                )

@@ -70,10 +70,17 @@ def test_trades_frame_is_the_trades_table_with_units(pair):
     frame, table = pair.trades_frame(), pair.trades_table()
     assert len(frame) == len(table) > 0
     assert list(frame.columns) == [
-        "entry date", "exit date", "side", "P&L [fraction of capital]",
+        "entry date", "exit date", "side", "y entry [USD]", "y exit [USD]", "x entry [USD]",
+        "x exit [USD]", "P&L [fraction of capital]", "costs [fraction of capital]",
         "holding [trading days]", "exit reason", "segment",
     ]  # fmt: skip
-    np.testing.assert_array_equal(frame["P&L [fraction of capital]"], pair.backtest().trades.pnl)
+    bt = pair.backtest()
+    np.testing.assert_array_equal(frame["P&L [fraction of capital]"], bt.trades.pnl)
+    prices = pair.prices()
+    np.testing.assert_array_equal(frame["y entry [USD]"], prices["y"].to_numpy()[bt.trades.entry])
+    np.testing.assert_array_equal(frame["x exit [USD]"], prices["x"].to_numpy()[bt.trades.exit])
+    # every transaction cost belongs to one trade
+    assert frame["costs [fraction of capital]"].sum() == pytest.approx(bt.costs.sum(), rel=1e-12)
     _round_trip(frame)
 
 

@@ -129,6 +129,28 @@ def test_metrics_and_trades_tables(pair):
     assert (trades["exit"] >= trades["entry"]).all()
 
 
+def test_rolling_sharpe_is_pandas_rolling_of_the_backtest_returns(pair):
+    import math
+
+    import pandas as pd
+
+    assert pair.sharpe_window == 63
+    for window in (63, 21):
+        pair.sharpe_window = window
+        returns = pd.Series(pair.backtest().returns)
+        expected = returns.rolling(window).mean() / returns.rolling(window).std() * math.sqrt(252)
+        got = pair.rolling_sharpe()
+        assert got.shape == (len(pair.prices()),) and np.isnan(got[: window - 1]).all()
+        assert not np.isinf(got).any()
+        # a window where the strategy held nothing has no Sharpe ratio (pandas' online
+        # variance leaves rounding noise there: 0 / 6e-11)
+        flat = (returns.rolling(window).apply(lambda r: np.all(r == 0), raw=True) == 1).to_numpy()
+        assert flat.any() and np.isnan(got[flat]).all()
+        live = np.isfinite(expected.to_numpy()) & ~flat
+        assert live.sum() > len(got) / 2
+        np.testing.assert_allclose(got[live], expected.to_numpy()[live], rtol=1e-7)
+
+
 def test_a_new_dataset_keeps_a_valid_pair(pair, dataset):
     dataset.symbols = ["XOM", "CVX", "JNJ"]
     assert {pair.y, pair.x} <= {"XOM", "CVX", "JNJ"} and pair.y != pair.x

@@ -100,3 +100,13 @@ def test_bad_selections_name_the_field():
     plain = dataset(np.ones((3, 2)))
     with pytest.raises(codec.WireError, match="no column labels"):
         plain.select(pb.DatasetColumns(ref=plain.ref, columns=["a"]), "x")
+
+
+def test_the_two_server_caches_share_one_cache_mb_budget():
+    from lab.rpc.cache import split_budget
+    from lab.rpc.service import RESPONSE_CACHE_BYTES
+
+    for total in (2**20, 64 * 2**20, 512 * 2**20, 4096 * 2**20):
+        datasets, responses = split_budget(total, RESPONSE_CACHE_BYTES)
+        assert datasets + responses == total and 0 < responses <= RESPONSE_CACHE_BYTES
+        assert responses <= total // 8

@@ -18,7 +18,8 @@ def test_every_analytics_function_has_a_typed_rpc_with_one_field_per_parameter()
     for function in analytics.FUNCTIONS:
         method = service.methods_by_name[codegen.rpc_name(function)]
         assert method.input_type.name == codegen.request_name(function)
-        assert method.output_type.name == "Result"
+        assert method.output_type.name == codegen.response_name(function)
+        assert [f.name for f in method.output_type.fields] == ["result", "engine", "server_seconds"]
         params = list(inspect.signature(getattr(analytics, function)).parameters)
         fields = [f.name for f in sorted(method.input_type.fields, key=lambda f: f.number)]
         assert fields == params, function
@@ -28,6 +29,7 @@ def test_streaming_variants_and_dataset_rpcs_exist():
     service = pb.DESCRIPTOR.services_by_name["Analytics"]
     for name in ("PairScanStream", "SweepStream"):
         assert service.methods_by_name[name].server_streaming
+        assert service.methods_by_name[name].output_type.name == "StreamEvent"
     put = service.methods_by_name["PutDataset"]
     assert put.client_streaming and not put.server_streaming
     assert put.output_type.name == "DatasetRef"
@@ -73,3 +75,16 @@ def test_gencode_is_not_newer_than_the_protobuf_runtime_and_tools_match_grpc():
     runtime = tuple(int(v) for v in google.protobuf.__version__.split(".")[:3])
     assert gencode[0] == runtime[0] and gencode <= runtime
     assert grpc_version.VERSION == grpc.__version__
+
+
+def test_an_annotation_without_a_protobuf_form_fails_the_command(monkeypatch, capsys):
+    import dataclasses
+    from typing import Any
+
+    from lab.rpc import schema
+
+    Loose = dataclasses.make_dataclass("Loose", [("n", int), ("anything", Any)])
+    monkeypatch.setattr(schema, "PARAMETER_TYPES", (*schema.PARAMETER_TYPES, Loose))
+    assert codegen.main(["--check"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot generate the wire contract" in err and "Loose.anything: annotation 'Any'" in err

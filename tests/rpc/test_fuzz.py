@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lab.analytics.backtest import PairParams
 from lab.rpc import codec
 from lab.rpc._gen import analytics_pb2 as pb
 from tests._process import rss_mib
@@ -53,7 +54,9 @@ WALK = np.cumsum(np.random.default_rng(0).normal(size=120)) + 100.0
 SEEDS = [
     pb.AdfRequest(x=_value(WALK)).SerializeToString(),
     pb.HmmFitRequest(obs=_value(np.diff(WALK)), n_states=_value(2)).SerializeToString(),
-    pb.CallRequest(function="correlation").SerializeToString(),
+    pb.BacktestPairsRequest(
+        y=_value(WALK), x=_value(WALK[::-1].copy()), params=_value(PairParams(lookback=20))
+    ).SerializeToString(),
     pb.BsPriceRequest(
         spot=_value(100.0), strike=_value(100.0), t=_value(1.0), rate=_value(0.0), vol=_value(0.2)
     ).SerializeToString(),

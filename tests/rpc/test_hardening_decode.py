@@ -1,5 +1,5 @@
 """Hostile payloads are decoded inside the handler: undecodable bytes and analytics failures get
-INVALID_ARGUMENT / FAILED_PRECONDITION with short messages; the record allow-list is closed."""
+INVALID_ARGUMENT / FAILED_PRECONDITION with short messages; no request can name a type to build."""
 
 from __future__ import annotations
 
@@ -164,35 +164,17 @@ def test_analytics_exceptions_are_failed_precondition_with_a_short_message(faili
     channel.close()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "lab.analytics.stats.checks:pd.NamedAgg",
-        "lab.analytics.backtest.checks:np.dtype",
-        "lab.analytics:PairParams",
-        "pandas:NamedAgg",
-        "lab.analytics.backtest.checks:dataclasses.Field",
-    ],
-)
-def test_record_allow_list_is_closed_to_arblab_types(name):
-    with pytest.raises(codec.WireError, match="not an ArbLab dataclass|is not a dataclass"):
-        codec.resolve_record_type(name, "params", codec.SERVER_RECORD_MODULES)
-
-
-def test_named_agg_cannot_be_instantiated_from_the_wire(stub):
-    request = pb.BacktestPairsRequest(
-        y=pb.Value(array=pb.NDArray(dtype="<f8", shape=[3], data=np.ones(3).tobytes())),
-        x=pb.Value(array=pb.NDArray(dtype="<f8", shape=[3], data=np.ones(3).tobytes())),
-        params=pb.Value(record=pb.Record(type="lab.analytics.stats.checks:pd.NamedAgg")),
-    )
+def test_a_request_cannot_name_a_type_to_build(stub):
+    """No field of any request carries a type name: argument dataclasses are typed members of
+    Value, so bytes that once named ``pd.NamedAgg`` or ``os:system`` (the removed Record, field
+    8 of Value) are an unknown field that builds nothing."""
+    assert 8 not in pb.Value.DESCRIPTOR.fields_by_number
+    record = b"\x42" + bytes([len(b"\x0a\x06os:sys")]) + b"\x0a\x06os:sys"  # Value field 8
+    params = pb.Value.FromString(record)
+    assert params.WhichOneof("kind") is None
+    ones = pb.Value(array=pb.NDArray(dtype="<f8", shape=[3], data=np.ones(3).tobytes()))
+    request = pb.BacktestPairsRequest(y=ones, x=ones, params=params)
     with pytest.raises(grpc.RpcError) as caught:
         stub.BacktestPairs(request, timeout=10)
     assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-    assert "not an ArbLab dataclass" in caught.value.details()
-
-
-def test_own_record_types_still_resolve():
-    from lab.analytics.backtest import PairParams
-
-    name = codec.record_type_name(PairParams)
-    assert codec.resolve_record_type(name, "p", codec.SERVER_RECORD_MODULES) is PairParams
+    assert "field 'params': value is not set" in caught.value.details()

@@ -16,16 +16,17 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from lab import analytics
 from lab.analytics import chunking
 from lab.analytics.backtest import PairParams
+from lab.analytics.registry import REGISTRY
 from lab.backends import native
 from lab.cli import build_parser
-from lab.rpc import codec
+from lab.rpc import codec, messages
 from lab.rpc import server as rpc_server
 from lab.rpc._gen import analytics_pb2 as pb
 from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.client import AnalyticsClient, Progress
 from lab.rpc.serving import ServerConfig, is_loopback, usable_cores
 from lab.rpc.wire import UNKNOWN_REF_KEY
-from tests.rpc.rpc_support import CACHE_MB, TOKEN, start_server
+from tests.rpc.rpc_support import CACHE_MB, TOKEN, assert_identical, start_server
 
 
 def walk(n=300, seed=0):
@@ -80,7 +81,11 @@ def test_info_reports_version_engine_cores_and_cache(stub):
     assert info.cores == usable_cores() <= os.cpu_count()
     assert info.workers == 4
     assert list(info.functions) == list(analytics.FUNCTIONS)
-    assert info.cache.capacity_bytes == CACHE_MB * 2**20
+    from lab.rpc.cache import split_budget
+    from lab.rpc.service import RESPONSE_CACHE_BYTES
+
+    # the dataset cache's share of --cache-mb (the encoded responses hold the rest)
+    assert info.cache.capacity_bytes == split_budget(CACHE_MB * 2**20, RESPONSE_CACHE_BYTES)[0]
     assert info.max_message_bytes == (CACHE_MB + 4) * 2**20
     assert info.pid == os.getpid()  # in-process server
 
@@ -90,7 +95,7 @@ def test_typed_call_equals_native(stub):
     request = pb.EngleGrangerRequest(y=value_of(y), x=value_of(x), trend=value_of("ct"))
     reply = stub.EngleGranger(request, timeout=30)
     assert reply.engine == "native" and reply.server_seconds > 0
-    result = codec.decode_value(reply.value)
+    result = messages.decode_result("engle_granger", reply)
     expected = native.engle_granger(y, x, trend="ct")
     assert type(result) is type(expected)
     assert result.statistic == pytest.approx(expected.statistic, rel=1e-12)
@@ -98,23 +103,27 @@ def test_typed_call_equals_native(stub):
     assert result.lags == expected.lags
 
 
-def test_generic_call_equals_the_typed_rpc(stub):
-    x = walk()
-    typed = codec.decode_value(
-        stub.Adf(pb.AdfRequest(x=value_of(x), regression=value_of("ct")), timeout=30).value
-    )
-    call = pb.CallRequest(function="adf")
-    for name, val in (("x", x), ("regression", "ct")):
-        entry = call.arguments.add()
-        entry.name = name
-        codec.encode_value(val, entry.value)
-    generic = codec.decode_value(stub.Call(call, timeout=30).value)
-    assert type(generic) is type(typed)
-    assert (generic.statistic, generic.pvalue, generic.lags) == (
-        typed.statistic,
-        typed.pvalue,
-        typed.lags,
-    )
+@pytest.mark.parametrize("function", analytics.FUNCTIONS)
+def test_every_registered_example_arrives_as_the_engine_returned_it(server, function):
+    """Through the wire and back, each example's result is the native engine's exactly: the
+    registry's class, the same values, dtypes, shapes and index (chunked scans merged)."""
+    args, kwargs = REGISTRY[function].example()
+    want = getattr(native, function)(*args, **kwargs)
+    client = AnalyticsClient(server.address)
+    try:
+        got = client.call(function, args, kwargs)
+    finally:
+        client.close()
+    assert_identical(got, want)
+
+
+def test_stubs_without_the_rpc_are_a_clear_error_naming_codegen(server):
+    client = AnalyticsClient(server.address)
+    client.stub = pb_grpc.AnalyticsStub(client.channel)
+    client.stub.__dict__.pop("Adf")  # as if the stubs predated the analytic
+    with pytest.raises(RuntimeError, match="no Adf RPC; run python -m lab.rpc.codegen"):
+        client.call("adf", (walk(),))
+    client.close()
 
 
 def _put_chunks(header, *datas):
@@ -127,15 +136,6 @@ HEADER_3F8 = pb.DatasetHeader(dtype="<f8", shape=[3])
 GOOD = np.arange(3.0).tobytes()
 UNKNOWN_REF = "sha256:" + "0" * 64
 WALK = walk()
-
-
-def _call(function, **arguments):
-    request = pb.CallRequest(function=function)
-    for name, val in arguments.items():
-        entry = request.arguments.add()
-        entry.name = name
-        entry.value.CopyFrom(val)
-    return request
 
 
 MALFORMED = {
@@ -180,26 +180,7 @@ MALFORMED = {
         pb.AdfRequest(x=pb.Value(dataset=pb.DatasetColumns(ref=UNKNOWN_REF))),
         f"field 'x.dataset.ref': unknown dataset ref '{UNKNOWN_REF}'",
     ),
-    "unknown function name": (
-        "Call",
-        pb.CallRequest(function="nope"),
-        "field 'function': unknown analytics function 'nope'",
-    ),
-    "unknown argument name": (
-        "Call",
-        _call("adf", x=value_of(WALK), lags=value_of(3)),
-        "field 'arguments.lags': adf() has no parameter 'lags'",
-    ),
-    "foreign record type": (
-        "BacktestPairs",
-        pb.BacktestPairsRequest(
-            y=value_of(pair()[0]),
-            x=value_of(pair()[1]),
-            params=pb.Value(record=pb.Record(type="os:system")),
-        ),
-        "field 'params.type'",
-    ),
-    "invalid record field": (
+    "a dict where a PairParams belongs": (
         "BacktestPairs",
         pb.BacktestPairsRequest(
             y=value_of(pair()[0]), x=value_of(pair()[1]), params=value_of({"lookback": 20})
@@ -308,7 +289,9 @@ def test_oversized_uploads_are_refused_cleanly(server, stub):
     with pytest.raises(grpc.RpcError) as caught:
         stub.PutDataset(stream(), timeout=30)
     assert caught.value.code() is grpc.StatusCode.RESOURCE_EXHAUSTED
-    assert "exceeds the server's dataset cache cap of 16.0 MiB" in caught.value.details()
+    assert (
+        "exceeds the server's dataset cache cap of 14.0 MiB" in caught.value.details()
+    )  # 7/8 of 16
 
     # a single message above the receive limit (cache cap + 4 MiB) is refused by gRPC itself
     over_limit = (CACHE_MB + 5) * 2**20 // 8
@@ -361,13 +344,13 @@ def test_dataset_columns_stand_in_for_arrays(server, stub):
         y=pb.Value(dataset=pb.DatasetColumns(ref=ref, columns=["A"], squeeze=True)),
         x=pb.Value(dataset=pb.DatasetColumns(ref=ref, column_indices=[1], squeeze=True)),
     )
-    result = codec.decode_value(stub.EngleGranger(request, timeout=30).value)
+    result = messages.decode_result("engle_granger", stub.EngleGranger(request, timeout=30))
     expected = native.engle_granger(frame["A"], frame["B"])
     assert result.statistic == pytest.approx(expected.statistic, rel=1e-12)
     assert result.hedge_ratio == pytest.approx(expected.hedge_ratio, rel=1e-12)
 
     whole = pb.JohansenRequest(prices=pb.Value(dataset=pb.DatasetColumns(ref=ref)))
-    result = codec.decode_value(stub.Johansen(whole, timeout=30).value)
+    result = messages.decode_result("johansen", stub.Johansen(whole, timeout=30))
     np.testing.assert_allclose(result.trace_stat, native.johansen(frame).trace_stat, rtol=1e-10)
 
 
@@ -571,13 +554,14 @@ def test_port_in_use_is_reported(server):
         rpc_server.AnalyticsServer(ServerConfig(port=server.port))
 
 
-def test_pair_params_travel_as_records(stub):
+def test_pair_params_travel_typed(stub):
     y, x = pair()
     params = PairParams(lookback=30, entry_z=1.5, exit_z=0.5, cost_bps=1.0)
     reply = stub.BacktestPairs(
         pb.BacktestPairsRequest(y=value_of(y), x=value_of(x), params=value_of(params)), timeout=60
     )
-    result = codec.decode_value(reply.value)
+    assert reply.result.trades.entry.dtype == "<i8"  # typed fields, readable by name
+    result = messages.decode_result("backtest_pairs", reply)
     expected = native.backtest_pairs(y, x, params)
     np.testing.assert_allclose(result.equity, expected.equity, rtol=1e-10)
     assert list(result.metrics.out_of_sample) == list(expected.metrics.out_of_sample)

@@ -84,37 +84,15 @@ def _hover_grid(page, css: str, steps: int = 6) -> None:
             page.wait_for_timeout(60)
 
 
-@pytest.fixture
-def pairs_on_hostile_names(tmp_path):
-    """The Pairs page alone, served in this process, on the hostile file's prices.
-
-    (In the full app, opening the Pairs page after an upload to fewer symbols currently freezes
-    the browser tab whatever the names; that defect is reported separately, so this test
-    serves the page by itself to check its escaping.)
-    """
-    import panel as pn
-
-    from components.pairs import PairScanView
-    from lab.bench.ui import free_port
-    from lab.models.session import LabSession
-
-    session = LabSession()
-    assert session.dataset.load_file("hostile.csv", _hostile_csv(tmp_path / "h.csv").read_bytes())
-    port = free_port()
-    server = pn.serve(
-        lambda: PairScanView(model=session.scan, pair=session.pair),
-        port=port, address="127.0.0.1", websocket_origin=[f"127.0.0.1:{port}"],
-        show=False, threaded=True, start=True,
-    )  # fmt: skip
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.stop()
-        session.close()
-
-
-def test_html_symbol_names_never_run_on_the_pairs_page(pairs_on_hostile_names, open_page):
-    page, console = open_page(pairs_on_hostile_names)
+def test_html_symbol_names_never_run_on_the_pairs_page(served, open_page, tmp_path):
+    """In the full app: upload the hostile file on the Data page, then open Pairs."""
+    page, console = open_page(served.url)
+    page.locator(".arb-page-data canvas").first.wait_for(timeout=60_000)
+    page.locator(".arb-page-data input[type=file]").first.set_input_files(
+        str(_hostile_csv(tmp_path / "hostile.csv"))
+    )
+    page.wait_for_function(DEEP_TEXT, arg=IMG, timeout=120_000)
+    page.locator(".bk-tab", has_text="Pairs").first.click()
     page.locator(".arb-page-pairs canvas").first.wait_for(timeout=120_000)
     # the ranked table, the key figures and the selection name the hostile pair as text
     page.wait_for_function(DEEP_TEXT, arg=IMG, timeout=120_000)

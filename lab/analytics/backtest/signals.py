@@ -83,7 +83,8 @@ def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
     if params.hedge == "rolling":
         cov_xy = np.r_[pad, np.einsum("ij,ij->i", dx, dy) / (lookback - 1)]
         hedge_var_x = var_x
-        beta = cov_xy / var_x
+        with np.errstate(divide="ignore", invalid="ignore"):  # a flat window: masked below
+            beta = cov_xy / var_x
     elif params.hedge == "kalman":
         beta = kalman_hedge(y, x, params.kalman_q_alpha, params.kalman_q_beta, params.kalman_r)[1]
         hedge_var_x = np.full(y.shape[0], np.inf)  # the filter is defined for any x
@@ -94,7 +95,8 @@ def _signals(y: np.ndarray, x: np.ndarray, params: PairParams, n_train: int):
         expanding_cov = xs.expanding(min_periods=2).cov(ys).to_numpy()
         hedge_var_x = expanding_var_x.copy()
         hedge_var_x[n_train:] = expanding_var_x[n_train - 1]
-        beta = expanding_cov / expanding_var_x
+        with np.errstate(divide="ignore", invalid="ignore"):  # a flat start: masked below
+            beta = expanding_cov / expanding_var_x
         beta[n_train:] = beta[n_train - 1]  # frozen: the OLS slope on the training window
     beta[~(hedge_var_x > VAR_X_TOL * x**2)] = np.nan
     # the spread over each window, with that window's hedge ratio

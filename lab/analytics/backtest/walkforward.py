@@ -135,7 +135,7 @@ class WalkForwardResult:
     train_metric: np.ndarray
     fold_hedge: np.ndarray
     trial_returns: np.ndarray
-    metrics: dict
+    metrics: dict[str, float]
     metric: str
     anchored: bool
 

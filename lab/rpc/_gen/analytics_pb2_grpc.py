@@ -49,10 +49,170 @@ class AnalyticsStub:
                 request_serializer=arblab_dot_v1_dot_analytics__pb2.PutDatasetUnaryRequest.SerializeToString,
                 response_deserializer=arblab_dot_v1_dot_analytics__pb2.DatasetRef.FromString,
                 _registered_method=True)
-        self.Call = channel.unary_unary(
-                '/arblab.v1.Analytics/Call',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.CallRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+        self.Correlation = channel.unary_unary(
+                '/arblab.v1.Analytics/Correlation',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.CorrelationRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.CorrelationResponse.FromString,
+                _registered_method=True)
+        self.Covariance = channel.unary_unary(
+                '/arblab.v1.Analytics/Covariance',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.CovarianceRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.CovarianceResponse.FromString,
+                _registered_method=True)
+        self.RollingStats = channel.unary_unary(
+                '/arblab.v1.Analytics/RollingStats',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.RollingStatsRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.RollingStatsResponse.FromString,
+                _registered_method=True)
+        self.Pca = channel.unary_unary(
+                '/arblab.v1.Analytics/Pca',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.PcaRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.PcaResponse.FromString,
+                _registered_method=True)
+        self.Hurst = channel.unary_unary(
+                '/arblab.v1.Analytics/Hurst',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.HurstRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.HurstResponse.FromString,
+                _registered_method=True)
+        self.Adf = channel.unary_unary(
+                '/arblab.v1.Analytics/Adf',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.AdfRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.AdfResponse.FromString,
+                _registered_method=True)
+        self.EngleGranger = channel.unary_unary(
+                '/arblab.v1.Analytics/EngleGranger',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.EngleGrangerRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.EngleGrangerResponse.FromString,
+                _registered_method=True)
+        self.Johansen = channel.unary_unary(
+                '/arblab.v1.Analytics/Johansen',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.JohansenRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.JohansenResponse.FromString,
+                _registered_method=True)
+        self.PairScan = channel.unary_unary(
+                '/arblab.v1.Analytics/PairScan',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.PairScanRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.PairScanResponse.FromString,
+                _registered_method=True)
+        self.OuFit = channel.unary_unary(
+                '/arblab.v1.Analytics/OuFit',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.OuFitRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.OuFitResponse.FromString,
+                _registered_method=True)
+        self.OptimalThresholds = channel.unary_unary(
+                '/arblab.v1.Analytics/OptimalThresholds',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsResponse.FromString,
+                _registered_method=True)
+        self.CaraPosition = channel.unary_unary(
+                '/arblab.v1.Analytics/CaraPosition',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.CaraPositionRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.CaraPositionResponse.FromString,
+                _registered_method=True)
+        self.BacktestPairs = channel.unary_unary(
+                '/arblab.v1.Analytics/BacktestPairs',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.BacktestPairsResponse.FromString,
+                _registered_method=True)
+        self.KalmanMle = channel.unary_unary(
+                '/arblab.v1.Analytics/KalmanMle',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.KalmanMleResponse.FromString,
+                _registered_method=True)
+        self.Sweep = channel.unary_unary(
+                '/arblab.v1.Analytics/Sweep',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.SweepRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.SweepResponse.FromString,
+                _registered_method=True)
+        self.HmmFit = channel.unary_unary(
+                '/arblab.v1.Analytics/HmmFit',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.HmmFitRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.HmmFitResponse.FromString,
+                _registered_method=True)
+        self.OptimizePortfolio = channel.unary_unary(
+                '/arblab.v1.Analytics/OptimizePortfolio',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioResponse.FromString,
+                _registered_method=True)
+        self.EfficientFrontier = channel.unary_unary(
+                '/arblab.v1.Analytics/EfficientFrontier',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.EfficientFrontierRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.EfficientFrontierResponse.FromString,
+                _registered_method=True)
+        self.SparsePortfolio = channel.unary_unary(
+                '/arblab.v1.Analytics/SparsePortfolio',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.SparsePortfolioRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.SparsePortfolioResponse.FromString,
+                _registered_method=True)
+        self.MultiPeriod = channel.unary_unary(
+                '/arblab.v1.Analytics/MultiPeriod',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.MultiPeriodRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.MultiPeriodResponse.FromString,
+                _registered_method=True)
+        self.BsPrice = channel.unary_unary(
+                '/arblab.v1.Analytics/BsPrice',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.BsPriceRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.BsPriceResponse.FromString,
+                _registered_method=True)
+        self.BsGreeks = channel.unary_unary(
+                '/arblab.v1.Analytics/BsGreeks',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.BsGreeksRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.BsGreeksResponse.FromString,
+                _registered_method=True)
+        self.ImpliedVol = channel.unary_unary(
+                '/arblab.v1.Analytics/ImpliedVol',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.ImpliedVolRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.ImpliedVolResponse.FromString,
+                _registered_method=True)
+        self.StrategyPayoff = channel.unary_unary(
+                '/arblab.v1.Analytics/StrategyPayoff',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.StrategyPayoffRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.StrategyPayoffResponse.FromString,
+                _registered_method=True)
+        self.LobMetrics = channel.unary_unary(
+                '/arblab.v1.Analytics/LobMetrics',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.LobMetricsRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.LobMetricsResponse.FromString,
+                _registered_method=True)
+        self.SimulateLob = channel.unary_unary(
+                '/arblab.v1.Analytics/SimulateLob',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.SimulateLobRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.SimulateLobResponse.FromString,
+                _registered_method=True)
+        self.ObReplay = channel.unary_unary(
+                '/arblab.v1.Analytics/ObReplay',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.ObReplayResponse.FromString,
+                _registered_method=True)
+        self.SharpeSe = channel.unary_unary(
+                '/arblab.v1.Analytics/SharpeSe',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.SharpeSeResponse.FromString,
+                _registered_method=True)
+        self.ProbabilisticSharpe = channel.unary_unary(
+                '/arblab.v1.Analytics/ProbabilisticSharpe',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeResponse.FromString,
+                _registered_method=True)
+        self.DeflatedSharpe = channel.unary_unary(
+                '/arblab.v1.Analytics/DeflatedSharpe',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeResponse.FromString,
+                _registered_method=True)
+        self.Pbo = channel.unary_unary(
+                '/arblab.v1.Analytics/Pbo',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.PboRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.PboResponse.FromString,
+                _registered_method=True)
+        self.WalkForward = channel.unary_unary(
+                '/arblab.v1.Analytics/WalkForward',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardResponse.FromString,
+                _registered_method=True)
+        self.BacktestMany = channel.unary_unary(
+                '/arblab.v1.Analytics/BacktestMany',
+                request_serializer=arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.SerializeToString,
+                response_deserializer=arblab_dot_v1_dot_analytics__pb2.BacktestManyResponse.FromString,
                 _registered_method=True)
         self.PairScanStream = channel.unary_stream(
                 '/arblab.v1.Analytics/PairScanStream',
@@ -63,171 +223,6 @@ class AnalyticsStub:
                 '/arblab.v1.Analytics/SweepStream',
                 request_serializer=arblab_dot_v1_dot_analytics__pb2.SweepRequest.SerializeToString,
                 response_deserializer=arblab_dot_v1_dot_analytics__pb2.StreamEvent.FromString,
-                _registered_method=True)
-        self.Correlation = channel.unary_unary(
-                '/arblab.v1.Analytics/Correlation',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.CorrelationRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.Covariance = channel.unary_unary(
-                '/arblab.v1.Analytics/Covariance',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.CovarianceRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.RollingStats = channel.unary_unary(
-                '/arblab.v1.Analytics/RollingStats',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.RollingStatsRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.Pca = channel.unary_unary(
-                '/arblab.v1.Analytics/Pca',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.PcaRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.Hurst = channel.unary_unary(
-                '/arblab.v1.Analytics/Hurst',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.HurstRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.Adf = channel.unary_unary(
-                '/arblab.v1.Analytics/Adf',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.AdfRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.EngleGranger = channel.unary_unary(
-                '/arblab.v1.Analytics/EngleGranger',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.EngleGrangerRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.Johansen = channel.unary_unary(
-                '/arblab.v1.Analytics/Johansen',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.JohansenRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.PairScan = channel.unary_unary(
-                '/arblab.v1.Analytics/PairScan',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.PairScanRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.OuFit = channel.unary_unary(
-                '/arblab.v1.Analytics/OuFit',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.OuFitRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.OptimalThresholds = channel.unary_unary(
-                '/arblab.v1.Analytics/OptimalThresholds',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.CaraPosition = channel.unary_unary(
-                '/arblab.v1.Analytics/CaraPosition',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.CaraPositionRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.BacktestPairs = channel.unary_unary(
-                '/arblab.v1.Analytics/BacktestPairs',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.KalmanMle = channel.unary_unary(
-                '/arblab.v1.Analytics/KalmanMle',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.Sweep = channel.unary_unary(
-                '/arblab.v1.Analytics/Sweep',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.SweepRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.HmmFit = channel.unary_unary(
-                '/arblab.v1.Analytics/HmmFit',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.HmmFitRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.OptimizePortfolio = channel.unary_unary(
-                '/arblab.v1.Analytics/OptimizePortfolio',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.EfficientFrontier = channel.unary_unary(
-                '/arblab.v1.Analytics/EfficientFrontier',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.EfficientFrontierRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.SparsePortfolio = channel.unary_unary(
-                '/arblab.v1.Analytics/SparsePortfolio',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.SparsePortfolioRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.MultiPeriod = channel.unary_unary(
-                '/arblab.v1.Analytics/MultiPeriod',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.MultiPeriodRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.BsPrice = channel.unary_unary(
-                '/arblab.v1.Analytics/BsPrice',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.BsPriceRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.BsGreeks = channel.unary_unary(
-                '/arblab.v1.Analytics/BsGreeks',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.BsGreeksRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.ImpliedVol = channel.unary_unary(
-                '/arblab.v1.Analytics/ImpliedVol',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.ImpliedVolRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.StrategyPayoff = channel.unary_unary(
-                '/arblab.v1.Analytics/StrategyPayoff',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.StrategyPayoffRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.LobMetrics = channel.unary_unary(
-                '/arblab.v1.Analytics/LobMetrics',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.LobMetricsRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.SimulateLob = channel.unary_unary(
-                '/arblab.v1.Analytics/SimulateLob',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.SimulateLobRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.ObReplay = channel.unary_unary(
-                '/arblab.v1.Analytics/ObReplay',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.SharpeSe = channel.unary_unary(
-                '/arblab.v1.Analytics/SharpeSe',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.ProbabilisticSharpe = channel.unary_unary(
-                '/arblab.v1.Analytics/ProbabilisticSharpe',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.DeflatedSharpe = channel.unary_unary(
-                '/arblab.v1.Analytics/DeflatedSharpe',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.Pbo = channel.unary_unary(
-                '/arblab.v1.Analytics/Pbo',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.PboRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.WalkForward = channel.unary_unary(
-                '/arblab.v1.Analytics/WalkForward',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-                _registered_method=True)
-        self.BacktestMany = channel.unary_unary(
-                '/arblab.v1.Analytics/BacktestMany',
-                request_serializer=arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.SerializeToString,
-                response_deserializer=arblab_dot_v1_dot_analytics__pb2.Result.FromString,
                 _registered_method=True)
 
 
@@ -257,29 +252,11 @@ class AnalyticsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def Call(self, request, context):
-        """Any analytics function by name, for dynamic clients: an unknown name is INVALID_ARGUMENT.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def PairScanStream(self, request, context):
-        """Server-streaming variants of the long scans: progress events, then exactly one result.
-        pair_scan is split into chunks of pairs, sweep into chunks of its lookback axis.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def SweepStream(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
     def Correlation(self, request, context):
-        """@@generated rpcs begin (python -m lab.rpc.codegen)
+        """One typed RPC per analytic; the long scans also have a server-streaming <Name>Stream:
+        progress events, then exactly one typed response (pair_scan is split into chunks of
+        pairs, sweep into chunks of its lookback axis).
+        @@generated rpcs begin (python -m lab.rpc.codegen)
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -472,6 +449,18 @@ class AnalyticsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def BacktestMany(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PairScanStream(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SweepStream(self, request, context):
         """@@generated rpcs end
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -496,10 +485,170 @@ def add_AnalyticsServicer_to_server(servicer, server):
                     request_deserializer=arblab_dot_v1_dot_analytics__pb2.PutDatasetUnaryRequest.FromString,
                     response_serializer=arblab_dot_v1_dot_analytics__pb2.DatasetRef.SerializeToString,
             ),
-            'Call': grpc.unary_unary_rpc_method_handler(
-                    servicer.Call,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.CallRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
+            'Correlation': grpc.unary_unary_rpc_method_handler(
+                    servicer.Correlation,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.CorrelationRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.CorrelationResponse.SerializeToString,
+            ),
+            'Covariance': grpc.unary_unary_rpc_method_handler(
+                    servicer.Covariance,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.CovarianceRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.CovarianceResponse.SerializeToString,
+            ),
+            'RollingStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.RollingStats,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.RollingStatsRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.RollingStatsResponse.SerializeToString,
+            ),
+            'Pca': grpc.unary_unary_rpc_method_handler(
+                    servicer.Pca,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.PcaRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.PcaResponse.SerializeToString,
+            ),
+            'Hurst': grpc.unary_unary_rpc_method_handler(
+                    servicer.Hurst,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.HurstRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.HurstResponse.SerializeToString,
+            ),
+            'Adf': grpc.unary_unary_rpc_method_handler(
+                    servicer.Adf,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.AdfRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.AdfResponse.SerializeToString,
+            ),
+            'EngleGranger': grpc.unary_unary_rpc_method_handler(
+                    servicer.EngleGranger,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.EngleGrangerRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.EngleGrangerResponse.SerializeToString,
+            ),
+            'Johansen': grpc.unary_unary_rpc_method_handler(
+                    servicer.Johansen,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.JohansenRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.JohansenResponse.SerializeToString,
+            ),
+            'PairScan': grpc.unary_unary_rpc_method_handler(
+                    servicer.PairScan,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.PairScanRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.PairScanResponse.SerializeToString,
+            ),
+            'OuFit': grpc.unary_unary_rpc_method_handler(
+                    servicer.OuFit,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.OuFitRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.OuFitResponse.SerializeToString,
+            ),
+            'OptimalThresholds': grpc.unary_unary_rpc_method_handler(
+                    servicer.OptimalThresholds,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsResponse.SerializeToString,
+            ),
+            'CaraPosition': grpc.unary_unary_rpc_method_handler(
+                    servicer.CaraPosition,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.CaraPositionRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.CaraPositionResponse.SerializeToString,
+            ),
+            'BacktestPairs': grpc.unary_unary_rpc_method_handler(
+                    servicer.BacktestPairs,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.BacktestPairsResponse.SerializeToString,
+            ),
+            'KalmanMle': grpc.unary_unary_rpc_method_handler(
+                    servicer.KalmanMle,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.KalmanMleResponse.SerializeToString,
+            ),
+            'Sweep': grpc.unary_unary_rpc_method_handler(
+                    servicer.Sweep,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SweepRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.SweepResponse.SerializeToString,
+            ),
+            'HmmFit': grpc.unary_unary_rpc_method_handler(
+                    servicer.HmmFit,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.HmmFitRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.HmmFitResponse.SerializeToString,
+            ),
+            'OptimizePortfolio': grpc.unary_unary_rpc_method_handler(
+                    servicer.OptimizePortfolio,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioResponse.SerializeToString,
+            ),
+            'EfficientFrontier': grpc.unary_unary_rpc_method_handler(
+                    servicer.EfficientFrontier,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.EfficientFrontierRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.EfficientFrontierResponse.SerializeToString,
+            ),
+            'SparsePortfolio': grpc.unary_unary_rpc_method_handler(
+                    servicer.SparsePortfolio,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SparsePortfolioRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.SparsePortfolioResponse.SerializeToString,
+            ),
+            'MultiPeriod': grpc.unary_unary_rpc_method_handler(
+                    servicer.MultiPeriod,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.MultiPeriodRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.MultiPeriodResponse.SerializeToString,
+            ),
+            'BsPrice': grpc.unary_unary_rpc_method_handler(
+                    servicer.BsPrice,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BsPriceRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.BsPriceResponse.SerializeToString,
+            ),
+            'BsGreeks': grpc.unary_unary_rpc_method_handler(
+                    servicer.BsGreeks,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BsGreeksRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.BsGreeksResponse.SerializeToString,
+            ),
+            'ImpliedVol': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImpliedVol,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.ImpliedVolRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.ImpliedVolResponse.SerializeToString,
+            ),
+            'StrategyPayoff': grpc.unary_unary_rpc_method_handler(
+                    servicer.StrategyPayoff,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.StrategyPayoffRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.StrategyPayoffResponse.SerializeToString,
+            ),
+            'LobMetrics': grpc.unary_unary_rpc_method_handler(
+                    servicer.LobMetrics,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.LobMetricsRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.LobMetricsResponse.SerializeToString,
+            ),
+            'SimulateLob': grpc.unary_unary_rpc_method_handler(
+                    servicer.SimulateLob,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SimulateLobRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.SimulateLobResponse.SerializeToString,
+            ),
+            'ObReplay': grpc.unary_unary_rpc_method_handler(
+                    servicer.ObReplay,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.ObReplayResponse.SerializeToString,
+            ),
+            'SharpeSe': grpc.unary_unary_rpc_method_handler(
+                    servicer.SharpeSe,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.SharpeSeResponse.SerializeToString,
+            ),
+            'ProbabilisticSharpe': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProbabilisticSharpe,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeResponse.SerializeToString,
+            ),
+            'DeflatedSharpe': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeflatedSharpe,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeResponse.SerializeToString,
+            ),
+            'Pbo': grpc.unary_unary_rpc_method_handler(
+                    servicer.Pbo,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.PboRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.PboResponse.SerializeToString,
+            ),
+            'WalkForward': grpc.unary_unary_rpc_method_handler(
+                    servicer.WalkForward,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardResponse.SerializeToString,
+            ),
+            'BacktestMany': grpc.unary_unary_rpc_method_handler(
+                    servicer.BacktestMany,
+                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.FromString,
+                    response_serializer=arblab_dot_v1_dot_analytics__pb2.BacktestManyResponse.SerializeToString,
             ),
             'PairScanStream': grpc.unary_stream_rpc_method_handler(
                     servicer.PairScanStream,
@@ -510,171 +659,6 @@ def add_AnalyticsServicer_to_server(servicer, server):
                     servicer.SweepStream,
                     request_deserializer=arblab_dot_v1_dot_analytics__pb2.SweepRequest.FromString,
                     response_serializer=arblab_dot_v1_dot_analytics__pb2.StreamEvent.SerializeToString,
-            ),
-            'Correlation': grpc.unary_unary_rpc_method_handler(
-                    servicer.Correlation,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.CorrelationRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'Covariance': grpc.unary_unary_rpc_method_handler(
-                    servicer.Covariance,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.CovarianceRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'RollingStats': grpc.unary_unary_rpc_method_handler(
-                    servicer.RollingStats,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.RollingStatsRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'Pca': grpc.unary_unary_rpc_method_handler(
-                    servicer.Pca,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.PcaRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'Hurst': grpc.unary_unary_rpc_method_handler(
-                    servicer.Hurst,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.HurstRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'Adf': grpc.unary_unary_rpc_method_handler(
-                    servicer.Adf,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.AdfRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'EngleGranger': grpc.unary_unary_rpc_method_handler(
-                    servicer.EngleGranger,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.EngleGrangerRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'Johansen': grpc.unary_unary_rpc_method_handler(
-                    servicer.Johansen,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.JohansenRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'PairScan': grpc.unary_unary_rpc_method_handler(
-                    servicer.PairScan,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.PairScanRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'OuFit': grpc.unary_unary_rpc_method_handler(
-                    servicer.OuFit,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.OuFitRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'OptimalThresholds': grpc.unary_unary_rpc_method_handler(
-                    servicer.OptimalThresholds,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'CaraPosition': grpc.unary_unary_rpc_method_handler(
-                    servicer.CaraPosition,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.CaraPositionRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'BacktestPairs': grpc.unary_unary_rpc_method_handler(
-                    servicer.BacktestPairs,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'KalmanMle': grpc.unary_unary_rpc_method_handler(
-                    servicer.KalmanMle,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'Sweep': grpc.unary_unary_rpc_method_handler(
-                    servicer.Sweep,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SweepRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'HmmFit': grpc.unary_unary_rpc_method_handler(
-                    servicer.HmmFit,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.HmmFitRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'OptimizePortfolio': grpc.unary_unary_rpc_method_handler(
-                    servicer.OptimizePortfolio,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'EfficientFrontier': grpc.unary_unary_rpc_method_handler(
-                    servicer.EfficientFrontier,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.EfficientFrontierRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'SparsePortfolio': grpc.unary_unary_rpc_method_handler(
-                    servicer.SparsePortfolio,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SparsePortfolioRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'MultiPeriod': grpc.unary_unary_rpc_method_handler(
-                    servicer.MultiPeriod,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.MultiPeriodRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'BsPrice': grpc.unary_unary_rpc_method_handler(
-                    servicer.BsPrice,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BsPriceRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'BsGreeks': grpc.unary_unary_rpc_method_handler(
-                    servicer.BsGreeks,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BsGreeksRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'ImpliedVol': grpc.unary_unary_rpc_method_handler(
-                    servicer.ImpliedVol,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.ImpliedVolRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'StrategyPayoff': grpc.unary_unary_rpc_method_handler(
-                    servicer.StrategyPayoff,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.StrategyPayoffRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'LobMetrics': grpc.unary_unary_rpc_method_handler(
-                    servicer.LobMetrics,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.LobMetricsRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'SimulateLob': grpc.unary_unary_rpc_method_handler(
-                    servicer.SimulateLob,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SimulateLobRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'ObReplay': grpc.unary_unary_rpc_method_handler(
-                    servicer.ObReplay,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'SharpeSe': grpc.unary_unary_rpc_method_handler(
-                    servicer.SharpeSe,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'ProbabilisticSharpe': grpc.unary_unary_rpc_method_handler(
-                    servicer.ProbabilisticSharpe,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'DeflatedSharpe': grpc.unary_unary_rpc_method_handler(
-                    servicer.DeflatedSharpe,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'Pbo': grpc.unary_unary_rpc_method_handler(
-                    servicer.Pbo,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.PboRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'WalkForward': grpc.unary_unary_rpc_method_handler(
-                    servicer.WalkForward,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
-            ),
-            'BacktestMany': grpc.unary_unary_rpc_method_handler(
-                    servicer.BacktestMany,
-                    request_deserializer=arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.FromString,
-                    response_serializer=arblab_dot_v1_dot_analytics__pb2.Result.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -769,7 +753,7 @@ class Analytics:
             _registered_method=True)
 
     @staticmethod
-    def Call(request,
+    def Correlation(request,
             target,
             options=(),
             channel_credentials=None,
@@ -782,9 +766,873 @@ class Analytics:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/arblab.v1.Analytics/Call',
-            arblab_dot_v1_dot_analytics__pb2.CallRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
+            '/arblab.v1.Analytics/Correlation',
+            arblab_dot_v1_dot_analytics__pb2.CorrelationRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.CorrelationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Covariance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/Covariance',
+            arblab_dot_v1_dot_analytics__pb2.CovarianceRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.CovarianceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RollingStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/RollingStats',
+            arblab_dot_v1_dot_analytics__pb2.RollingStatsRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.RollingStatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Pca(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/Pca',
+            arblab_dot_v1_dot_analytics__pb2.PcaRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.PcaResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Hurst(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/Hurst',
+            arblab_dot_v1_dot_analytics__pb2.HurstRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.HurstResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Adf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/Adf',
+            arblab_dot_v1_dot_analytics__pb2.AdfRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.AdfResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EngleGranger(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/EngleGranger',
+            arblab_dot_v1_dot_analytics__pb2.EngleGrangerRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.EngleGrangerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Johansen(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/Johansen',
+            arblab_dot_v1_dot_analytics__pb2.JohansenRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.JohansenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PairScan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/PairScan',
+            arblab_dot_v1_dot_analytics__pb2.PairScanRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.PairScanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OuFit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/OuFit',
+            arblab_dot_v1_dot_analytics__pb2.OuFitRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.OuFitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OptimalThresholds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/OptimalThresholds',
+            arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CaraPosition(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/CaraPosition',
+            arblab_dot_v1_dot_analytics__pb2.CaraPositionRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.CaraPositionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BacktestPairs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/BacktestPairs',
+            arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.BacktestPairsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def KalmanMle(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/KalmanMle',
+            arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.KalmanMleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Sweep(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/Sweep',
+            arblab_dot_v1_dot_analytics__pb2.SweepRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.SweepResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HmmFit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/HmmFit',
+            arblab_dot_v1_dot_analytics__pb2.HmmFitRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.HmmFitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OptimizePortfolio(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/OptimizePortfolio',
+            arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EfficientFrontier(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/EfficientFrontier',
+            arblab_dot_v1_dot_analytics__pb2.EfficientFrontierRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.EfficientFrontierResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SparsePortfolio(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/SparsePortfolio',
+            arblab_dot_v1_dot_analytics__pb2.SparsePortfolioRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.SparsePortfolioResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MultiPeriod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/MultiPeriod',
+            arblab_dot_v1_dot_analytics__pb2.MultiPeriodRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.MultiPeriodResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BsPrice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/BsPrice',
+            arblab_dot_v1_dot_analytics__pb2.BsPriceRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.BsPriceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BsGreeks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/BsGreeks',
+            arblab_dot_v1_dot_analytics__pb2.BsGreeksRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.BsGreeksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImpliedVol(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/ImpliedVol',
+            arblab_dot_v1_dot_analytics__pb2.ImpliedVolRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.ImpliedVolResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StrategyPayoff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/StrategyPayoff',
+            arblab_dot_v1_dot_analytics__pb2.StrategyPayoffRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.StrategyPayoffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LobMetrics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/LobMetrics',
+            arblab_dot_v1_dot_analytics__pb2.LobMetricsRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.LobMetricsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SimulateLob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/SimulateLob',
+            arblab_dot_v1_dot_analytics__pb2.SimulateLobRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.SimulateLobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ObReplay(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/ObReplay',
+            arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.ObReplayResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SharpeSe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/SharpeSe',
+            arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.SharpeSeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProbabilisticSharpe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/ProbabilisticSharpe',
+            arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeflatedSharpe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/DeflatedSharpe',
+            arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Pbo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/Pbo',
+            arblab_dot_v1_dot_analytics__pb2.PboRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.PboResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WalkForward(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/WalkForward',
+            arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.WalkForwardResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BacktestMany(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/arblab.v1.Analytics/BacktestMany',
+            arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.SerializeToString,
+            arblab_dot_v1_dot_analytics__pb2.BacktestManyResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -839,897 +1687,6 @@ class Analytics:
             '/arblab.v1.Analytics/SweepStream',
             arblab_dot_v1_dot_analytics__pb2.SweepRequest.SerializeToString,
             arblab_dot_v1_dot_analytics__pb2.StreamEvent.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Correlation(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/Correlation',
-            arblab_dot_v1_dot_analytics__pb2.CorrelationRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Covariance(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/Covariance',
-            arblab_dot_v1_dot_analytics__pb2.CovarianceRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def RollingStats(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/RollingStats',
-            arblab_dot_v1_dot_analytics__pb2.RollingStatsRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Pca(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/Pca',
-            arblab_dot_v1_dot_analytics__pb2.PcaRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Hurst(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/Hurst',
-            arblab_dot_v1_dot_analytics__pb2.HurstRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Adf(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/Adf',
-            arblab_dot_v1_dot_analytics__pb2.AdfRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def EngleGranger(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/EngleGranger',
-            arblab_dot_v1_dot_analytics__pb2.EngleGrangerRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Johansen(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/Johansen',
-            arblab_dot_v1_dot_analytics__pb2.JohansenRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def PairScan(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/PairScan',
-            arblab_dot_v1_dot_analytics__pb2.PairScanRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def OuFit(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/OuFit',
-            arblab_dot_v1_dot_analytics__pb2.OuFitRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def OptimalThresholds(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/OptimalThresholds',
-            arblab_dot_v1_dot_analytics__pb2.OptimalThresholdsRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def CaraPosition(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/CaraPosition',
-            arblab_dot_v1_dot_analytics__pb2.CaraPositionRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def BacktestPairs(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/BacktestPairs',
-            arblab_dot_v1_dot_analytics__pb2.BacktestPairsRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def KalmanMle(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/KalmanMle',
-            arblab_dot_v1_dot_analytics__pb2.KalmanMleRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Sweep(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/Sweep',
-            arblab_dot_v1_dot_analytics__pb2.SweepRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def HmmFit(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/HmmFit',
-            arblab_dot_v1_dot_analytics__pb2.HmmFitRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def OptimizePortfolio(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/OptimizePortfolio',
-            arblab_dot_v1_dot_analytics__pb2.OptimizePortfolioRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def EfficientFrontier(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/EfficientFrontier',
-            arblab_dot_v1_dot_analytics__pb2.EfficientFrontierRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def SparsePortfolio(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/SparsePortfolio',
-            arblab_dot_v1_dot_analytics__pb2.SparsePortfolioRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def MultiPeriod(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/MultiPeriod',
-            arblab_dot_v1_dot_analytics__pb2.MultiPeriodRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def BsPrice(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/BsPrice',
-            arblab_dot_v1_dot_analytics__pb2.BsPriceRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def BsGreeks(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/BsGreeks',
-            arblab_dot_v1_dot_analytics__pb2.BsGreeksRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def ImpliedVol(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/ImpliedVol',
-            arblab_dot_v1_dot_analytics__pb2.ImpliedVolRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def StrategyPayoff(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/StrategyPayoff',
-            arblab_dot_v1_dot_analytics__pb2.StrategyPayoffRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def LobMetrics(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/LobMetrics',
-            arblab_dot_v1_dot_analytics__pb2.LobMetricsRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def SimulateLob(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/SimulateLob',
-            arblab_dot_v1_dot_analytics__pb2.SimulateLobRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def ObReplay(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/ObReplay',
-            arblab_dot_v1_dot_analytics__pb2.ObReplayRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def SharpeSe(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/SharpeSe',
-            arblab_dot_v1_dot_analytics__pb2.SharpeSeRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def ProbabilisticSharpe(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/ProbabilisticSharpe',
-            arblab_dot_v1_dot_analytics__pb2.ProbabilisticSharpeRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def DeflatedSharpe(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/DeflatedSharpe',
-            arblab_dot_v1_dot_analytics__pb2.DeflatedSharpeRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Pbo(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/Pbo',
-            arblab_dot_v1_dot_analytics__pb2.PboRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def WalkForward(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/WalkForward',
-            arblab_dot_v1_dot_analytics__pb2.WalkForwardRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def BacktestMany(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/arblab.v1.Analytics/BacktestMany',
-            arblab_dot_v1_dot_analytics__pb2.BacktestManyRequest.SerializeToString,
-            arblab_dot_v1_dot_analytics__pb2.Result.FromString,
             options,
             channel_credentials,
             insecure,
