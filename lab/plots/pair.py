@@ -181,9 +181,7 @@ def z_plot(
     }
     markers = [
         hv.Scatter((dates[rows], z[rows]), kd, vd, label=e).opts(
-            # an "x" is all outline: a white one vanished on the light theme's plot
-            color=c, marker=mk, size=9, line_color=c if mk == "x" else "white",
-            line_width=1.2 if mk == "x" else 0.4, **z_tips
+            color=c, marker=mk, size=9, **style.marker_outline(c, mk), **z_tips
         )
         for e, (rows, c, mk) in marks.items()
     ]
@@ -361,7 +359,7 @@ def prices_plot(
     }
     points = [
         hv.Scatter((dates[rows[m]], py[rows[m]]), kd, vd, label=m).opts(
-            color=c, marker=mk, size=9, line_color="white", line_width=0.4, **tips
+            color=c, marker=mk, size=9, **style.marker_outline(c, mk), **tips
         )
         for m, (c, mk) in marks.items()
     ]

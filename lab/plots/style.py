@@ -26,6 +26,16 @@ SERIES_COLORS = (
     "#d97706", "#16a34a", "#dc2626", "#7c3aed",
 )  # fmt: skip
 
+
+def marker_outline(colour: str, marker: str) -> dict[str, object]:
+    """Outline options of a trade marker of ``colour``: a thin white edge sets a filled marker
+    off on both themes' backgrounds; an ``"x"`` is all outline, so it is drawn in its own colour
+    (a white one vanished on the light theme)."""
+    if marker == "x":
+        return {"line_color": colour, "line_width": 1.2}
+    return {"line_color": "white", "line_width": 0.4}
+
+
 PLOT_HEIGHT = 300
 """Default plot height in pixels (plots stretch to the width of their container)."""
 

@@ -93,3 +93,10 @@ def test_unscanned_heatmap_cells_show_the_theme_background():
     colour = figure.renderers[0].glyph.fill_color["transform"]
     # Bokeh's default NaN colour is grey and HoloViews' white: a white block on the dark theme
     assert colour.nan_color in ("transparent", "rgba(0, 0, 0, 0)")
+
+
+def test_exit_marks_are_drawn_in_their_own_colour_on_every_trade_plot():
+    from lab.plots import style
+
+    assert style.marker_outline(style.NEUTRAL, "x")["line_color"] == style.NEUTRAL
+    assert style.marker_outline(style.LONG, "triangle")["line_color"] == "white"
