@@ -12,7 +12,7 @@ from typing import Any
 
 from lab.analytics.workloads import WorkloadInput as Request
 
-__all__ = ["FIXED_BACKEND", "Request", "Timed", "Workload"]
+__all__ = ["FIXED_BACKEND", "Request", "Skip", "Timed", "Workload"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ class Timed:
     detail: str = ""
 
 
+class Skip(Exception):  # noqa: N818 - a row outcome, not an error
+    """Raised by a workload's call when it cannot run here (an optional peer library is not
+    installed); the runner records the row as skipped with this reason."""
+
+
 def _default_call(workload: Workload, backend: Any, request: Request) -> Any:
     return getattr(backend, workload.function)(*request.args, **request.kwargs)
 
@@ -48,6 +53,8 @@ FIXED_BACKEND = {
     "feed": "native",
     "startup": "native",
     "kernel": "native",
+    "peer": "native",
+    "grpc_peer": "grpc",
 }
 """The one backend that the rows of each fixed-size kind run on."""
 
@@ -76,7 +83,8 @@ class Workload:
         native only, fixed size, self-timed) or ``"startup"`` (fresh-process start-up rows of
         :mod:`lab.bench.startup`, fixed size, self-timed) or ``"kernel"`` (kernel-efficiency rows
         of :mod:`lab.bench.kernels`: Python share, memory-bandwidth floor; native only, fixed
-        size, self-timed).
+        size, self-timed) or ``"peer"`` / ``"grpc_peer"`` (ArbLab against a peer library in
+        one run, :mod:`lab.bench.peers`; native / grpc only, fixed size, self-timed).
     call : callable, optional
         ``call(workload, backend, request)``; defaults to the backend method ``function``.
     quantiles : tuple of float
@@ -117,4 +125,4 @@ class Workload:
     @property
     def self_timed(self) -> bool:
         """The call returns its own duration (:class:`Timed`); the runner times it by that."""
-        return self.kind in ("jit", "feed", "startup", "kernel")
+        return self.kind in ("jit", "feed", "startup", "kernel", "peer", "grpc_peer")

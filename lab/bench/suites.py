@@ -5,7 +5,8 @@
   cache; ``numba_cache_load``: the same with the cache written by an earlier process), then
   issue 2's five workloads (pair_scan, engle_granger, backtest_pairs, sweep, rolling_stats),
   issue 3's rows (hmm_fit, optimize_portfolio, ob_replay), the kernel-efficiency rows of
-  :mod:`lab.bench.kernels` on native (Python share, memory floor, 16M bars) and, when grpc is among the
+  :mod:`lab.bench.kernels` on native (Python share, memory floor, 16M bars), the peer rows of
+  :mod:`lab.bench.peers` (ArbLab against hftbacktest and Arrow Flight) and, when grpc is among the
   backends, issue 4's transport rows (Info round-trip, 80 MB streaming and unary upload), at
   size 1x on reference, native and grpc.
 - ``full``: the compile-time rows first, then every workload at 1x, 4x and 16x on all four
@@ -32,6 +33,7 @@ from lab.bench.workloads import (
     GRPC_ROWS,
     JIT_ROWS,
     KERNEL_ROWS,
+    PEER_ROWS,
     STARTUP_ROWS,
 )
 
@@ -52,7 +54,7 @@ class Suite:
 SUITES: dict[str, Suite] = {
     "core": Suite(
         "core",
-        STARTUP_ROWS + JIT_ROWS + CORE_FUNCTIONS + KERNEL_ROWS + GRPC_ROWS,
+        STARTUP_ROWS + JIT_ROWS + CORE_FUNCTIONS + KERNEL_ROWS + PEER_ROWS + GRPC_ROWS,
         ("reference", "native", "grpc"),
         (1.0,),
         repeats=30,
@@ -60,7 +62,7 @@ SUITES: dict[str, Suite] = {
     ),
     "full": Suite(
         "full",
-        STARTUP_ROWS + JIT_ROWS + ANALYTICS + KERNEL_ROWS + GRPC_ROWS + FEED_ROWS,
+        STARTUP_ROWS + JIT_ROWS + ANALYTICS + KERNEL_ROWS + PEER_ROWS + GRPC_ROWS + FEED_ROWS,
         ("reference", "native", "grpc", "dask"),
         DEFAULT_LADDER,
         repeats=15,

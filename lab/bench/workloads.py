@@ -21,6 +21,10 @@ Workloads whose ``kind`` is ``"kernel"`` measure the native backtest against its
 (Python share of a call, memory-bandwidth floor), see :mod:`lab.bench.kernels`; self-timed,
 native only, once per suite.
 
+Workloads whose ``kind`` is ``"peer"`` or ``"grpc_peer"`` measure ArbLab against a peer
+library on the same input in one run, see :mod:`lab.bench.peers`; self-timed, skipped with the
+reason when the peer is not installed.
+
 Workloads whose ``kind`` is ``"startup"`` time what a user waits for in a fresh process
 (``import_lab``), see :mod:`lab.bench.startup`; they are self-timed and run once per suite.
 """
@@ -37,6 +41,7 @@ from lab.bench.base import Request, Workload
 from lab.bench.feeds import FEED_WORKLOADS
 from lab.bench.jit import jit_workload
 from lab.bench.kernels import KERNEL_WORKLOADS
+from lab.bench.peers import PEER_WORKLOADS
 from lab.bench.startup import STARTUP_WORKLOADS
 
 DEFAULT_LADDER: tuple[float, ...] = (1.0, 4.0, 16.0)
@@ -127,12 +132,15 @@ WORKLOADS: dict[str, Workload] = {
 """Every benchmark workload, by name: the analytics ones derived from the registry, then the
 transport and compile-time rows."""
 
-WORKLOADS.update({w.name: w for w in (*FEED_WORKLOADS, *STARTUP_WORKLOADS, *KERNEL_WORKLOADS)})
+WORKLOADS.update(
+    {w.name: w for w in (*FEED_WORKLOADS, *STARTUP_WORKLOADS, *KERNEL_WORKLOADS, *PEER_WORKLOADS)}
+)
 
 GRPC_ROWS = ("grpc_info", "upload_stream", "upload_unary")
 FEED_ROWS = tuple(w.name for w in FEED_WORKLOADS)
 STARTUP_ROWS = tuple(w.name for w in STARTUP_WORKLOADS)
 KERNEL_ROWS = tuple(w.name for w in KERNEL_WORKLOADS)
+PEER_ROWS = tuple(w.name for w in PEER_WORKLOADS)
 JIT_ROWS = ("numba_compile", "numba_cache_load")
 ANALYTICS = tuple(name for name, w in WORKLOADS.items() if w.kind == "analytics")
 
