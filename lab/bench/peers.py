@@ -10,6 +10,10 @@ same input, with the results checked equal before any rate is reported.
   the best bid and ask at every record point; they must equal ArbLab's exactly. The row's time
   is ArbLab's median call; its note gives both rates (rows per second) and the ratios against
   :data:`OB_RATIO_GOAL`.
+- ``upload_vs_flight``: ArbLab's streaming ``PutDataset`` (grpc backend) against Arrow Flight
+  ``do_put`` to a local Flight server, on the same 80 MB float64 array, alternating; the row's
+  time is ArbLab's median upload; its note gives both GB/s and the ratio against
+  :data:`UPLOAD_RATIO_GOAL`.
 
 A peer that is not installed makes its row skipped (:class:`~lab.bench.base.Skip`), with the
 reason and the extra that installs it.
@@ -208,3 +212,96 @@ PEER_WORKLOADS = (
     ),
 )
 """The peer rows, in report order."""
+
+
+# ---------------------------------------------------------------------------- Arrow Flight
+UPLOAD_RATIO_GOAL = 0.9
+"""Goal: ArbLab's streaming upload at least this fraction of Arrow Flight ``do_put``'s rate."""
+
+
+def _flight() -> Any:
+    try:
+        import pyarrow as pa
+        import pyarrow.flight as fl
+    except ImportError as exc:
+        raise Skip(f"pyarrow.flight is not available: {exc}") from None
+    return pa, fl
+
+
+def flight_server() -> Any:
+    """A local Arrow Flight server on a free loopback port whose ``do_put`` reads the whole
+    stream into a table (as ArbLab's server stores a whole dataset); call ``shutdown()``."""
+    pa, fl = _flight()
+
+    class PutServer(fl.FlightServerBase):
+        def do_put(self, context, descriptor, reader, writer):
+            self.last_rows = reader.read_all().num_rows
+
+    return PutServer("grpc://127.0.0.1:0")
+
+
+def upload_vs_flight(backend: Any, data: np.ndarray, runs: int = PEER_RUNS) -> Timed:
+    """ArbLab's streaming ``PutDataset`` (``backend.upload``) and Arrow Flight ``do_put`` of
+    the same float64 array (one column, written with ``write_table`` as Flight does by
+    default) to a local server, alternating, ``runs`` each; each ArbLab upload is new content
+    (one element changed) so the server never answers from its cache."""
+    pa, fl = _flight()
+    server = flight_server()
+    client = fl.connect(f"grpc://127.0.0.1:{server.port}")
+    try:
+        table = pa.table({"x": pa.array(data)})
+        descriptor = fl.FlightDescriptor.for_path("bench")
+        times: dict[str, list[float]] = {"arblab": [], "flight": []}
+        for i in range(runs):
+            data[0] = float(i + 1) * 0.5 + time.time()  # new content: a real upload each time
+            t0 = time.perf_counter()
+            backend.upload(data)
+            times["arblab"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            writer, _ = client.do_put(descriptor, table.schema)
+            writer.write_table(table)
+            writer.close()
+            times["flight"].append(time.perf_counter() - t0)
+            if server.last_rows != data.size:
+                raise AssertionError(f"Flight received {server.last_rows} of {data.size} rows")
+    finally:
+        client.close()
+        server.shutdown()
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    gbs = {k: data.nbytes / v / 1e9 for k, v in med.items()}
+    ratio = gbs["arblab"] / gbs["flight"]
+    verdict = "meets" if ratio >= UPLOAD_RATIO_GOAL else "misses"
+    return Timed(
+        med["arblab"],
+        {"flight do_put": med["flight"]},
+        f"median of {runs} each: ArbLab PutDataset {gbs['arblab']:.2f} GB/s, Arrow Flight "
+        f"do_put {gbs['flight']:.2f} GB/s: {ratio:.0%} of Flight, {verdict} the "
+        f"{UPLOAD_RATIO_GOAL:.0%} goal",
+    )
+
+
+def _upload_request(m: float) -> Request:
+    from lab.bench.workloads import UPLOAD_BYTES
+
+    data = np.random.default_rng(9).standard_normal(UPLOAD_BYTES // 8)
+    return Request((data,), {}, data.nbytes / 1e9, f"{data.nbytes / 1e6:.0f} MB float64 array")
+
+
+def _call_upload(w: Workload, b: Any, r: Request) -> Timed:
+    _flight()
+    return upload_vs_flight(b, *r.args)
+
+
+PEER_WORKLOADS += (
+    Workload(
+        "upload_vs_flight",
+        "upload",
+        _upload_request,
+        "80 MB PutDataset stream vs Arrow Flight do_put on loopback",
+        unit="GB",
+        kind="grpc_peer",
+        call=_call_upload,
+        repeats=1,
+        warmup=1,
+    ),
+)

@@ -58,3 +58,28 @@ def test_a_missing_peer_is_a_skipped_row_with_the_reason(monkeypatch):
     (row,) = results.rows
     assert row.status == SKIPPED and row.median_s is None
     assert "hftbacktest is not installed" in row.note and "arblab[peers]" in row.note
+
+
+def test_upload_row_measures_arblab_and_flight_on_the_same_array():
+    pytest.importorskip("pyarrow.flight")
+    from lab.backends import get_backend
+    from lab.rpc.embedded import start_embedded
+
+    data = np.random.default_rng(1).standard_normal(2**20)
+    with start_embedded(port=0) as srv:
+        backend = get_backend("grpc", address=srv.address)
+        try:
+            timed = peers.upload_vs_flight(backend, data, runs=2)
+            stored = backend.client.info()["cache"]
+        finally:
+            backend.close()
+    assert set(timed.parts) == {"flight do_put"} and timed.seconds > 0
+    assert "ArbLab PutDataset" in timed.detail and "Arrow Flight do_put" in timed.detail
+    assert stored["entries"] >= 2  # every ArbLab upload was new content, really stored
+
+
+def test_a_missing_flight_is_a_skipped_row(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow.flight", None)
+    results = run_suite(["upload_vs_flight"], {"grpc": object()}, repeats=1)
+    (row,) = results.rows
+    assert row.status == SKIPPED and "pyarrow.flight is not available" in row.note
