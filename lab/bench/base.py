@@ -12,7 +12,15 @@ from typing import Any
 
 from lab.analytics.workloads import WorkloadInput as Request
 
-__all__ = ["FIXED_BACKEND", "Request", "Skip", "Timed", "Workload"]
+__all__ = [
+    "FIXED_BACKEND",
+    "UPLOAD_BYTES",
+    "Request",
+    "Skip",
+    "Timed",
+    "Workload",
+    "upload_request",
+]
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,18 @@ class Timed:
     seconds: float
     parts: dict[str, float] = field(default_factory=dict)
     detail: str = ""
+
+
+UPLOAD_BYTES = 80_000_000
+"""Size of the array of the upload rows (grpc transport and the Arrow Flight peer)."""
+
+
+def upload_request(m: float) -> Request:
+    """The upload rows' input: :data:`UPLOAD_BYTES` of seeded standard normals (float64)."""
+    import numpy as np
+
+    data = np.random.default_rng(9).standard_normal(UPLOAD_BYTES // 8)
+    return Request((data,), {}, data.nbytes / 1e9, f"{data.nbytes / 1e6:.0f} MB float64 array")
 
 
 class Skip(Exception):  # noqa: N818 - a row outcome, not an error

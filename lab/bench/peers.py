@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from lab.bench.base import Request, Skip, Timed, Workload
+from lab.bench.base import Request, Skip, Timed, Workload, upload_request
 
 OB_RATIO_GOAL = 1.5
 """Goal: ArbLab's ``ob_replay`` rate at least this multiple of hftbacktest's."""
@@ -280,13 +280,6 @@ def upload_vs_flight(backend: Any, data: np.ndarray, runs: int = PEER_RUNS) -> T
     )
 
 
-def _upload_request(m: float) -> Request:
-    from lab.bench.workloads import UPLOAD_BYTES
-
-    data = np.random.default_rng(9).standard_normal(UPLOAD_BYTES // 8)
-    return Request((data,), {}, data.nbytes / 1e9, f"{data.nbytes / 1e6:.0f} MB float64 array")
-
-
 def _call_upload(w: Workload, b: Any, r: Request) -> Timed:
     _flight()
     return upload_vs_flight(b, *r.args)
@@ -296,7 +289,7 @@ PEER_WORKLOADS += (
     Workload(
         "upload_vs_flight",
         "upload",
-        _upload_request,
+        upload_request,
         "80 MB PutDataset stream vs Arrow Flight do_put on loopback",
         unit="GB",
         kind="grpc_peer",

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from lab.analytics.registry import REGISTRY
-from lab.bench.base import Request, Workload
+from lab.bench.base import Request, Workload, upload_request
 from lab.bench.feeds import FEED_WORKLOADS
 from lab.bench.jit import jit_workload
 from lab.bench.kernels import KERNEL_WORKLOADS
@@ -52,8 +52,6 @@ DEFAULT_LADDER: tuple[float, ...] = (1.0, 4.0, 16.0)
 INFO_CALLS = 1000
 """Timed Info round-trips of the ``grpc_info`` row (enough samples for a p99)."""
 
-UPLOAD_BYTES = 80_000_000
-
 
 def _info_request(m: float) -> Request:
     return Request((), {}, 1.0, "Info round-trip (no payload)")
@@ -64,11 +62,6 @@ def _call_info(workload: Workload, backend: Any, request: Request) -> Any:
 
 
 _upload_counter = itertools.count(1)
-
-
-def _upload_request(m: float) -> Request:
-    data = np.random.default_rng(9).standard_normal(UPLOAD_BYTES // 8)
-    return Request((data,), {}, data.nbytes / 1e9, f"{data.nbytes / 1e6:.0f} MB float64 array")
 
 
 def _fresh(request: Request) -> np.ndarray:
@@ -110,8 +103,8 @@ WORKLOADS: dict[str, Workload] = {
         Workload(
             "upload_stream",
             "upload",
-            _upload_request,
-            "80 MB PutDataset (client streaming, ~1 MiB chunks)",
+            upload_request,
+            "80 MB PutDataset (client streaming, 4 MiB chunks)",
             unit="GB",
             kind="grpc",
             call=_call_upload,
@@ -119,7 +112,7 @@ WORKLOADS: dict[str, Workload] = {
         Workload(
             "upload_unary",
             "upload_unary",
-            _upload_request,
+            upload_request,
             "80 MB in one unary message",
             unit="GB",
             kind="grpc",

@@ -34,6 +34,8 @@ def test_core_suite_holds_the_issue_workloads_and_full_all_of_them():
         "backtest_overhead",
         "memory_floor",
         "backtest_16m",
+        "ob_vs_hftbacktest",
+        "upload_vs_flight",
         "grpc_info",
         "upload_stream",
         "upload_unary",
