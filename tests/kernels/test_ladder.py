@@ -144,3 +144,15 @@ def test_ladder_equals_the_reference_on_a_simulated_feed_with_gaps():
     ev = native.simulate_lob(20_000, seed=3, snapshot_every=700, drop_prob=0.002)
     assert kernel(ev, ladder.infer_tick(ev.price))[0] == ladder.OK
     assert_same_outcome(ev, depth=5, every=10)
+
+
+def test_prices_one_float_apart_stay_distinct_levels():
+    # the finest grid there is: neighbouring float64 values around 1e15 (0.125 apart)
+    p = 1e15
+    up, down = np.nextafter(p, 2 * p), np.nextafter(p, 0.0)
+    ev = events([(0, SNAPSHOT, BID, p, 1.0), (0, SNAPSHOT, ASK, up, 1.0),
+                 (1, LIMIT, BID, down, 2.0), (2, CANCEL, BID, p, 0.0)])  # fmt: skip
+    assert ladder.infer_tick(ev.price) == up - p
+    res = native.ob_replay(ev)
+    np.testing.assert_array_equal(res.best_bid, [p, p, p, down])
+    assert_same_outcome(ev)
