@@ -17,6 +17,7 @@ from components import theme
 from components._reactive import UNLINKED, ErrorBar, bind, dmap, plot_pane
 from components.export import download_button
 from components.layout import page, panel_card, section, tabulator
+from components.progress import WorkProgress
 from lab.analytics.backtest.metric_table import METRIC_BY_NAME, SIGNED_METRICS
 from lab.models.pair import OU_BAND_CHOICES, TRADES_FRAME_COLUMNS, PairModel
 from lab.plots import pair as pair_plots
@@ -567,7 +568,12 @@ class PairView(pn.viewable.Viewer):
             ),
             panel_card(
                 "Sweep: click a cell to use its lookback and entry z",
-                pn.Column(sweep_note, self._sweep_pane, sizing_mode="stretch_width"),
+                pn.Column(
+                    WorkProgress(work=m.work),
+                    sweep_note,
+                    self._sweep_pane,
+                    sizing_mode="stretch_width",
+                ),  # fmt: skip
             ),
             panel_card("Trades (sortable, with header filters)", self.trades),
         ]

@@ -12,7 +12,15 @@ from typing import Any
 
 from lab.analytics.workloads import WorkloadInput as Request
 
-__all__ = ["FIXED_BACKEND", "Request", "Timed", "Workload"]
+__all__ = [
+    "FIXED_BACKEND",
+    "UPLOAD_BYTES",
+    "Request",
+    "Skip",
+    "Timed",
+    "Workload",
+    "upload_request",
+]
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,23 @@ class Timed:
     detail: str = ""
 
 
+UPLOAD_BYTES = 80_000_000
+"""Size of the array of the upload rows (grpc transport and the Arrow Flight peer)."""
+
+
+def upload_request(m: float) -> Request:
+    """The upload rows' input: :data:`UPLOAD_BYTES` of seeded standard normals (float64)."""
+    import numpy as np
+
+    data = np.random.default_rng(9).standard_normal(UPLOAD_BYTES // 8)
+    return Request((data,), {}, data.nbytes / 1e9, f"{data.nbytes / 1e6:.0f} MB float64 array")
+
+
+class Skip(Exception):  # noqa: N818 - a row outcome, not an error
+    """Raised by a workload's call when it cannot run here (an optional peer library is not
+    installed); the runner records the row as skipped with this reason."""
+
+
 def _default_call(workload: Workload, backend: Any, request: Request) -> Any:
     return getattr(backend, workload.function)(*request.args, **request.kwargs)
 
@@ -49,6 +74,8 @@ FIXED_BACKEND = {
     "feed": "native",
     "startup": "native",
     "kernel": "native",
+    "peer": "native",
+    "grpc_peer": "grpc",
 }
 """The one backend that the rows of each fixed-size kind run on."""
 
@@ -77,8 +104,10 @@ class Workload:
         native only, fixed size, self-timed) or ``"startup"`` (fresh-process start-up rows of
         :mod:`lab.bench.startup`, fixed size, self-timed) or ``"kernel"`` (kernel-efficiency rows
         of :mod:`lab.bench.kernels`: Python share, memory-bandwidth floor; native only, fixed
-        size, self-timed) or ``"transport"`` (gRPC overhead rows of :mod:`lab.bench.transport`:
-        a grpc call against native in the same run; grpc only, fixed size, self-timed).
+        size, self-timed), ``"transport"`` (gRPC overhead rows of :mod:`lab.bench.transport`:
+        a grpc call against native in the same run; grpc only, fixed size, self-timed) or
+        ``"peer"`` / ``"grpc_peer"`` (ArbLab against a peer library in one run,
+        :mod:`lab.bench.peers`; native / grpc only, fixed size, self-timed).
     call : callable, optional
         ``call(workload, backend, request)``; defaults to the backend method ``function``.
     quantiles : tuple of float
@@ -119,4 +148,4 @@ class Workload:
     @property
     def self_timed(self) -> bool:
         """The call returns its own duration (:class:`Timed`); the runner times it by that."""
-        return self.kind in ("jit", "feed", "startup", "kernel", "transport")
+        return self.kind in ("jit", "feed", "startup", "kernel", "transport", "peer", "grpc_peer")

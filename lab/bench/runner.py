@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lab.bench.base import Request, Timed, Workload
+from lab.bench.base import Request, Skip, Timed, Workload
 from lab.bench.machine import machine_info, versions
 from lab.bench.workloads import get_workload
 from lab.format import fmt_time
@@ -576,6 +576,19 @@ def _measure(
                     break
     except Cancelled:
         raise
+    except Skip as exc:
+        return [
+            Row(
+                workload.name,
+                size,
+                request.shape,
+                name,
+                name,
+                SKIPPED,
+                unit=workload.unit,
+                note=f"skipped: {exc}",
+            )
+        ]
     except Exception as exc:  # noqa: BLE001 - a failed run is an error row, never a time
         return [
             _error_row(

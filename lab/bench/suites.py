@@ -5,7 +5,8 @@
   cache; ``numba_cache_load``: the same with the cache written by an earlier process), then
   issue 2's five workloads (pair_scan, engle_granger, backtest_pairs, sweep, rolling_stats),
   issue 3's rows (hmm_fit, optimize_portfolio, ob_replay), the kernel-efficiency rows of
-  :mod:`lab.bench.kernels` on native (Python share, memory floor, 16M bars) and, when grpc is among the
+  :mod:`lab.bench.kernels` on native (Python share, memory floor, 16M bars), the peer rows of
+  :mod:`lab.bench.peers` (ArbLab against hftbacktest and Arrow Flight) and, when grpc is among the
   backends, issue 4's transport rows (Info round-trip, 80 MB streaming and unary upload) and
   the gRPC overhead rows of :mod:`lab.bench.transport` (a cached ``backtest_pairs`` against
   native in the same run), at size 1x on reference, native and grpc.
@@ -33,6 +34,7 @@ from lab.bench.workloads import (
     GRPC_ROWS,
     JIT_ROWS,
     KERNEL_ROWS,
+    PEER_ROWS,
     STARTUP_ROWS,
 )
 
@@ -53,7 +55,7 @@ class Suite:
 SUITES: dict[str, Suite] = {
     "core": Suite(
         "core",
-        STARTUP_ROWS + JIT_ROWS + CORE_FUNCTIONS + KERNEL_ROWS + GRPC_ROWS,
+        STARTUP_ROWS + JIT_ROWS + CORE_FUNCTIONS + KERNEL_ROWS + PEER_ROWS + GRPC_ROWS,
         ("reference", "native", "grpc"),
         (1.0,),
         repeats=30,
@@ -61,7 +63,7 @@ SUITES: dict[str, Suite] = {
     ),
     "full": Suite(
         "full",
-        STARTUP_ROWS + JIT_ROWS + ANALYTICS + KERNEL_ROWS + GRPC_ROWS + FEED_ROWS,
+        STARTUP_ROWS + JIT_ROWS + ANALYTICS + KERNEL_ROWS + PEER_ROWS + GRPC_ROWS + FEED_ROWS,
         ("reference", "native", "grpc", "dask"),
         DEFAULT_LADDER,
         repeats=15,

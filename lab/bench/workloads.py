@@ -24,6 +24,10 @@ Workloads whose ``kind`` is ``"kernel"`` measure the native backtest against its
 (Python share of a call, memory-bandwidth floor), see :mod:`lab.bench.kernels`; self-timed,
 native only, once per suite.
 
+Workloads whose ``kind`` is ``"peer"`` or ``"grpc_peer"`` measure ArbLab against a peer
+library on the same input in one run, see :mod:`lab.bench.peers`; self-timed, skipped with the
+reason when the peer is not installed.
+
 Workloads whose ``kind`` is ``"startup"`` time what a user waits for in a fresh process
 (``import_lab``), see :mod:`lab.bench.startup`; they are self-timed and run once per suite.
 """
@@ -36,10 +40,11 @@ from typing import Any
 import numpy as np
 
 from lab.analytics.registry import REGISTRY
-from lab.bench.base import Request, Workload
+from lab.bench.base import Request, Workload, upload_request
 from lab.bench.feeds import FEED_WORKLOADS
 from lab.bench.jit import jit_workload
 from lab.bench.kernels import KERNEL_WORKLOADS
+from lab.bench.peers import PEER_WORKLOADS
 from lab.bench.startup import STARTUP_WORKLOADS
 from lab.bench.transport import TRANSPORT_WORKLOADS
 
@@ -51,8 +56,6 @@ DEFAULT_LADDER: tuple[float, ...] = (1.0, 4.0, 16.0)
 INFO_CALLS = 1000
 """Timed Info round-trips of the ``grpc_info`` row (enough samples for a p99)."""
 
-UPLOAD_BYTES = 80_000_000
-
 
 def _info_request(m: float) -> Request:
     return Request((), {}, 1.0, "Info round-trip (no payload)")
@@ -63,11 +66,6 @@ def _call_info(workload: Workload, backend: Any, request: Request) -> Any:
 
 
 _upload_counter = itertools.count(1)
-
-
-def _upload_request(m: float) -> Request:
-    data = np.random.default_rng(9).standard_normal(UPLOAD_BYTES // 8)
-    return Request((data,), {}, data.nbytes / 1e9, f"{data.nbytes / 1e6:.0f} MB float64 array")
 
 
 def _fresh(request: Request) -> np.ndarray:
@@ -109,8 +107,8 @@ WORKLOADS: dict[str, Workload] = {
         Workload(
             "upload_stream",
             "upload",
-            _upload_request,
-            "80 MB PutDataset (client streaming, ~1 MiB chunks)",
+            upload_request,
+            "80 MB PutDataset (client streaming, 4 MiB chunks)",
             unit="GB",
             kind="grpc",
             call=_call_upload,
@@ -118,7 +116,7 @@ WORKLOADS: dict[str, Workload] = {
         Workload(
             "upload_unary",
             "upload_unary",
-            _upload_request,
+            upload_request,
             "80 MB in one unary message",
             unit="GB",
             kind="grpc",
@@ -134,7 +132,13 @@ transport and compile-time rows."""
 WORKLOADS.update(
     {
         w.name: w
-        for w in (*FEED_WORKLOADS, *STARTUP_WORKLOADS, *KERNEL_WORKLOADS, *TRANSPORT_WORKLOADS)
+        for w in (
+            *FEED_WORKLOADS,
+            *STARTUP_WORKLOADS,
+            *KERNEL_WORKLOADS,
+            *TRANSPORT_WORKLOADS,
+            *PEER_WORKLOADS,
+        )
     }
 )
 
@@ -142,6 +146,7 @@ GRPC_ROWS = ("grpc_info", "upload_stream", "upload_unary", *(w.name for w in TRA
 FEED_ROWS = tuple(w.name for w in FEED_WORKLOADS)
 STARTUP_ROWS = tuple(w.name for w in STARTUP_WORKLOADS)
 KERNEL_ROWS = tuple(w.name for w in KERNEL_WORKLOADS)
+PEER_ROWS = tuple(w.name for w in PEER_WORKLOADS)
 JIT_ROWS = ("numba_compile", "numba_cache_load")
 ANALYTICS = tuple(name for name, w in WORKLOADS.items() if w.kind == "analytics")
 

@@ -749,3 +749,25 @@ def decode_binance(data, offsets, event, symbol, o_side, o_price, o_qty, m_ok, m
         else:
             r = r0
     return r
+
+
+@kernel
+def events_valid(seq, time, kind, side, price, qty):
+    """Whether canonical event columns pass every check of
+    :func:`lab.analytics.orderbook.as_events` (one pass; the caller re-runs that function to
+    name the first problem when this returns False)."""
+    n = seq.shape[0]
+    if n == 0:
+        return False
+    for i in range(n):
+        k = kind[i]
+        s = side[i]
+        p = price[i]
+        q = qty[i]
+        if seq[i] < 0 or k < SNAPSHOT or k > TRADE or (s != BID and s != ASK):
+            return False
+        if not (np.isfinite(time[i]) and np.isfinite(p) and np.isfinite(q) and p > 0.0):
+            return False
+        if q < 0.0:
+            return False
+    return True

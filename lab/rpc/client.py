@@ -46,8 +46,9 @@ from lab.rpc._gen import analytics_pb2_grpc as pb_grpc
 from lab.rpc.codegen import STREAMING, request_name, rpc_name
 from lab.rpc.wire import MAX_MESSAGE_BYTES, UNKNOWN_REF_KEY
 
-CHUNK_BYTES = 1 << 20
-"""Size of the data chunks of a streaming upload (1 MiB)."""
+CHUNK_BYTES = 4 << 20
+"""Size of the data chunks of a streaming upload (4 MiB: few messages, each far below the
+server's per-message cap, ``--max-request-mb``, 128 MiB by default)."""
 UPLOAD_THRESHOLD = 32 * 1024
 """Array arguments of at least this many bytes are uploaded once and passed by ref."""
 

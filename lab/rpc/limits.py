@@ -225,15 +225,22 @@ class Admission:
                 self._client_uploads[client] -= 1
                 if not self._client_uploads[client]:
                     del self._client_uploads[client]
-                self._bytes -= upload.reserved
-                self._client_bytes[client] -= upload.reserved
+                self._release(upload)
                 if not self._client_bytes[client]:
                     del self._client_bytes[client]
+
+    def _release(self, upload: Upload) -> None:
+        """Free an upload's reserved bytes (under the lock; once, however often called)."""
+        self._bytes -= upload.reserved
+        self._client_bytes[upload.client] -= upload.reserved
+        upload.reserved = 0
 
     def _reserve(self, upload: Upload, nbytes: int) -> None:
         limits = self.limits
         with self._lock:
             client = upload.client
+            if upload.timed_out is not None:
+                raise CallerGone(upload.timed_out)
             if self._client_bytes[client] + nbytes > limits.client_upload_bytes:
                 raise self._refuse(
                     f"upload bytes in flight from this client would exceed "
@@ -266,6 +273,8 @@ class Admission:
                         "header timeout)"
                     )
                     self.timed_out += 1
+                    # its bytes are free before the caller hears of the timeout
+                    self._release(upload)
             for upload in late:
                 log.info("PutDataset peer=%s ended: %s", upload.client, upload.timed_out)
                 end_call(upload.context, grpc.StatusCode.DEADLINE_EXCEEDED, upload.timed_out)

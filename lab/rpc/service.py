@@ -52,6 +52,7 @@ from lab.rpc.cache import CacheFullError, Dataset, DatasetCache, ResponseCache
 from lab.rpc.codegen import STREAMING, response_name, rpc_name
 from lab.rpc.handlers import chunk_part
 from lab.rpc.serving import usable_cores
+from lab.rpc.uploads import UploadBuffer
 from lab.rpc.wire import MAX_MESSAGE_BYTES, SERVER_LOG, UNKNOWN_REF_KEY
 
 log = logging.getLogger(SERVER_LOG)
@@ -487,31 +488,30 @@ class AnalyticsServicer(pb_grpc.AnalyticsServicer):
             upload.header()
             header = first
             dtype, shape, nbytes, labels = self._header(header)
-            # the buffer grows as data arrive, each chunk reserved against the in-flight caps:
-            # a declared size costs nothing until its bytes are actually sent
-            buffer = bytearray()
-            hasher = codec.dataset_hasher(header)
-            for number, (kind, data) in enumerate(chunks_in, start=1):
-                if kind != "data":
-                    raise codec.WireError(
-                        f"chunk[{number}]", "only data chunks may follow the header"
-                    )
-                if len(buffer) + len(data) > nbytes:
+            # each chunk is reserved against the in-flight caps before it is written into the
+            # buffer, whose pages are committed only as they are written (lab.rpc.uploads): a
+            # declared size costs nothing until its bytes are actually sent
+            with UploadBuffer(header, nbytes) as buffer:
+                for number, (kind, data) in enumerate(chunks_in, start=1):
+                    if kind != "data":
+                        raise codec.WireError(
+                            f"chunk[{number}]", "only data chunks may follow the header"
+                        )
+                    if len(data) > buffer.room():
+                        raise codec.WireError(
+                            "data",
+                            f"more than the {nbytes} bytes that shape {list(shape)} of {dtype.str} holds",
+                        )
+                    upload.reserve(len(data))
+                    buffer.write(data)
+                if buffer.room():
                     raise codec.WireError(
                         "data",
-                        f"more than the {nbytes} bytes that shape {list(shape)} of {dtype.str} holds",
+                        f"shape {list(shape)} of dtype {dtype.str} needs {nbytes} bytes, received "
+                        f"{buffer.received}",
                     )
-                upload.reserve(len(data))
-                buffer += data
-                hasher.update(data)
-            if len(buffer) != nbytes:
-                raise codec.WireError(
-                    "data",
-                    f"shape {list(shape)} of dtype {dtype.str} needs {nbytes} bytes, received "
-                    f"{len(buffer)}",
-                )
-            values = np.frombuffer(buffer, dtype=dtype).reshape(shape)
-            answer = self._store(codec.ref_of(hasher), values, labels)
+                ref, values = buffer.finish(dtype, shape)
+            answer = self._store(ref, values, labels)
             note["bytes"] = nbytes
             return answer
 

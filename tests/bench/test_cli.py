@@ -34,9 +34,14 @@ def test_core_suite_holds_the_issue_workloads_and_full_all_of_them():
         "backtest_overhead",
         "memory_floor",
         "backtest_16m",
+        "ob_vs_hftbacktest",
+        "upload_vs_flight",
         "grpc_info",
         "upload_stream",
         "upload_unary",
+        "grpc_backtest",
+        "grpc_backtest_repeat",
+        "grpc_backtest_fields",
     }
     assert core.backends[:2] == ("reference", "native") and core.sizes == (1.0,)
     full = suites.SUITES["full"]

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from lab.backends import get_backend
-from lab.bench import workloads
+from lab.bench import base, workloads
 from lab.bench.report import captions, to_markdown
 from lab.bench.runner import run_suite
 from lab.bench.suites import open_backends
@@ -55,7 +55,7 @@ def test_rows_after_the_server_stops_mid_suite_are_labelled_fallback(server):
 
 
 def test_transport_rows_measure_info_round_trips_and_uploads(server, monkeypatch):
-    monkeypatch.setattr(workloads, "UPLOAD_BYTES", 2_000_000)
+    monkeypatch.setattr(base, "UPLOAD_BYTES", 2_000_000)
     info = dataclasses.replace(workloads.WORKLOADS["grpc_info"], repeats=50)
     with open_backends(["grpc"], grpc_address=server.address) as (backends, embedded):
         assert embedded is None  # an address was given: no server of our own

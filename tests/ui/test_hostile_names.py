@@ -41,14 +41,21 @@ def _xss(page):
     return page.evaluate("() => window.__xss === undefined ? null : window.__xss")
 
 
-def test_html_symbol_names_never_run_on_the_data_page(served, open_page, tmp_path):
+def _open_with_hostile_upload(served, open_page, tmp_path):
+    """A new session that uploads the hostile file on the Data page; ``(page, console)`` once
+    the page shows the first hostile name."""
     page, console = open_page(served.url)
     page.locator(".arb-page-data canvas").first.wait_for(timeout=60_000)
     page.locator(".arb-page-data input[type=file]").first.set_input_files(
         str(_hostile_csv(tmp_path / "hostile.csv"))
     )
-    # the page shows the hostile names as text (summary, symbol choice, statistics table)
     page.wait_for_function(DEEP_TEXT, arg=IMG, timeout=120_000)
+    return page, console
+
+
+def test_html_symbol_names_never_run_on_the_data_page(served, open_page, tmp_path):
+    # the page shows the hostile names as text (summary, symbol choice, statistics table)
+    page, console = _open_with_hostile_upload(served, open_page, tmp_path)
     page.wait_for_function(DEEP_TEXT, arg=BOLD, timeout=120_000)
     page.mouse.move(400, 300)
     page.wait_for_timeout(2000)
@@ -86,12 +93,7 @@ def _hover_grid(page, css: str, steps: int = 6) -> None:
 
 def test_html_symbol_names_never_run_on_the_pairs_page(served, open_page, tmp_path):
     """In the full app: upload the hostile file on the Data page, then open Pairs."""
-    page, console = open_page(served.url)
-    page.locator(".arb-page-data canvas").first.wait_for(timeout=60_000)
-    page.locator(".arb-page-data input[type=file]").first.set_input_files(
-        str(_hostile_csv(tmp_path / "hostile.csv"))
-    )
-    page.wait_for_function(DEEP_TEXT, arg=IMG, timeout=120_000)
+    page, console = _open_with_hostile_upload(served, open_page, tmp_path)
     page.locator(".bk-tab", has_text="Pairs").first.click()
     page.locator(".arb-page-pairs canvas").first.wait_for(timeout=120_000)
     # the ranked table, the key figures and the selection name the hostile pair as text

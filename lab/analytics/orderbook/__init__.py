@@ -40,7 +40,8 @@ Modules
 ``book``      the reference :class:`OrderBook`;
 ``replay``    :func:`ob_replay`;
 ``simulate``  :func:`simulate_lob`;
-``native``    the native engine (numba kernels of :mod:`lab.kernels.orderbook`).
+``native``    the native engine (numba kernels of :mod:`lab.kernels.ladder`, the price-indexed
+              book of its replay, and :mod:`lab.kernels.orderbook`).
 """
 
 from lab.analytics.orderbook.book import OrderBook, as_snapshot

@@ -1,4 +1,6 @@
-"""Limit order books, native engine: numba sorted-array book (:mod:`lab.kernels.orderbook`).
+"""Limit order books, native engine: numba kernels; ``ob_replay`` runs on the price-indexed
+ladder book of :mod:`lab.kernels.ladder` (the sorted-array book of :mod:`lab.kernels.orderbook`
+for streams too wide for it), the metrics and the simulator on :mod:`lab.kernels.orderbook`.
 
 Same event semantics, validation, errors and result types as :mod:`lab.analytics.orderbook`;
 the replay, the metrics and the simulator's book dynamics run in numba. :func:`simulate_lob`
@@ -7,6 +9,8 @@ reference, so both engines return the identical stream for the same arguments.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from lab.analytics.orderbook.book import as_snapshot
 from lab.analytics.orderbook.events import (
@@ -23,6 +27,7 @@ from lab.analytics.orderbook.events import (
 from lab.analytics.orderbook.metrics import check_metric_args, make_metrics
 from lab.analytics.orderbook.replay import check_replay_args, make_replay_result, record_rows
 from lab.analytics.orderbook.simulate import sim_draws, sim_params
+from lab.kernels import ladder as _ladder
 from lab.kernels import orderbook as _k
 
 
@@ -43,14 +48,19 @@ def lob_metrics(book, depth=5, order_size=1000.0, depth_bps=10.0):
 
 
 def ob_replay(events, depth=5, every=1, on_gap="resync"):
-    """Replay an L2 event stream (native engine); see :func:`lab.analytics.orderbook.ob_replay`."""
+    """Replay an L2 event stream (native engine); see :func:`lab.analytics.orderbook.ob_replay`.
+
+    The book is the price-indexed ladder of :mod:`lab.kernels.ladder` on the stream's own tick
+    (:func:`lab.kernels.ladder.infer_tick`), refined when two live prices share a slot; a
+    stream whose prices span more than :data:`lab.kernels.ladder.MAX_SPAN` ticks replays on
+    the sorted-array book of :func:`lab.kernels.orderbook.replay`. Both give the reference's
+    results exactly.
+    """
     check_replay_args(depth, every, on_gap)
-    ev = as_events(events)
+    ev = _checked_events(events)
     rows = record_rows(len(ev), every)
-    (status, err_row, err_x, err_y, rec_seq, rec_synced, rec, gaps, counts,
-     bk, bq, nb, ak, aq, na) = _k.replay(
-        ev.seq, ev.kind, ev.side, ev.price, ev.qty, int(depth), rows, on_gap == "raise"
-    )  # fmt: skip
+    out = _replay(ev, int(depth), rows, on_gap == "raise")
+    status, err_row, err_x, err_y, rec_seq, rec_synced, rec, gaps, counts, final = out
     if status == _k.GAP:
         raise SequenceGapError(int(err_x), int(err_y), row=int(err_row))
     if status == _k.CROSSED_UPDATE:
@@ -61,16 +71,71 @@ def ob_replay(events, depth=5, every=1, on_gap="resync"):
     if status == _k.DUPLICATE:
         raise duplicate_level_error(int(ev.seq[err_row]), BID if err_y > 0 else ASK, float(err_x))
     cur = int(rec_seq[-1]) if len(rec_seq) else -1
-    final = BookSnapshot(
-        cur,
-        bk[:nb][::-1].copy(),
-        bq[:nb][::-1].copy(),
-        -ak[:na][::-1],
-        aq[:na][::-1].copy(),
-    )
     return make_replay_result(
-        ev, rows, rec_seq, rec_synced, rec, tuple(int(c) for c in counts), gaps, final, depth, every
+        ev,
+        rows,
+        rec_seq,
+        rec_synced,
+        rec,
+        tuple(int(c) for c in counts),
+        gaps,
+        BookSnapshot(cur, *final),
+        depth,
+        every,
     )
+
+
+_CANONICAL = {
+    "seq": np.int64,
+    "time": np.float64,
+    "kind": np.int8,
+    "side": np.int8,
+    "price": np.float64,
+    "qty": np.float64,
+}
+
+
+def _checked_events(events) -> LOBEvents:
+    """:func:`as_events` without its column copies when ``events`` is already an
+    :class:`LOBEvents` of canonical contiguous columns that pass one numba pass of the same
+    checks (anything else goes through :func:`as_events`, which names the problem)."""
+    if isinstance(events, LOBEvents):
+        cols = [getattr(events, name) for name in _CANONICAL]
+        if (
+            all(
+                isinstance(c, np.ndarray) and c.ndim == 1 and c.dtype == dt and c.flags.c_contiguous
+                for c, dt in zip(cols, _CANONICAL.values(), strict=True)
+            )
+            and len({c.shape[0] for c in cols}) == 1
+            and _k.events_valid(*cols)
+        ):
+            return events
+    return as_events(events)
+
+
+LADDER_ATTEMPTS = 4
+"""Ladder replays tried (each on a finer tick after a slot collision) before the sorted book."""
+
+
+def _replay(ev: LOBEvents, depth: int, rows, raise_on_gap: bool):
+    """Run the ladder kernel, or the sorted-array kernel when the ladder cannot hold the
+    stream; returns the kernel outputs with the final book as best-first level arrays."""
+    tick = float(_ladder.infer_tick(ev.price))
+    for _ in range(LADDER_ATTEMPTS):
+        out = _ladder.replay(ev.seq, ev.kind, ev.side, ev.price, ev.qty, depth, rows,
+                             raise_on_gap, tick)  # fmt: skip
+        if out[0] == _ladder.COLLISION:
+            tick = min(tick, float(out[2])) / 2.0
+            continue
+        if out[0] == _ladder.SPAN:
+            break
+        return (*out[:9], out[9:])
+    (status, err_row, err_x, err_y, rec_seq, rec_synced, rec, gaps, counts,
+     bk, bq, nb, ak, aq, na) = _k.replay(
+        ev.seq, ev.kind, ev.side, ev.price, ev.qty, depth, rows, raise_on_gap
+    )  # fmt: skip
+    final = (bk[:nb][::-1].copy(), bq[:nb][::-1].copy(), -ak[:na][::-1], aq[:na][::-1].copy())
+    return status, err_row, err_x, err_y, rec_seq, rec_synced, rec, gaps, counts, final
 
 
 def simulate_lob(
