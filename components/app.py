@@ -216,9 +216,17 @@ class LabApp(pn.viewable.Viewer):
         self.show("Mean reversion")
 
     # -- rendering --------------------------------------------------------------------------
-    def template(self) -> pn.template.FastListTemplate:
-        """The served page: FastListTemplate with the sidebar and the tabs."""
-        return pn.template.FastListTemplate(
+    def template(self, theme_name: str | None = None) -> pn.template.FastListTemplate:
+        """The served page: FastListTemplate with the sidebar and the tabs, in ``theme_name``
+        (one of :data:`components.theme.THEMES`; default: the session's,
+        :func:`components.theme.current_theme`).
+
+        The header's theme switch (Panel's) reloads the page with ``?theme=`` set and every
+        other query parameter kept, so the view comes back from the link
+        (:func:`sync_location`) in the other theme.
+        """
+        theme_name = theme_name or theme.current_theme()
+        return LabTemplate(
             title="statistical arbitrage research lab",
             site="ArbLab",
             font="Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
@@ -226,8 +234,9 @@ class LabApp(pn.viewable.Viewer):
             logo=theme.logo_data_uri(),
             favicon=STATIC_LOGO,
             accent=theme.ACCENT,
-            theme="dark",
-            design=theme.OfflineFast,
+            header_background=theme.HEADER_BACKGROUND[theme.resolve_theme(theme_name)],
+            theme=theme.resolve_theme(theme_name),
+            design=theme.design(theme_name),
             sidebar=[self.sidebar],
             main=[self.tabs],
             sidebar_width=320,
@@ -238,18 +247,45 @@ class LabApp(pn.viewable.Viewer):
         return pn.Row(pn.Column(self.sidebar, width=320), self.tabs, sizing_mode="stretch_width")
 
 
+def _query_theme() -> str | None:
+    """The link's ``?theme=`` (as Panel's header switch sets it) resolved to one of
+    :data:`components.theme.THEMES`, or None when the link names no theme."""
+    raw = pn.template.FastListTemplate._get_theme_from_query_args()
+    return theme.resolve_theme(raw) if raw else None
+
+
+LabTemplate = type(
+    # Panel finds a template's bundled CSS and JS by its class name: the subclass keeps it.
+    "FastListTemplate",
+    (pn.template.FastListTemplate,),
+    {
+        "_get_theme_from_query_args": staticmethod(_query_theme),
+        "__module__": __name__,
+        "__doc__": "Panel's FastListTemplate that reads an unknown ``?theme=`` of a link as "
+        "the default theme (Panel's own raises KeyError and the page fails to load).",
+    },
+)
+
+
+def session_theme() -> str:
+    """The theme the session's link asks for (``?theme=``), else
+    :data:`components.theme.DEFAULT_THEME` (dark)."""
+    return _query_theme() or theme.DEFAULT_THEME
+
+
 def create_app() -> pn.template.FastListTemplate:
     """Build one session's app (``pn.serve`` calls this once per browser session)."""
     pn.config.throttled = True
     # Pages are built on first visit, after the template has rendered: set the design and the
-    # dark theme for the whole session so those late widgets are themed like the rest.
-    pn.config.design = theme.OfflineFast
-    pn.config.theme = "dark"
+    # session's theme (the link's ``?theme=``, dark by default) for the whole session, so those
+    # late widgets, their stylesheets and plots are themed like the rest.
+    pn.config.theme = session_theme()
+    pn.config.design = theme.design(pn.config.theme)
     app = LabApp()
     pn.state.on_session_destroyed(lambda _ctx: release_session(app))
     if pn.state.location is not None:
         sync_location(app, pn.state.location)
-    return app.template()
+    return app.template(pn.config.theme)
 
 
 def _typed_query(location: pn.io.location.Location) -> dict[str, str]:

@@ -36,10 +36,11 @@ def ladder_html(ladder: pd.DataFrame) -> str:
     rows = []
     for _, r in ladder.iterrows():
         colour = theme.SHORT if r["side"] == "ask" else theme.LONG
+        text = "arb-neg" if r["side"] == "ask" else "arb-pos"  # the theme's readable red/green
         width = 100.0 * float(r["qty"]) / top
         bar = f'<div style="height:12px;width:{width:.1f}%;background:{colour};opacity:.45;border-radius:2px"></div>'
         rows.append(
-            f'<tr data-side="{r["side"]}"><td class="num" style="color:{colour}">{r["price"]:,.2f}</td>'
+            f'<tr data-side="{r["side"]}"><td class="num {text}">{r["price"]:,.2f}</td>'
             f'<td class="num">{r["qty"]:,.0f}</td><td class="num">{r["cum_qty"]:,.0f}</td>'
             f'<td style="width:45%">{bar}</td></tr>'
         )

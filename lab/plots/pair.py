@@ -181,7 +181,7 @@ def z_plot(
     }
     markers = [
         hv.Scatter((dates[rows], z[rows]), kd, vd, label=e).opts(
-            color=c, marker=mk, size=9, line_color="white", line_width=0.4, **z_tips
+            color=c, marker=mk, size=9, **style.marker_outline(c, mk), **z_tips
         )
         for e, (rows, c, mk) in marks.items()
     ]
@@ -219,7 +219,7 @@ def spread_plot(
         lv.append((ou.theta, "theta"))
     if show_bands and bands is not None:
         lv += [(bands.entry, "OU-optimal"), (bands.exit, "OU-optimal")]
-    curve = hv.Curve((dates, spread), kd, vd).opts(color="#e2e8f0", line_width=1, **tips)
+    curve = hv.Curve((dates, spread), kd, vd).opts(color=style.INK, line_width=1, **tips)
     return hv.Overlay([curve, *sample_spans(bt, dates), *levels(lv, SPREAD_KINDS)]).opts(
         title=title, **opts
     )
@@ -359,7 +359,7 @@ def prices_plot(
     }
     points = [
         hv.Scatter((dates[rows[m]], py[rows[m]]), kd, vd, label=m).opts(
-            color=c, marker=mk, size=9, line_color="white", line_width=0.4, **tips
+            color=c, marker=mk, size=9, **style.marker_outline(c, mk), **tips
         )
         for m, (c, mk) in marks.items()
     ]

@@ -28,6 +28,7 @@ def heatmap(matrix: pd.DataFrame | None, value: str) -> hv.HeatMap:
     return hv.HeatMap(rows, kdims, hv.Dimension(label)).opts(
         cmap="magma", logz=True, clim=(1e-4, 1.0), colorbar=True, tools=["hover", "tap"],
         xrotation=60, invert_yaxis=True, height=560, responsive=True, framewise=True,
+        clipping_colors={"NaN": "transparent"},  # unscanned cells show the theme's background
         hover_tooltips=[("test", "log @y on log @x"), (label, f"@{{{label}}}{{0.00000}}")],
         title=f"Engle-Granger {label} of log y on log x (upper triangle: the scanned order; "
         "log colour scale)", xlabel="x (hedge)", ylabel="y",

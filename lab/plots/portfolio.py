@@ -71,12 +71,12 @@ def frontier_plot(
         ),
         [kd, vd],
         "symbol",
-    ).opts(text_font_size="8pt", text_color="#cbd5e1", yoffset=0.012)
+    ).opts(text_font_size="8pt", text_color=style.INK, yoffset=0.012)
     special = [
         hv.Scatter([(ms.volatility, ms.expected_return)], kd, vd, label="max Sharpe").opts(color=style.OUT_OF_SAMPLE, marker="star", size=18),
         hv.Scatter([(mv.volatility, mv.expected_return)], kd, vd, label="min variance").opts(color=style.LONG, marker="diamond", size=14),
         hv.Scatter([(chosen.volatility, chosen.expected_return)], kd, vd, label="chosen").opts(
-            color="white", marker="circle", size=13, fill_alpha=0, line_width=2.5
+            color=style.INK, marker="circle", size=13, fill_alpha=0, line_width=2.5
         ),
     ]  # fmt: skip
     return hv.Overlay([curve, cml, pts, labels, *special]).opts(
