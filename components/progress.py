@@ -28,6 +28,8 @@ class WorkProgress(pn.viewable.Viewer):
     work = param.ClassSelector(class_=Work, doc="The computation shown.")
 
     def __init__(self, **params: Any) -> None:
+        if params.get("work") is None:
+            params["work"] = Work()
         super().__init__(**params)
         w = self.work
         self._text = theme.html("", css_classes=["arb-work-message"], margin=(4, 10))
