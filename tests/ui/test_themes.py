@@ -236,7 +236,6 @@ def _light(colour: str) -> bool:
     return _luminance([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) > 0.8
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_page_is_readable_in_both_themes(served, browser, artifacts, tmp_path, theme):
     context = browser.new_context(viewport=WINDOW)
