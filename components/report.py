@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from typing import Any
 
 import panel as pn
 import param
 
 from components import theme
+from lab.export import safe_name_part
 from lab.models.session import LabSession
 from lab.report import build_report
 
 
 def report_filename(session: LabSession, now: dt.datetime | None = None) -> str:
-    """``arblab-report-<Y>-<X>-<YYYYmmdd-HHMMSS>.html`` with file-safe symbols."""
+    """``arblab-report-<Y>-<X>-<YYYYmmdd-HHMMSS>.html``, the symbols made file-safe by
+    :func:`lab.export.safe_name_part` (the same rule as the table downloads')."""
     now = now or dt.datetime.now()
-    pair = "-".join(
-        re.sub(r"[^A-Za-z0-9._]+", "_", str(s)) for s in (session.pair.y, session.pair.x)
-    )
+    pair = "-".join(safe_name_part(s) for s in (session.pair.y, session.pair.x))
     return f"arblab-report-{pair}-{now:%Y%m%d-%H%M%S}.html"
 
 

@@ -134,3 +134,14 @@ def test_app_button_includes_the_benchmark_page_results(session):
 def test_report_filename_is_file_safe(session):
     session.pair.param.update(y="KO", x="PEP")
     assert report_filename(session).startswith("arblab-report-KO-PEP-")
+
+
+def test_report_filename_uses_the_export_rule_for_hostile_symbols():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    # symbols as an uploaded file may name them (only the pair is read)
+    session = SimpleNamespace(pair=SimpleNamespace(y="../<img src=x>", x="BRK.B"))
+    name = report_filename(session, now=dt.datetime(2026, 12, 2, 7, 30, 0))
+    # "." (an extension), "/" and "<" all become "_", as in the table downloads' names
+    assert name == "arblab-report-img_src_x-BRK_B-20261202-073000.html"
