@@ -142,6 +142,7 @@ class LabApp(pn.viewable.Viewer):
             color="primary",
             variant="outline",
             sizing_mode="stretch_width",
+            description="Open the Benchmark page: time every backend on this dataset.",
         )
         compare.on_click(lambda _: self.show("Benchmark"))
         self.sidebar = pn.Column(

@@ -208,11 +208,14 @@ class BenchmarkView(pn.viewable.Viewer):
     def _build(self) -> None:
         m = self.model
         self._run_button = pn.widgets.Button(
-            label="Run", color="primary", sizing_mode="stretch_width", disabled=m.param.running
-        )
+            label="Run", color="primary", sizing_mode="stretch_width", disabled=m.param.running,
+            description="Time the chosen workloads on every chosen backend (seconds per call, "
+            "median of the repeats); other sessions keep working meanwhile.",
+        )  # fmt: skip
         self._cancel_button = pn.widgets.Button(
             label="Cancel",
             color="warning",
+            description="Stop the running benchmark after its current call; finished rows are kept.",
             sizing_mode="stretch_width",
             disabled=m.param.running.rx.not_(),
         )

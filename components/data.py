@@ -81,7 +81,11 @@ class DataView(pn.viewable.Viewer):
             visible=dataset.param.error.rx().rx.bool(),
             css_classes=["arb-upload-error"],
         )
-        symbols = symbol_choice(dataset, label="Symbols", sizing_mode="stretch_width", solid=False)
+        symbols = symbol_choice(
+            dataset, label="Symbols", sizing_mode="stretch_width", solid=False,
+            description="The price columns every page analyses (at least 2); removing one "
+            "recomputes the statistics, the scan and the pages that use it.",
+        )  # fmt: skip
         synthetic = pn.Column(
             section("Synthetic pairs"),
             *(

@@ -50,9 +50,15 @@ class OptionsView(pn.viewable.Viewer):
         )  # fmt: skip
         self.legs_table.on_edit(self._on_edit)
         m.param.watch(lambda e: setattr(self.legs_table, "value", e.new), "legs")
-        add = pn.widgets.Button(label="+ leg", color="primary", variant="outline")
+        add = pn.widgets.Button(
+            label="+ leg", color="primary", variant="outline",
+            description="Add a leg (a long call at the money) to the strategy.",
+        )  # fmt: skip
         add.on_click(self._add_leg)
-        remove = pn.widgets.Button(label="− last leg", color="primary", variant="outline")
+        remove = pn.widgets.Button(
+            label="− last leg", color="primary", variant="outline",
+            description="Remove the strategy's last leg.",
+        )  # fmt: skip
         remove.on_click(self._remove_leg)
         controls = [
             section("Strategy"),

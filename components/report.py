@@ -66,6 +66,8 @@ class ReportButton(pn.viewable.Viewer):
             embed=False,
             sizing_mode="stretch_width",
             css_classes=["arb-report-button"],
+            description="Download one self-contained HTML file (opens offline) with the pair, "
+            "window, parameters, backend, dataset and the analyses shown.",
         )
         self._message = theme.html(
             pn.bind(self._message_html, self.param.status, self.param.error),
