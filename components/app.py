@@ -187,6 +187,26 @@ class LabApp(pn.viewable.Viewer):
         self.session.pair.param.update(y=y, x=x)
         self.show("Mean reversion")
 
+    def link_query(self) -> str:
+        """The query string (``?page=...``) that reopens this view: the page, the backend,
+        the dataset (and synthetic seed) and the Mean reversion page's pair and parameters;
+        the same keys :func:`sync_location` reads."""
+        pair, dataset = self.session.pair, self.session.dataset
+        query: dict[str, Any] = {
+            "page": self.tabs.active,
+            "backend": self.session.backend.backend,
+            "data": dataset.source,
+        }
+        if dataset.source == "synthetic":
+            query["seed"] = dataset.seed
+        query.update({name: getattr(pair, name) for name in SHARED_PARAMETERS})
+        return "?" + urllib.parse.urlencode(query)
+
+    def view_state(self) -> dict[str, Any]:
+        """``{"page", "link"}`` of the view shown now, for the report
+        (:func:`lab.report.content.view_section` adds the session's values)."""
+        return {"page": PAGES[self.tabs.active], "link": self.link_query()}
+
     # -- rendering --------------------------------------------------------------------------
     def template(self) -> pn.template.FastListTemplate:
         """The served page: FastListTemplate with the sidebar and the tabs."""

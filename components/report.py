@@ -46,6 +46,11 @@ class ReportButton(pn.viewable.Viewer):
     benchmark = param.Callable(
         default=None, allow_None=True, doc="Returns the benchmark results to include, or None."
     )
+    view = param.Callable(
+        default=None,
+        allow_None=True,
+        doc="Returns the exported view's state (LabApp.view_state: page, link), or None.",
+    )
     status = param.String(default="", constant=True, doc="Outcome of the last export (read-only).")
     error = param.String(
         default="",
@@ -90,7 +95,7 @@ class ReportButton(pn.viewable.Viewer):
             page = getattr(app, "pages", {}).get("Benchmark")
             return getattr(page, "results", None)
 
-        return cls(session=app.session, benchmark=benchmark)
+        return cls(session=app.session, benchmark=benchmark, view=app.view_state)
 
     # -- building -----------------------------------------------------------------------------
     def build(self) -> str:
@@ -98,7 +103,8 @@ class ReportButton(pn.viewable.Viewer):
         current parameters are invalid; :attr:`error` then says why)."""
         results = self.benchmark() if self.benchmark is not None else None
         try:
-            html = build_report(self.session, benchmark=results)
+            view = self.view() if self.view is not None else None
+            html = build_report(self.session, benchmark=results, view=view)
         except ValueError as exc:
             with param.edit_constant(self):
                 self.param.update(error=str(exc), status="")
