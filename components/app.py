@@ -42,7 +42,7 @@ STATIC_LOGO = f"{STATIC_ROUTE}/logo.svg"
 def _data(app: LabApp) -> Any:
     from components.data import DataView
 
-    return DataView(model=app.session.stats)
+    return DataView(model=app.session.stats, scan=app.session.scan, on_open=app.open_pair)
 
 
 def _pairs(app: LabApp) -> Any:
