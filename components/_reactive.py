@@ -74,7 +74,13 @@ class ErrorBar(pn.viewable.Viewer):
 
 
 _SPINNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-"""DynamicMap -> its :class:`Busy`, so :func:`hv_pane` can point the spinner at the pane."""
+"""DynamicMap -> a weak reference to its :class:`Busy`, so :func:`hv_pane` can point the
+spinner at the pane.
+
+The value must be weak: the Busy's target is the pane, whose object is the DynamicMap, so a
+strong value would keep its own key (and with it the pane, the page and the session's models)
+alive for the life of the process. The DynamicMap's callback holds the Busy strongly, so the
+weak value lives exactly as long as its key."""
 
 
 class Busy:
@@ -264,7 +270,7 @@ def dmap(
         return plot(*values, *_extra_values(extra))
 
     dm = hv.DynamicMap(callback, streams=streams)
-    _SPINNERS[dm] = spinner
+    _SPINNERS[dm] = weakref.ref(spinner)
     return dm
 
 
@@ -313,7 +319,8 @@ def hv_pane(dm: hv.DynamicMap, **pane_params: Any) -> pn.pane.HoloViews:
     pane_params = {**UNLINKED, **pane_params}
     pane_params.setdefault("sizing_mode", "stretch_width")
     pane = pn.pane.HoloViews(dm, **pane_params)
-    spinner = _SPINNERS.get(dm)
+    ref = _SPINNERS.get(dm)
+    spinner = ref() if ref is not None else None
     if spinner is not None:
         spinner.target = pane
     return pane

@@ -44,7 +44,7 @@ STATIC_LOGO = f"{STATIC_ROUTE}/logo.svg"
 def _data(app: LabApp) -> Any:
     from components.data import DataView
 
-    return DataView(model=app.session.stats)
+    return DataView(model=app.session.stats, scan=app.session.scan, on_open=app.open_pair)
 
 
 def _pairs(app: LabApp) -> Any:
@@ -146,6 +146,7 @@ class LabApp(pn.viewable.Viewer):
             color="primary",
             variant="outline",
             sizing_mode="stretch_width",
+            description="Open the Benchmark page: time every backend on this dataset.",
         )
         compare.on_click(lambda _: self.show("Benchmark"))
         self.sidebar = pn.Column(
@@ -214,6 +215,26 @@ class LabApp(pn.viewable.Viewer):
         """Select the pair (y, x) and open the Mean reversion page."""
         self.session.pair.param.update(y=y, x=x)
         self.show("Mean reversion")
+
+    def link_query(self) -> str:
+        """The query string (``?page=...``) that reopens this view: the page, the backend,
+        the dataset (and synthetic seed) and the Mean reversion page's pair and parameters;
+        the same keys :func:`sync_location` reads."""
+        pair, dataset = self.session.pair, self.session.dataset
+        query: dict[str, Any] = {
+            "page": self.tabs.active,
+            "backend": self.session.backend.backend,
+            "data": dataset.source,
+        }
+        if dataset.source == "synthetic":
+            query["seed"] = dataset.seed
+        query.update({name: getattr(pair, name) for name in SHARED_PARAMETERS})
+        return "?" + urllib.parse.urlencode(query)
+
+    def view_state(self) -> dict[str, Any]:
+        """``{"page", "link"}`` of the view shown now, for the report
+        (:func:`lab.report.content.view_section` adds the session's values)."""
+        return {"page": PAGES[self.tabs.active], "link": self.link_query()}
 
     # -- rendering --------------------------------------------------------------------------
     def template(self, theme_name: str | None = None) -> pn.template.FastListTemplate:
@@ -293,11 +314,61 @@ def _typed_query(location: pn.io.location.Location) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(location.search.lstrip("?")))
 
 
+LINK_DATA = {"source": "data", "seed": "seed"}
+"""Dataset parameters carried by a shared link (parameter -> query key): ``data`` is the
+source (``sp500``, ``synthetic`` or ``file``) and ``seed`` the synthetic seed."""
+
+LINK_BACKEND = {"backend": "backend"}
+"""Backend parameter carried by a shared link (parameter -> query key)."""
+
+
+def apply_link_dataset(app: LabApp, query: dict[str, str]) -> list[str]:
+    """Apply a shared link's dataset and backend (``data``, ``seed``, ``backend``) before its
+    pair is, so the pair's symbols are checked against the linked dataset.
+
+    An uploaded file cannot travel in a link: ``data=file`` keeps the bundled prices, and the
+    returned note (shown at the top of the sidebar) says so. An unknown source, backend or a
+    seed that is not a non-negative integer is not applied and named in a note. Returns the
+    notes, empty when everything was applied.
+    """
+    dataset, backend = app.session.dataset, app.session.backend
+    notes: list[str] = []
+    name = query.get("backend")
+    if name is not None:
+        if name in backend.param.backend.objects:
+            backend.backend = name
+        else:
+            notes.append(
+                f"backend = {name!r}: not one of {', '.join(backend.param.backend.objects)}"
+            )
+    source = query.get("data")
+    if source == "file":
+        notes.append(
+            "this link was made on an uploaded file, which a link cannot carry: the bundled "
+            "prices are shown; upload the file on the Data page to see that view"
+        )
+    elif source is not None and source not in dataset.param.source.objects:
+        notes.append(f"data = {source!r}: not one of sp500, synthetic, file")
+    elif source is not None:
+        update: dict[str, Any] = {"source": source}
+        if source == "synthetic" and "seed" in query:
+            try:
+                seed = int(query["seed"])
+                if seed < 0:
+                    raise ValueError
+                update["seed"] = seed
+            except ValueError:
+                notes.append(f"seed = {query['seed']!r}: not a non-negative integer")
+        dataset.param.update(**update)
+    return notes
+
+
 def sync_location(app: LabApp, location: pn.io.location.Location) -> None:
     """Keep the URL's query string and the session's view in step, so a copied link reopens
-    the same view: ``page`` (the tab index) and the Mean reversion page's pair and strategy
-    parameters (:data:`~lab.models.pair.SHARED_PARAMETERS`, under their own names, e.g.
-    ``?page=2&y=XOM&x=CVX&lookback=40&entry_z=1.5``).
+    the same view: ``page`` (the tab index), the backend and dataset (:data:`LINK_BACKEND`,
+    :data:`LINK_DATA`, applied first by :func:`apply_link_dataset`) and the Mean reversion
+    page's pair and strategy parameters (:data:`~lab.models.pair.SHARED_PARAMETERS`, under
+    their own names, e.g. ``?page=2&backend=native&data=sp500&y=XOM&x=CVX&lookback=40``).
 
     The link's values are applied at once, before any page is built, through
     :meth:`PairModel.apply_shared`, which refuses those that do not fit (an unknown symbol, a
@@ -309,6 +380,16 @@ def sync_location(app: LabApp, location: pn.io.location.Location) -> None:
     accept is applied the same way (``on_error``).
     """
     pair = app.session.pair
+    notes = apply_link_dataset(app, _typed_query(location))
+    if notes:
+        app.sidebar.insert(
+            0,
+            theme.alert(
+                "<b>Shared link:</b> " + html.escape("; ".join(notes)) + ".",
+                level="warning",
+                css_classes=["arb-link-note"],
+            ),
+        )
     shared = {k: v for k, v in _typed_query(location).items() if k in SHARED_PARAMETERS}
     if shared:
         pair.apply_shared(shared)
@@ -322,10 +403,13 @@ def sync_location(app: LabApp, location: pn.io.location.Location) -> None:
         # after the browser's own URL has reached the server: the values in use replace the
         # link's (the link may hold refused ones)
         query = _typed_query(location)
-        rest = {k: v for k, v in query.items() if k not in SHARED_PARAMETERS}
+        linked = {*SHARED_PARAMETERS, *LINK_DATA.values(), *LINK_BACKEND.values()}
+        rest = {k: v for k, v in query.items() if k not in linked}
         if rest != query:
             location.search = f"?{urllib.parse.urlencode(rest)}" if rest else ""
         names = dict(zip(SHARED_PARAMETERS, SHARED_PARAMETERS, strict=True))
+        location.sync(app.session.backend, LINK_BACKEND)
+        location.sync(app.session.dataset, LINK_DATA)
         location.sync(pair, names, on_error=reapply)
 
     pn.state.onload(follow)

@@ -23,6 +23,8 @@ import panel as pn
 import param
 
 from components import theme
+from components._reactive import ErrorBar
+from components.export import download_button
 from components.layout import page, panel_card, section
 from lab.bench.machine import describe
 from lab.bench.runner import ERROR, REFERENCE, BenchResults
@@ -208,11 +210,14 @@ class BenchmarkView(pn.viewable.Viewer):
     def _build(self) -> None:
         m = self.model
         self._run_button = pn.widgets.Button(
-            label="Run", color="primary", sizing_mode="stretch_width", disabled=m.param.running
-        )
+            label="Run", color="primary", sizing_mode="stretch_width", disabled=m.param.running,
+            description="Time the chosen workloads on every chosen backend (seconds per call, "
+            "median of the repeats); other sessions keep working meanwhile.",
+        )  # fmt: skip
         self._cancel_button = pn.widgets.Button(
             label="Cancel",
             color="warning",
+            description="Stop the running benchmark after its current call; finished rows are kept.",
             sizing_mode="stretch_width",
             disabled=m.param.running.rx.not_(),
         )
@@ -227,6 +232,7 @@ class BenchmarkView(pn.viewable.Viewer):
         self._status = pn.pane.Markdown(
             m.param.message.rx(), sizing_mode="stretch_width", margin=(0, 10)
         )
+        self.export_errors = ErrorBar()
         self._table = pn.widgets.Tabulator(
             table_frame(m.frame()),
             disabled=True,
@@ -320,6 +326,11 @@ class BenchmarkView(pn.viewable.Viewer):
             pn.Row(self._run_button, self._cancel_button, sizing_mode="stretch_width"),
             self._bar,
             self._status,
+            section("Export"),
+            download_button(
+                "benchmark", lambda: table_frame(m.frame()), "csv", lambda: (), self.export_errors
+            ),
+            self.export_errors,
         ]
         body = [
             self._captions,

@@ -16,7 +16,7 @@ from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
 from components.layout import page, panel_card, section
 from components.upload import UploadInput
-from lab.models import StatsModel
+from lab.models import ScanModel, StatsModel
 from lab.plots import data as data_plots
 
 STAT_FORMATS = {
@@ -28,6 +28,39 @@ STAT_FORMATS = {
     "max drawdown": "{:.1%}",
     "Hurst": "{:.3f}",
 }
+
+
+FIRST_PAIR = ("KO", "PEP")
+"""The first pair suggested on the bundled data: Coca-Cola / PepsiCo, the textbook
+cointegrated pair."""
+
+PAGE_GUIDE: tuple[tuple[str, str], ...] = (
+    ("Data", "the prices every page analyses: bundled, synthetic or your own file"),
+    ("Pairs", "Engle-Granger scan of every pair, with p- and q-values; click a cell to open it"),
+    ("Mean reversion", "fit, OU dynamics and a z-score backtest with costs, in and out of sample"),
+    ("Regimes", "hidden Markov model states of returns"),
+    ("Portfolio", "max-Sharpe, min-variance, risk-parity and other weights"),
+    ("Options", "payoff and Greeks of an option strategy"),
+    ("Order book", "replay or record a limit order book"),
+    ("Benchmark", "time every backend on this dataset"),
+)
+"""What each page does, shown in the Data page's "Start here" card."""
+
+
+def suggested_pair(dataset: Any, scan: ScanModel | None) -> tuple[str, str] | None:
+    """The first pair to try: :data:`FIRST_PAIR` on the bundled data when both are loaded;
+    on other data the pair scan's most significant pair if the scan has already run (its
+    cache holds a result; nothing is computed here), else None."""
+    symbols = set(dataset.symbols or dataset.param.symbols.objects or ())
+    if dataset.source == "sp500" and set(FIRST_PAIR) <= symbols:
+        return FIRST_PAIR
+    if scan is None or len(scan.cache) == 0:
+        return None
+    try:
+        top = scan.ranked().iloc[0]
+    except (ValueError, IndexError):
+        return None
+    return str(top["y"]), str(top["x"])
 
 
 def symbol_choice(dataset: Any, **options: Any) -> pn.widgets.MultiChoice:
@@ -64,6 +97,15 @@ class DataView(pn.viewable.Viewer):
     """Explore the loaded prices (the Data page)."""
 
     model = param.ClassSelector(class_=StatsModel, doc="Statistics of the session's dataset.")
+    scan = param.ClassSelector(
+        class_=ScanModel, default=None, allow_None=True,
+        doc="The session's pair scan, whose top pair is suggested on data other than the "
+        "bundled (once the scan has run).",
+    )  # fmt: skip
+    on_open = param.Callable(
+        default=None, allow_None=True,
+        doc="on_open(y, x) opens Mean reversion on a pair (LabApp.open_pair); None: no button.",
+    )  # fmt: skip
 
     def __init__(self, **params: Any) -> None:
         if params.get("model") is None:
@@ -81,7 +123,11 @@ class DataView(pn.viewable.Viewer):
             visible=dataset.param.error.rx().rx.bool(),
             css_classes=["arb-upload-error"],
         )
-        symbols = symbol_choice(dataset, label="Symbols", sizing_mode="stretch_width", solid=False)
+        symbols = symbol_choice(
+            dataset, label="Symbols", sizing_mode="stretch_width", solid=False,
+            description="The price columns every page analyses (at least 2); removing one "
+            "recomputes the statistics, the scan and the pages that use it.",
+        )  # fmt: skip
         synthetic = pn.Column(
             section("Synthetic pairs"),
             *(
@@ -125,8 +171,25 @@ class DataView(pn.viewable.Viewer):
             bind(self._stats_table, model.summary_table, errors=self.errors),
             css_classes=["arb-stats-table"],
         )
+        self.start_button = pn.widgets.Button(
+            label="Open Mean reversion", color="primary", visible=False,
+            css_classes=["arb-start-open"],
+            description="Open the Mean reversion page (backtest and OU fit) on the suggested pair.",
+        )  # fmt: skip
+        self.start_button.on_click(self._open_suggested)
+        self.start_text = theme.html("", css_classes=["arb-start-here"], margin=(0, 10))
+        for name in ("content_hash", "source", "symbols"):
+            dataset.param.watch(self._refresh_start, name)
+        self._refresh_start()
         body = [
             self.errors,
+            panel_card(
+                "Start here",
+                self.start_text,
+                self.start_button,
+                collapsible=True,
+                css_classes=["arb-start-card"],
+            ),  # fmt: skip
             panel_card(
                 "Normalised prices (1 = first day)",
                 hv_pane(prices, sizing_mode="stretch_width"),
@@ -148,6 +211,31 @@ class DataView(pn.viewable.Viewer):
             intro="The prices every page analyses. Choose the source and range in the sidebar.",
             css_class="arb-page-data",
         )
+
+    # -- start here ---------------------------------------------------------------------------
+    def _refresh_start(self, *_: Any) -> None:
+        pair = suggested_pair(self.model.dataset, self.scan)
+        items = "".join(
+            f"<li><b>{html.escape(name)}</b>: {html.escape(what)}</li>" for name, what in PAGE_GUIDE
+        )
+        if pair is None:
+            hint = "No pair is suggested for these prices yet: the Pairs page ranks them all."
+        else:
+            hint = f"A first pair to try: <b>{html.escape(pair[0])} / {html.escape(pair[1])}</b>."
+        self.start_text.object = (
+            f'<div class="arb-note">{hint}</div><ul class="arb-start-pages">{items}</ul>'
+        )
+        self._suggested = pair
+        self.start_button.param.update(
+            visible=pair is not None and self.on_open is not None,
+            label=f"Open Mean reversion on {pair[0]} / {pair[1]}"
+            if pair
+            else "Open Mean reversion",
+        )
+
+    def _open_suggested(self, _: Any) -> None:
+        if self._suggested is not None and self.on_open is not None:
+            self.on_open(*self._suggested)
 
     def _on_upload(self, event: param.parameterized.Event) -> None:
         if event.new:

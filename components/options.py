@@ -14,6 +14,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
+from components.export import download_button
 from components.layout import page, panel_card, section
 from lab.analytics.options import PRESETS
 from lab.models.options import OptionsModel
@@ -50,9 +51,15 @@ class OptionsView(pn.viewable.Viewer):
         )  # fmt: skip
         self.legs_table.on_edit(self._on_edit)
         m.param.watch(lambda e: setattr(self.legs_table, "value", e.new), "legs")
-        add = pn.widgets.Button(label="+ leg", color="primary", variant="outline")
+        add = pn.widgets.Button(
+            label="+ leg", color="primary", variant="outline",
+            description="Add a leg (a long call at the money) to the strategy.",
+        )  # fmt: skip
         add.on_click(self._add_leg)
-        remove = pn.widgets.Button(label="− last leg", color="primary", variant="outline")
+        remove = pn.widgets.Button(
+            label="− last leg", color="primary", variant="outline",
+            description="Remove the strategy's last leg.",
+        )  # fmt: skip
         remove.on_click(self._remove_leg)
         controls = [
             section("Strategy"),
@@ -87,6 +94,10 @@ class OptionsView(pn.viewable.Viewer):
             panel_card("Profit and loss against spot", hv_pane(payoff, sizing_mode="stretch_width", css_classes=["arb-payoff"])),
             panel_card("Position greeks against spot (now)", pn.GridBox(*greeks, ncols=3, sizing_mode="stretch_width")),
         ]  # fmt: skip
+        controls += [
+            section("Export"),
+            download_button("option-legs", self._legs_frame, "csv", lambda: (), e),
+        ]
         self._layout = page(
             "Options",
             controls,
@@ -99,6 +110,16 @@ class OptionsView(pn.viewable.Viewer):
     # -- legs editing -----------------------------------------------------------------------
     def _on_edit(self, _: Any) -> None:
         self.model.legs = self.legs_table.value.copy()
+
+    def _legs_frame(self) -> pd.DataFrame:
+        """The strategy's legs as exported, column names with their units."""
+        legs = self.model.legs
+        if legs is None or not len(legs):
+            raise ValueError("the strategy has no legs")
+        return legs.rename(
+            columns={"strike": "strike [USD]", "expiry": "expiry [years]",
+                     "premium": "premium [USD per unit]"}
+        )  # fmt: skip
 
     def _add_leg(self, _: Any) -> None:
         m = self.model

@@ -79,8 +79,9 @@ class OrderBookView(pn.viewable.Viewer):
         )
         self.toggle.param.watch(self._on_toggle, "value")
         reset = pn.widgets.Button(
-            label="Reset", color="primary", variant="outline", sizing_mode="stretch_width"
-        )
+            label="Reset", color="primary", variant="outline", sizing_mode="stretch_width",
+            description="Stop the replay and clear the book back to its first tick.",
+        )  # fmt: skip
         reset.on_click(self._reset)
         slider = dict(throttled=True, sizing_mode="stretch_width")
         wide = dict(sizing_mode="stretch_width")
@@ -97,8 +98,9 @@ class OrderBookView(pn.viewable.Viewer):
         )  # fmt: skip
         self.recording_pick.param.watch(self._on_pick, "value")
         refresh = pn.widgets.Button(
-            label="↻ Refresh list", variant="outline", css_classes=["arb-ob-refresh"], **wide
-        )
+            label="↻ Refresh list", variant="outline", css_classes=["arb-ob-refresh"], **wide,
+            description="Look for recordings in the recordings directory again.",
+        )  # fmt: skip
         refresh.on_click(lambda _e: self.refresh_recordings())
         self.recordings_note = theme.html("", css_classes=["arb-ob-recordings-note"])
         self.recording_controls = pn.Column(
@@ -113,8 +115,9 @@ class OrderBookView(pn.viewable.Viewer):
         )
         self.live_controls = pn.Column(exchange, symbol, endpoint, visible=False, **wide)
         self.record_dir = pn.widgets.TextInput(
-            name="Record into directory", placeholder="e.g. recordings/btc", **wide
-        )
+            name="Record into directory", placeholder="e.g. recordings/btc", **wide,
+            description="Directory the ● Record toggle writes the ticks to (created if missing).",
+        )  # fmt: skip
         self.record = pn.widgets.Toggle(
             label="● Record", color="danger", variant="outline", css_classes=["arb-ob-record"],
             **wide,

@@ -199,6 +199,8 @@ class OptionalNumber:
                  off_value: float, widget: type = pn.widgets.FloatSlider, **options: Any) -> None:  # fmt: skip
         self.model, self.name = model, name
         current = getattr(model, name)
+        if "description" in widget.param:  # the tooltip: the parameter's doc (unit, effect)
+            options.setdefault("description", model.param[name].doc)
         self.on = pn.widgets.Checkbox(label=label, value=current is not None)
         self.value = widget(
             label=value_label, value=current if current is not None else off_value,
@@ -273,7 +275,10 @@ class PairView(pn.viewable.Viewer):
         x = pn.widgets.Select.from_param(
             m.param.x, label="x (hedge leg)", sizing_mode="stretch_width"
         )
-        swap = pn.widgets.Button(label="⇅ swap", color="light", sizing_mode="stretch_width")
+        swap = pn.widgets.Button(
+            label="⇅ swap", color="light", sizing_mode="stretch_width",
+            description="Exchange y and x: the hedge ratio is refitted the other way round.",
+        )  # fmt: skip
         swap.on_click(lambda _: m.param.update(y=m.x, x=m.y))
         self.lookback = pn.widgets.IntSlider.from_param(
             m.param.lookback, label="Lookback (days)", css_classes=["arb-lookback"], **slider

@@ -98,8 +98,9 @@ class PairScanView(pn.viewable.Viewer):
             lambda *_: self._selected.param.update(object=self._selected_html()), ["y", "x"]
         )
         open_btn = pn.widgets.Button(
-            label="Backtest the selected pair →", color="primary", sizing_mode="stretch_width"
-        )
+            label="Backtest the selected pair →", color="primary", sizing_mode="stretch_width",
+            description="Open Mean reversion on the pair chosen here (y, x as selected).",
+        )  # fmt: skip
         open_btn.on_click(lambda _: self.select(self.pair.y, self.pair.x, force=True))
         controls = [
             section("Heatmap shows"), value, trend, alpha,

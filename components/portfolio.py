@@ -14,6 +14,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
+from components.export import download_button
 from components.layout import page, panel_card, section
 from lab.models.portfolio import PortfolioModel
 from lab.plots import portfolio as portfolio_plots
@@ -88,6 +89,12 @@ class PortfolioView(pn.viewable.Viewer):
                 sizing_mode="stretch_width",
             ),
         ]  # fmt: skip
+        controls += [
+            section("Export"),
+            download_button(
+                "portfolio-weights", m.weights_table, "csv", lambda: (m.method,), self.errors
+            ),
+        ]
         self._layout = page(
             "Portfolio",
             controls,

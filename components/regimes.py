@@ -12,6 +12,7 @@ import param
 from components import format as fmt
 from components import theme
 from components._reactive import ErrorBar, bind, dmap, hv_pane
+from components.export import download_button
 from components.layout import page, panel_card, section
 from lab.models.regimes import RegimeModel
 from lab.plots import regimes as regime_plots
@@ -141,6 +142,13 @@ class RegimeView(pn.viewable.Viewer):
                 panel_card("Transition matrix P(s[t+1] = j | s[t] = i)", hv_pane(trans, sizing_mode="stretch_width")),
                 panel_card("Per-regime statistics", table),
                 sizing_mode="stretch_width",
+            ),
+        ]  # fmt: skip
+        controls += [
+            section("Export"),
+            download_button(
+                "regimes", lambda: m.state_table().reset_index(), "csv",
+                lambda: (m.n_states, "states"), self.errors,
             ),
         ]  # fmt: skip
         self._layout = page(

@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from typing import Any
 
 import panel as pn
 import param
 
 from components import theme
+from lab.export import safe_name_part
 from lab.models.session import LabSession
 from lab.report import build_report
 
 
 def report_filename(session: LabSession, now: dt.datetime | None = None) -> str:
-    """``arblab-report-<Y>-<X>-<YYYYmmdd-HHMMSS>.html`` with file-safe symbols."""
+    """``arblab-report-<Y>-<X>-<YYYYmmdd-HHMMSS>.html``, the symbols made file-safe by
+    :func:`lab.export.safe_name_part` (the same rule as the table downloads')."""
     now = now or dt.datetime.now()
-    pair = "-".join(
-        re.sub(r"[^A-Za-z0-9._]+", "_", str(s)) for s in (session.pair.y, session.pair.x)
-    )
+    pair = "-".join(safe_name_part(s) for s in (session.pair.y, session.pair.x))
     return f"arblab-report-{pair}-{now:%Y%m%d-%H%M%S}.html"
 
 
@@ -46,6 +45,11 @@ class ReportButton(pn.viewable.Viewer):
     session = param.ClassSelector(class_=LabSession, doc="The session whose analysis is exported.")
     benchmark = param.Callable(
         default=None, allow_None=True, doc="Returns the benchmark results to include, or None."
+    )
+    view = param.Callable(
+        default=None,
+        allow_None=True,
+        doc="Returns the exported view's state (LabApp.view_state: page, link), or None.",
     )
     status = param.String(default="", constant=True, doc="Outcome of the last export (read-only).")
     error = param.String(
@@ -67,6 +71,8 @@ class ReportButton(pn.viewable.Viewer):
             embed=False,
             sizing_mode="stretch_width",
             css_classes=["arb-report-button"],
+            description="Download one self-contained HTML file (opens offline) with the pair, "
+            "window, parameters, backend, dataset and the analyses shown.",
         )
         self._message = theme.html(
             pn.bind(self._message_html, self.param.status, self.param.error),
@@ -89,7 +95,7 @@ class ReportButton(pn.viewable.Viewer):
             page = getattr(app, "pages", {}).get("Benchmark")
             return getattr(page, "results", None)
 
-        return cls(session=app.session, benchmark=benchmark)
+        return cls(session=app.session, benchmark=benchmark, view=app.view_state)
 
     # -- building -----------------------------------------------------------------------------
     def build(self) -> str:
@@ -97,7 +103,8 @@ class ReportButton(pn.viewable.Viewer):
         current parameters are invalid; :attr:`error` then says why)."""
         results = self.benchmark() if self.benchmark is not None else None
         try:
-            html = build_report(self.session, benchmark=results)
+            view = self.view() if self.view is not None else None
+            html = build_report(self.session, benchmark=results, view=view)
         except ValueError as exc:
             with param.edit_constant(self):
                 self.param.update(error=str(exc), status="")

@@ -30,6 +30,33 @@ MAX_NAME_CHARS = 48
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV
+Injection"): a text cell starting with one is written with a leading ``'``."""
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` prefixed with a single quote if a spreadsheet would run it as a formula
+    (it starts with one of :data:`FORMULA_PREFIXES`), unchanged otherwise.
+
+    Only text goes through here: numbers (``-1.5``) are written as numbers by
+    :func:`frame_bytes` and are never quoted.
+    """
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and column names are :func:`neutralise_formula`-d;
+    numeric, boolean and date columns are left as they are."""
+    columns = [neutralise_formula(c) if isinstance(c, str) else c for c in frame.columns]
+    out = frame.copy()
+    out.columns = columns
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if pd.api.types.is_object_dtype(col.dtype) or pd.api.types.is_string_dtype(col.dtype):
+            out.isetitem(i, col.map(lambda v: neutralise_formula(v) if isinstance(v, str) else v))
+    return out
+
 
 def safe_name_part(text: object) -> str:
     """``text`` as a file-name part: letters, digits, ``_`` and ``-`` only.
@@ -55,6 +82,11 @@ def frame_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
     """The frame's bytes as a CSV (UTF-8, comma-separated, a header row, no index column,
     full float precision, NaN as an empty field) or a Parquet file (pyarrow, no index).
 
+    In the CSV, a text cell or column name that a spreadsheet would run as a formula (a
+    symbol named ``=HYPERLINK(...)``, ``+1``, ``-x``, ``@SUM``) starts with ``'``
+    (:func:`neutralise_formula`); numbers, negative ones included, are written unchanged.
+    The Parquet file keeps every value as it is (it is typed: no cell is ever a formula).
+
     Parameters
     ----------
     frame : DataFrame
@@ -79,7 +111,7 @@ def frame_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
         dup = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise ValueError(f"duplicate column names cannot be exported: {', '.join(dup)}")
     if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return _csv_safe(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False, engine="pyarrow")
     return buffer.getvalue()

@@ -32,13 +32,33 @@ def test_csv_reads_back_to_the_same_frame():
     frame = _frame()
     data = frame_bytes(frame, "csv")
     back = pd.read_csv(io.BytesIO(data), parse_dates=["entry date"])
-    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+    expected = frame.assign(x=["../x", "BRK.B", "é", "'=1+1"])  # the formula is neutralised
+    pd.testing.assert_frame_equal(back, expected, check_dtype=False)
     # the floats are exact (repr precision), not rounded to a display format
     assert back["value [ratio]"][0] == 0.1 + 0.2 and back["value [ratio]"][3] == 1e-300
     assert back["entry date"].tolist() == frame["entry date"].tolist()
     assert data.decode("utf-8").splitlines()[0] == ",".join(
         f'"{c}"' if "," in c else c for c in frame.columns
     )
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+41", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("x")', "\tx"])
+def test_csv_neutralises_text_a_spreadsheet_would_run(text):
+    frame = pd.DataFrame(
+        {"symbol": [text, "KO"], text: ["a", "b"], "pnl [USD]": [-1.5, -2.0], "n": [-3, 4]}
+    )
+    back = pd.read_csv(io.BytesIO(frame_bytes(frame, "csv")), keep_default_na=False)
+    assert back["symbol"].tolist() == [f"'{text}", "KO"]
+    assert list(back.columns) == ["symbol", f"'{text}", "pnl [USD]", "n"]
+    # numbers, negative ones too, are left as numbers; the caller's frame is not modified
+    assert back["pnl [USD]"].tolist() == [-1.5, -2.0] and back["n"].tolist() == [-3, 4]
+    assert frame["symbol"][0] == text and frame.columns[1] == text
+
+
+def test_parquet_keeps_text_as_it_is():
+    frame = pd.DataFrame({"symbol": ["=1+1", "-x"]})
+    back = pd.read_parquet(io.BytesIO(frame_bytes(frame, "parquet")))
+    assert back["symbol"].tolist() == ["=1+1", "-x"]
 
 
 def test_parquet_reads_back_with_its_types():

@@ -88,6 +88,20 @@ class PortfolioModel(AnalysisModel):
             long_only=self.long_only, bounds=self.bounds(), cov=self.cov,
         )  # fmt: skip
 
+    @param.depends("optimize")
+    def weights_table(self) -> pd.DataFrame:
+        """The chosen method's weights as exported: ``symbol``, ``weight [fraction]`` and
+        ``risk contribution [annual vol]`` (Euler contributions ``w_i (Sigma w)_i / sigma_p``,
+        summing to the portfolio's annual volatility), one row per asset."""
+        res = self.optimize()
+        return pd.DataFrame(
+            {
+                "symbol": list(res.assets),
+                "weight [fraction]": np.asarray(res.weights),
+                "risk contribution [annual vol]": np.asarray(res.risk_contributions),
+            }
+        )
+
     @param.depends("dataset.content_hash")
     def asset_points(self) -> pd.DataFrame:
         """Annualised mean and volatility of each asset (252 x mean, sqrt(252) x std)."""

@@ -30,11 +30,14 @@ def build_report(
     benchmark: Any = None,
     command: str | None = None,
     title: str | None = None,
+    view: Any = None,
 ) -> str:
     """The HTML report of ``session`` (see :func:`~lab.report.content.collect` for the
     arguments)."""
     return render_html(
-        collect(session, include=include, benchmark=benchmark, command=command, title=title)
+        collect(
+            session, include=include, benchmark=benchmark, command=command, title=title, view=view
+        )
     )
 
 

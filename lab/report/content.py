@@ -295,6 +295,31 @@ def benchmark_section(results: Any) -> dict[str, Any]:
     }
 
 
+def view_section(session: Any, view: Mapping[str, Any]) -> dict[str, Any]:
+    """The exported view's state: ``view`` (``page`` and ``link``, the query string that
+    reopens it) completed by the session's backend, dataset source (and synthetic seed),
+    window (requested start and end, ``None`` = the whole history), pair and strategy
+    parameters, read at export time."""
+    pair, dataset = session.pair, session.dataset
+    params = pair.params()
+    state: dict[str, Any] = {
+        "page": view.get("page"),
+        "backend": session.backend.backend,
+        "dataset": dataset.source,
+        "seed": dataset.seed if dataset.source == "synthetic" else None,
+        "window_start": dataset.start,
+        "window_end": dataset.end,
+        "pair": f"{pair.y} / {pair.x}",
+        "parameters": {
+            f.name: getattr(params, f.name)
+            for f in dataclasses.fields(params)
+            if isinstance(getattr(params, f.name), (int, float, str, bool, type(None)))
+        },
+        "link": view.get("link"),
+    }
+    return state
+
+
 def run_details(
     session: Any, functions: Iterable[tuple[Any, str]], command: str | None
 ) -> dict[str, Any]:
@@ -328,6 +353,7 @@ def collect(
     benchmark: Any = None,
     command: str | None = None,
     title: str | None = None,
+    view: Mapping[str, Any] | None = None,
 ) -> ReportContent:
     """Read a report's content from a session's models.
 
@@ -346,6 +372,11 @@ def collect(
         The command line that built the report (shown in the run details).
     title : str, optional
         Report title (default ``"ArbLab report: Y / X"``).
+    view : mapping, optional
+        The state of the view the report was exported from (the app's
+        :meth:`~components.app.LabApp.view_state`: page, backend, dataset, window, pair,
+        strategy parameters and the link that reopens the view), shown as the report's "View"
+        section; :func:`view_section` adds the session's own values.
 
     Raises
     ------
@@ -366,6 +397,7 @@ def collect(
     for name in names:
         used += [(getattr(session, name), f) for f in extras.SECTIONS[name].functions]
     data["run"] = run_details(session, used, command)
+    data["view"] = view_section(session, view) if view is not None else None
     return ReportContent(
         data=jsonable(data),
         series=series,

@@ -155,6 +155,29 @@ def _header(d: dict[str, Any]) -> str:
     )
 
 
+def _view(d: dict[str, Any]) -> str:
+    """The state of the view the report was exported from (none for ``arblab report``)."""
+    v = d.get("view")
+    if not v:
+        return ""
+    params = ", ".join(f"{k} = {number(val) if isinstance(val, float) else val}"
+                       for k, val in v["parameters"].items())  # fmt: skip
+    window = f"{v['window_start'] or 'first row'} to {v['window_end'] or 'last row'}"
+    rows = [
+        ("page", v["page"] or ""),
+        ("backend", v["backend"]),
+        ("dataset", v["dataset"] + (f" (seed {v['seed']})" if v["seed"] is not None else "")),
+        ("window", window),
+        ("pair", v["pair"]),
+        ("parameters", params),
+        ("link", v["link"] or ""),
+    ]
+    return (
+        "<h2 id='view'>View</h2><div class='arb-note'>The lab's state when this report was "
+        "exported; the link's query string reopens the same view.</div>" + key_values(rows, "view")
+    )
+
+
 def _provenance(d: dict[str, Any]) -> str:
     p = d["provenance"]
     settings = p["settings"]
@@ -450,6 +473,7 @@ def render_html(content: ReportContent) -> str:
     d = content.data
     blocks: list[tuple[str, str]] = [
         ("html", _header(d)),
+        ("html", _view(d)),
         ("html", _provenance(d)),
         ("html", _pair(d)),
         ("html", _backtest_intro(d)),

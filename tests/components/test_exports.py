@@ -165,3 +165,34 @@ def test_invalid_url_values_are_refused_on_the_page(app):
     assert query["lookback"] == 60 and query["band_units"] == "z"
     view = app.pages["Mean reversion"]
     assert view.model is pair and pair.backtest() is not None  # the page still computes
+
+
+def test_a_shared_url_carries_the_dataset_and_backend(app):
+    location = Location(search="?page=0&data=synthetic&seed=7&backend=reference")
+    sync_location(app, location)
+    dataset, backend = app.session.dataset, app.session.backend
+    assert (dataset.source, dataset.seed, backend.backend) == ("synthetic", 7, "reference")
+    query = location.query_params
+    assert (query["data"], query["seed"], query["backend"]) == ("synthetic", 7, "reference")
+    # a later change follows the URL
+    backend.backend = "native"
+    dataset.seed = 3
+    assert (location.query_params["backend"], location.query_params["seed"]) == ("native", 3)
+
+
+def test_a_link_made_on_an_uploaded_file_says_it_cannot_carry_the_file(app):
+    location = Location(search="?data=file&y=KO&x=PEP")
+    sync_location(app, location)
+    assert app.session.dataset.source == "sp500"
+    note = app.sidebar[0].object
+    assert "uploaded file, which a link cannot carry" in note
+    assert (app.session.pair.y, app.session.pair.x) == ("KO", "PEP")
+
+
+def test_bad_dataset_and_backend_values_in_a_link_are_named_and_escaped(app):
+    location = Location(search=f"?data={IMG}&backend=gpu&seed=-1")
+    sync_location(app, location)
+    assert (app.session.dataset.source, app.session.backend.backend) == ("sp500", "native")
+    note = app.sidebar[0].object
+    assert "backend = &#x27;gpu&#x27;: not one of" in note and IMG not in note
+    assert "&lt;img" in note

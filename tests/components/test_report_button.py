@@ -134,3 +134,50 @@ def test_app_button_includes_the_benchmark_page_results(session):
 def test_report_filename_is_file_safe(session):
     session.pair.param.update(y="KO", x="PEP")
     assert report_filename(session).startswith("arblab-report-KO-PEP-")
+
+
+def test_report_filename_uses_the_export_rule_for_hostile_symbols():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    # symbols as an uploaded file may name them (only the pair is read)
+    session = SimpleNamespace(pair=SimpleNamespace(y="../<img src=x>", x="BRK.B"))
+    name = report_filename(session, now=dt.datetime(2026, 12, 2, 7, 30, 0))
+    # "." (an extension), "/" and "<" all become "_", as in the table downloads' names
+    assert name == "arblab-report-img_src_x-BRK_B-20261202-073000.html"
+
+
+def test_the_report_holds_the_view_state_and_its_link_reopens_the_view():
+    from panel.io.location import Location
+
+    from components.app import LabApp, sync_location
+
+    session = LabSession(backend="native", source="synthetic", seed=5)
+    app = LabApp(session=session)
+    try:
+        y, x = session.dataset.symbols[:2]
+        session.pair.param.update(y=x, x=y, lookback=45, entry_z=2.2)
+        app.show("Mean reversion")
+        button = next(e for e in app.extensions if isinstance(e, ReportButton))
+        html = button.build()
+        view = read_report(html).data["view"]
+        assert view["page"] == "Mean reversion" and view["backend"] == "native"
+        assert (view["dataset"], view["seed"], view["pair"]) == ("synthetic", 5, f"{x} / {y}")
+        assert view["parameters"]["lookback"] == 45 and view["parameters"]["entry_z"] == 2.2
+        assert 'data-table="view"' in html and "id='view'" in html
+        # the report's link reopens the same view in a new session
+        other = LabApp(session=LabSession())
+        try:
+            sync_location(other, Location(search=view["link"]))
+            s = other.session
+            assert (s.dataset.source, s.dataset.seed, s.backend.backend) == (
+                "synthetic",
+                5,
+                "native",
+            )
+            assert (s.pair.y, s.pair.x, s.pair.lookback, s.pair.entry_z) == (x, y, 45, 2.2)
+            assert other.tabs.active == 2
+        finally:
+            other.session.close()
+    finally:
+        session.close()
