@@ -37,10 +37,19 @@ class WorkProgress(pn.viewable.Viewer):
             value=0, max=1, sizing_mode="stretch_width", height=12, bar_color="primary"
         )
         self._stop = pn.widgets.Button(
-            label="Stop", button_type="warning", width=90, css_classes=["arb-work-stop"]
+            label="Stop",
+            button_type="warning",
+            width=90,
+            css_classes=["arb-work-stop"],
+            description="Stop the computation after the chunk in progress (an eighth of it); "
+            "nothing partial is shown or cached",
         )
         self._retry = pn.widgets.Button(
-            label="Retry", button_type="primary", width=90, css_classes=["arb-work-retry"]
+            label="Retry",
+            button_type="primary",
+            width=90,
+            css_classes=["arb-work-retry"],
+            description="Run the stopped computation again from the start",
         )
         self._stop.on_click(lambda _: w.cancel())
         self._retry.on_click(lambda _: w.retry())

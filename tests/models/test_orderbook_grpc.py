@@ -29,9 +29,9 @@ def test_grpc_session_makes_two_calls_per_batch_of_ticks(server):
     calls: Counter = Counter()
     inner = live._watched_call
 
-    def counted(function, args, kwargs):
+    def counted(function, args, kwargs, *options):
         calls[function] += 1
-        return inner(function, args, kwargs)
+        return inner(function, args, kwargs, *options)
 
     live._watched_call = counted
     local = OrderBookModel(n_events=3000, speed=40)  # native, one call per tick
